@@ -1,0 +1,82 @@
+"""The facts a policy may read: name, type, allowed values and what each means.
+
+This table is the vocabulary of the condition language: `policy check` refuses any other
+name (with a "did you mean"), and every engine reads exactly these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from divert.catalog.model import Category, Inchoate
+from divert.cases.model import ChargeScope, Stage
+
+
+class Kind(StrEnum):
+    ENUM = "enum"
+    INT = "int"
+    BOOL = "bool"
+
+
+@dataclass(frozen=True, slots=True)
+class FactSpec:
+    path: str
+    kind: Kind
+    doc: str
+    values: tuple[str, ...] = ()  # allowed values of an enum fact
+
+    @property
+    def is_charge_fact(self) -> bool:
+        return self.path.startswith("charge.")
+
+
+DRUGS = ("marijuana", "fentanyl", "heroin", "cocaine", "methamphetamine", "other")
+
+FACTS: dict[str, FactSpec] = {
+    spec.path: spec
+    for spec in (
+        FactSpec(
+            "charge.category",
+            Kind.ENUM,
+            "The catalog category the charge's wording was read as; unknown if unread.",
+            tuple(c.value for c in Category),
+        ),
+        FactSpec(
+            "charge.drug",
+            Kind.ENUM,
+            "The drug involved, where the statute or the source says; else unknown.",
+            DRUGS,
+        ),
+        FactSpec(
+            "charge.inchoate",
+            Kind.ENUM,
+            "Attempt, conspiracy or solicitation; 'none' for the offense itself.",
+            (*(i.value for i in Inchoate), "none"),
+        ),
+        FactSpec("charge.grade", Kind.ENUM, "The grade as charged (F1-F3, F, M1-M3, M, S).",
+                 ("F1", "F2", "F3", "F", "M1", "M2", "M3", "M", "S")),
+        FactSpec(
+            "case.charge_scope",
+            Kind.ENUM,
+            "Whether the charges listed are all of them, or only the most serious one.",
+            tuple(s.value for s in ChargeScope),
+        ),
+        FactSpec(
+            "case.stage",
+            Kind.ENUM,
+            "A police contact before any charge (PAD), or a filed case.",
+            tuple(s.value for s in Stage),
+        ),
+        FactSpec("case.charge_count", Kind.INT, "How many charges the case lists."),
+        FactSpec("case.pad_referred", Kind.BOOL, "PAD came first for this same incident."),
+        FactSpec("person.pad_contacts", Kind.INT, "Earlier PAD contacts, not counting this one."),
+        FactSpec("person.open_diversions", Kind.INT, "Diversions open for the person now."),
+        FactSpec(
+            "person.prior_drug_convictions",
+            Kind.INT,
+            "Convictions under the Drug Act (35 P.S. § 780-101 et seq.) before this case.",
+        ),
+        FactSpec("person.bench_warrants_5y", Kind.INT, "Bench warrants in the past five years."),
+    )
+}
