@@ -6,7 +6,7 @@ import typer
 
 import divert
 
-from divert.cli import analyze, catalog, ingest, policy, screen, service
+from divert.cli import analyze, catalog, db, ingest, policy, screen, service
 
 app = typer.Typer(
     name="divert",
@@ -23,7 +23,7 @@ def version() -> None:
     typer.echo(divert.__version__)
 
 
-for module in (catalog, policy, screen, ingest, service, analyze):
+for module in (catalog, policy, screen, ingest, db, service, analyze):
     module.register(app)
 
 
