@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from divert.catalog.model import Category, Inchoate
 from divert.cases.model import ChargeScope, Stage
+from divert.catalog.model import Category, Inchoate
 
 
 class Kind(StrEnum):
