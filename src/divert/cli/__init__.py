@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 
 import divert
-
 from divert.cli import analyze, catalog, db, ingest, policy, screen, service
 
 app = typer.Typer(
