@@ -1,0 +1,149 @@
+"""One error body for the whole API, and the handlers that turn every failure into it.
+
+`{"ok": false, "error": "<messages joined>", "errors": [{"loc": [...], "msg": "..."}],
+"status": N}` — `loc` follows FastAPI's validation convention (["body", "charges", 0]).
+Pages get the same message rendered as HTML by web/; the API always gets this JSON.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from divert.errors import DivertError, IllegalTransition, NotPermitted
+from divert.service import messages
+
+log = logging.getLogger("divert.service")
+
+Loc = Sequence[str | int]
+
+
+class ApiError(Exception):
+    """A refusal with its HTTP status, sentence and the field(s) it points at."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        loc: Loc = (),
+        errors: Sequence[tuple[Loc, str]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.status = status
+        self.message = message
+        self.errors = list(errors) if errors is not None else [(tuple(loc), message)]
+        self.headers = headers
+        super().__init__(message)
+
+
+def error_body(status: int, errors: Sequence[tuple[Loc, str]]) -> dict[str, Any]:
+    """The single error shape (style.md "Errors")."""
+    return {
+        "ok": False,
+        "error": "; ".join(msg for _, msg in errors),
+        "errors": [{"loc": list(loc), "msg": msg} for loc, msg in errors],
+        "status": status,
+    }
+
+
+def error_response(
+    status: int, errors: Sequence[tuple[Loc, str]], headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(error_body(status, errors), status_code=status, headers=headers)
+
+
+def _validation_msg(err: dict[str, Any]) -> str:
+    loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+    return f"{loc}: {err.get('msg', 'invalid')}"
+
+
+async def _on_api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return error_response(exc.status, exc.errors, exc.headers)
+
+
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errs = [(tuple(e.get("loc", ())), _validation_msg(e)) for e in exc.errors()]
+    return error_response(422, errs or [((), "The request is not valid.")])
+
+
+async def _on_http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404:
+        msg = messages.ROUTE_NOT_FOUND.format(path=request.url.path)
+    elif exc.status_code == 405:
+        msg = messages.METHOD_NOT_ALLOWED.format(method=request.method, path=request.url.path)
+    else:
+        msg = str(exc.detail)
+    headers = dict(exc.headers) if exc.headers else None
+    return error_response(exc.status_code, [((), msg)], headers)
+
+
+async def _on_not_permitted(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, NotPermitted)
+    return error_response(403, [((), str(exc))])
+
+
+async def _on_illegal(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, IllegalTransition)
+    return error_response(409, [(("body", "event"), str(exc))])
+
+
+async def _on_divert(request: Request, exc: Exception) -> JSONResponse:
+    return error_response(422, [((), str(exc))])
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(500, [((), messages.INTERNAL)])
+
+
+def install_handlers(app: FastAPI) -> None:
+    """Register every handler so no failure escapes in another shape."""
+    app.add_exception_handler(ApiError, _on_api_error)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(NotPermitted, _on_not_permitted)
+    app.add_exception_handler(IllegalTransition, _on_illegal)
+    app.add_exception_handler(DivertError, _on_divert)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["ok", "error", "errors", "status"],
+    "properties": {
+        "ok": {"type": "boolean", "const": False},
+        "error": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "loc": {"type": "array", "items": {"type": ["string", "integer"]}},
+                    "msg": {"type": "string"},
+                },
+            },
+        },
+        "status": {"type": "integer"},
+    },
+}
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries documenting the error body for these statuses."""
+    return {
+        s: {
+            "description": "Refused; see `error` for what to do.",
+            "content": {"application/json": {"schema": ERROR_SCHEMA}},
+        }
+        for s in statuses
+    }

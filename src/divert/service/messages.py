@@ -1,0 +1,44 @@
+"""Every sentence the API says when it refuses a request, in one place.
+
+The same constants feed the exception handlers, the OpenAPI `responses=` and the tests, so a
+reworded message changes in one spot and the tests follow (style.md "Errors").
+"""
+
+from __future__ import annotations
+
+NOT_AUTHENTICATED = (
+    "You are not logged in: send 'Authorization: Bearer TOKEN' from POST /api/auth/login, "
+    "or log in on the web page."
+)
+SESSION_EXPIRED = "Your session has ended (idle too long, or older than its limit); log in again."
+BAD_LOGIN = "Username, password or one-time code is wrong."
+ACCOUNT_LOCKED = (
+    "This account is locked after too many failed logins; an administrator must unlock it."
+)
+NOT_PERMITTED = "Your role '{role}' may not perform '{operation}'."
+NOT_YOURS = "This {thing} is not one your organisation may see."
+NOT_FOUND = "No {thing} with id '{id}'."
+ROUTE_NOT_FOUND = "No such address: {path}. The API is described at /docs."
+METHOD_NOT_ALLOWED = "Method {method} is not allowed on {path}."
+IF_MATCH_REQUIRED = (
+    "This update needs an 'If-Match' header with the row version you read "
+    "(the 'version' field), so that no one's change is silently lost."
+)
+IF_MATCH_INVALID = "'If-Match' must be the row version, a whole number; found {value!r}."
+STALE_VERSION = (
+    "{thing} '{id}' changed since you read it (you sent version {sent}, it is now {current}); "
+    "reload it and try again."
+)
+IDEMPOTENCY_MISMATCH = (
+    "Idempotency-Key '{key}' was already used with a different request body; "
+    "use a new key for a new request."
+)
+BODY_TOO_LARGE = "The request body is larger than {limit} bytes; send less."
+PAGE_SIZE_TOO_LARGE = "page_size may be at most {limit}; found {value}."
+ILLEGAL_TRANSITION = "{detail}"
+UNKNOWN_POLICY = "No policy '{policy_id}'; known policies: {known}."
+NO_VERSION_IN_FORCE = "{detail}"
+REASON_REQUIRED = "An override needs a written reason (at least {min} characters)."
+CONFLICT = "{detail}"
+NO_REPORT_UNDER_CONSENT = "no report under consent"
+INTERNAL = "Something went wrong on our side; the error was logged. Try again, or tell us."

@@ -1,0 +1,1 @@
+"""Request and response bodies: <Thing>Create / Update / Public, one module per resource."""

@@ -1,0 +1,70 @@
+"""Bodies of POST /api/screen: an ad-hoc case in, the Decision JSON out."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from divert.cases.model import Case, Charge, ChargeScope, PersonRecord, Stage
+
+
+class ChargeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    as_written: str = Field(min_length=1, max_length=500, description="Charge wording.")
+    citation: str | None = Field(None, max_length=200)
+    grade: str | None = Field(None, max_length=10)
+    drug: str | None = Field(None, max_length=40)
+
+
+class PersonIn(BaseModel):
+    """Person-level facts; leave a field out when the record does not say (unknown)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    person_id: str = Field("adhoc", max_length=100)
+    prior_drug_convictions: int | None = Field(None, ge=0)
+    open_diversions: int | None = Field(None, ge=0)
+    pad_contacts: int | None = Field(None, ge=0)
+    bench_warrants_5y: int | None = Field(None, ge=0)
+
+
+class CaseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    case_id: str = Field("adhoc", max_length=100)
+    charges: list[ChargeIn] = Field(min_length=1, max_length=100)
+    filing_date: date | None = None
+    contact_date: date | None = None
+    person: PersonIn | None = None
+    charge_scope: ChargeScope = ChargeScope.COMPLETE
+    stage: Stage = Stage.CHARGED
+    pad_referred: bool | None = None
+
+    def to_case(self) -> Case:
+        """The pure domain value the engine screens."""
+        person = PersonRecord(**self.person.model_dump()) if self.person else None
+        return Case(
+            case_id=self.case_id,
+            charges=tuple(Charge(**c.model_dump()) for c in self.charges),
+            filing_date=self.filing_date,
+            contact_date=self.contact_date,
+            person=person,
+            charge_scope=self.charge_scope,
+            stage=self.stage,
+            pad_referred=self.pad_referred,
+        )
+
+
+class ScreenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    policy_id: str | None = Field(
+        None, description="Policy to screen under; the service's default policy when omitted."
+    )
+    case: CaseIn
+
+
+DecisionJSON = dict[str, Any]

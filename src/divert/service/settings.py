@@ -1,0 +1,59 @@
+"""The service's settings: one place, each with help text, read from DIVERT_* variables.
+
+Every setting is documented here (datasette's Setting idea) so `docs/api.md` and the tests can
+list them; nothing else in the service reads the environment.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """How one running service is configured; defaults are the embedded demo."""
+
+    model_config = SettingsConfigDict(env_prefix="DIVERT_", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///var/divert.sqlite",
+        description="Where the case store lives: sqlite:///PATH (embedded) or "
+        "postgresql+psycopg://user@host/db for a real office.",
+    )
+    policy_id: str = Field(
+        "phl-dao-simple-possession",
+        description="The policy imported cases are screened under, and the default of "
+        "POST /api/screen when the body names none.",
+    )
+    session_idle_minutes: int = Field(
+        30, ge=1, description="A session ends after this many minutes without a request."
+    )
+    session_max_hours: int = Field(
+        12, ge=1, description="A session ends this many hours after login, however busy."
+    )
+    lockout_failures: int = Field(
+        5, ge=1, description="Failed logins within the window that lock an account."
+    )
+    lockout_window_minutes: int = Field(
+        15, ge=1, description="The window in which failed logins are counted."
+    )
+    max_body_bytes: int = Field(
+        1_000_000, ge=1024, description="Largest request body accepted; larger gets 413."
+    )
+    max_page_size: int = Field(200, ge=1, description="Largest `page_size` a list accepts.")
+    cookie_secure: bool = Field(
+        False,
+        description="Mark the session cookie Secure (set true behind HTTPS; the demo is "
+        "plain HTTP on loopback).",
+    )
+    totp_issuer: str = Field(
+        "divert", description="Issuer name shown by authenticator apps for TOTP secrets."
+    )
+
+
+def setting_docs() -> dict[str, str]:
+    """Every setting's environment variable and help text, for docs and their test."""
+    return {
+        f"DIVERT_{name.upper()}": field.description or ""
+        for name, field in Settings.model_fields.items()
+    }
