@@ -1,0 +1,38 @@
+"""The few places DuckDB and Spark SQL differ, so one compiler serves both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from divert.errors import PolicyError
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """The few places DuckDB and Spark SQL differ: quoting of identifiers and strings."""
+
+    name: str
+    ident_quote: str
+    backslash_escapes: bool  # Spark reads \ in literals, and 'a''b' as two adjacent literals
+
+    def ident(self, name: str) -> str:
+        q = self.ident_quote
+        return q + name.replace(q, q + q) + q
+
+    def string(self, value: str) -> str:
+        if self.backslash_escapes:
+            return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return "'" + value.replace("'", "''") + "'"
+
+    def literal(self, value: object) -> str:
+        if isinstance(value, bool):
+            return "TRUE" if value else "FALSE"
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, str):
+            return self.string(value)
+        raise PolicyError(f"cannot compare with {value!r}: expected a string, integer or boolean")
+
+
+DUCKDB = Dialect("duckdb", '"', backslash_escapes=False)
+SPARK = Dialect("spark", "`", backslash_escapes=True)
