@@ -1,0 +1,80 @@
+"""Disparity: a decision or outcome rate by group, against a reference group, with intervals.
+
+Groups are whatever the data set has. The Philadelphia filings have age and ZIP only: no
+race, no sex, no ethnicity. The report says so and never infers them (e.g. from names or
+ZIP), because an inferred race would be presented as a fact about real people.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from divert.analytics.compare import Comparison, compare
+from divert.analytics.measures import Measure, proportion
+from divert.analytics.suppress import THRESHOLD
+
+AGE_BANDS = ((0, 17, "under 18"), (18, 24, "18–24"), (25, 34, "25–34"), (35, 44, "35–44"),
+             (45, 54, "45–54"), (55, 200, "55 and over"))
+UNKNOWN = "not recorded"
+OTHER = "other ZIPs (each too small to show)"
+ABSENT_IN_PHL = ("race", "ethnicity", "sex")
+
+
+def age_band(age: int | None) -> str:
+    """The age band label for an age; unknown ages stay their own group.
+
+    >>> age_band(24), age_band(25), age_band(None)
+    ('18–24', '25–34', 'not recorded')
+    """
+    if age is None:
+        return UNKNOWN
+    for low, high, label in AGE_BANDS:
+        if low <= age <= high:
+            return label
+    return UNKNOWN
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRate:
+    group: str
+    measure: Measure
+    vs_reference: Comparison | None  # None for the reference group itself
+
+
+def rates_by_group(
+    name: str,
+    items: Iterable[tuple[str, bool]],
+    start: date,
+    end: date,
+    reference: str | None = None,
+    order: Iterable[str] = (),
+) -> list[GroupRate]:
+    """Rate of `True` per group, each compared with the reference (default: largest group)."""
+    hits: dict[str, int] = defaultdict(int)
+    totals: dict[str, int] = defaultdict(int)
+    for group, hit in items:
+        totals[group] += 1
+        hits[group] += int(hit)
+    if not totals:
+        return []
+    ref = reference or max(sorted(totals), key=lambda g: totals[g])
+    if ref not in totals:
+        raise ValueError(f"reference group {ref!r} has no cases; groups are {sorted(totals)}")
+    ranked = [g for g in order if g in totals] + sorted(g for g in totals if g not in set(order))
+    measures = {g: proportion(f"{name} — {g}", hits[g], totals[g], start, end) for g in ranked}
+    return [
+        GroupRate(g, measures[g], None if g == ref else compare(measures[g], measures[ref]))
+        for g in ranked
+    ]
+
+
+def pool_small(groups: Iterable[str | None], threshold: int = THRESHOLD) -> dict[str, str]:
+    """Map each raw group (e.g. a ZIP) to itself, or to one pooled 'other' group if small."""
+    counts: dict[str, int] = defaultdict(int)
+    raw = [g or UNKNOWN for g in groups]
+    for g in raw:
+        counts[g] += 1
+    return {g: g if counts[g] >= threshold or g == UNKNOWN else OTHER for g in counts}

@@ -1,0 +1,51 @@
+"""Rates by group against a reference group, and pooled small groups."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from divert.analytics.compare import compare
+from divert.analytics.disparity import OTHER, age_band, pool_small, rates_by_group
+from divert.analytics.measures import proportion
+
+D0, D1 = date(2022, 1, 1), date(2022, 1, 31)
+
+
+def test_group_rates_are_compared_with_the_largest_group_by_default() -> None:
+    items = [("young", True)] * 10 + [("young", False)] * 30 + [("old", True)] * 10 + [
+        ("old", False)
+    ] * 70
+    rows = rates_by_group("diverted", items, D0, D1, order=["young", "old"])
+    assert [r.group for r in rows] == ["young", "old"]
+    young, old = rows
+    assert old.vs_reference is None
+    assert young.vs_reference is not None
+    assert young.vs_reference.ratio == pytest.approx((10 / 40) / (10 / 80))
+    assert (young.measure.numerator, young.measure.denominator) == (10, 40)
+
+
+def test_age_bands_split_on_birthdays_that_matter() -> None:
+    assert [age_band(a) for a in (17, 18, 24, 25, 54, 55)] == [
+        "under 18", "18–24", "18–24", "25–34", "45–54", "55 and over",
+    ]
+
+
+def test_small_zips_are_pooled_not_dropped() -> None:
+    zips = ["19134"] * 11 + ["19103"] * 3 + [None]
+    mapping = pool_small(zips)
+    assert mapping == {"19134": "19134", "19103": OTHER, "not recorded": "not recorded"}
+
+
+def test_comparing_different_windows_is_refused() -> None:
+    a = proportion("a", 1, 10, D0, D1, window_days=30)
+    b = proportion("b", 1, 10, D0, D1, window_days=90)
+    with pytest.raises(ValueError, match="windows differ"):
+        compare(a, b)
+
+
+def test_a_zero_cell_still_gives_an_interval() -> None:
+    c = compare(proportion("a", 0, 20, D0, D1), proportion("b", 5, 20, D0, D1))
+    assert c.ratio is not None and c.ratio_low is not None and c.ratio_high is not None
+    assert c.ratio_low < c.ratio < c.ratio_high
