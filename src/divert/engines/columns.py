@@ -95,3 +95,12 @@ def date_column(applies_by: str) -> str:
             hint="use one of: " + ", ".join(DATE_COLUMNS),
         )
     return applies_by
+
+
+_ARROW_TYPES = {"VARCHAR": "string", "DATE": "date32", "INTEGER": "int32", "BOOLEAN": "bool"}
+SCHEMAS = {"cases": CASE_COLUMNS, "charges": CHARGE_COLUMNS, "persons": PERSON_COLUMNS}
+
+
+def arrow_type_name(sql_type: str) -> str:
+    """The Arrow type (by name) that a layout column's SQL type maps to."""
+    return _ARROW_TYPES[sql_type]

@@ -15,14 +15,14 @@ from typing import TypeAlias
 import duckdb
 import pyarrow as pa
 
-from divert.engines.columns import CASE_COLUMNS, CHARGE_COLUMNS, PERSON_COLUMNS
+from divert.engines.arrow import conform
+from divert.engines.columns import SCHEMAS
 from divert.engines.dialect import DUCKDB
 from divert.engines.sql import BatchQuery, compile_policy
 from divert.errors import InputFormatError
 from divert.policy.model import Policy
 
 TableInput: TypeAlias = "str | Path | pa.Table"
-SCHEMAS = {"cases": CASE_COLUMNS, "charges": CHARGE_COLUMNS, "persons": PERSON_COLUMNS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,7 @@ def _source(con: duckdb.DuckDBPyConnection, name: str, table: TableInput | None)
         con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT {cols} WHERE FALSE")
         return name
     if isinstance(table, pa.Table):
-        con.register(f"{name}_arrow", table)
+        con.register(f"{name}_arrow", conform(name, table))
         con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {name}_arrow")
         return name
     path = Path(table)

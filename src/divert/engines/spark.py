@@ -1,0 +1,97 @@
+"""The Spark batch engine: the same compiled policy query, run by Spark SQL.
+
+For data that outgrows one machine. The query is the one DuckDB runs (engines/sql.py), only
+quoted for Spark, so the answers are the same by construction and the parity test checks it.
+PySpark is imported only when this module is used (the [spark] extra); `master` is
+`local[*]` on a laptop or any cluster URL (`spark://…`, `yarn`, `k8s://…`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import pyarrow as pa
+
+from divert.engines.arrow import conform
+from divert.engines.columns import SCHEMAS
+from divert.engines.dialect import SPARK
+from divert.engines.sql import BatchQuery, compile_policy
+from divert.errors import DivertError, InputFormatError
+from divert.policy.model import Policy
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+SparkInput: TypeAlias = "str | Path | pa.Table | DataFrame"
+_SPARK_TYPES = {"VARCHAR": "STRING", "DATE": "DATE", "INTEGER": "INT", "BOOLEAN": "BOOLEAN"}
+
+
+def ddl(name: str) -> str:
+    """The Spark DDL schema of one layout table, e.g. 'case_id STRING, idx INT, …'."""
+    return ", ".join(f"`{c}` {_SPARK_TYPES[t]}" for c, t in SCHEMAS[name])
+
+
+def session(master: str = "local[*]", app: str = "divert", **conf: str) -> SparkSession:
+    """A Spark session (reused if one is running) with quiet logs and no UI."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:  # the optional extra is missing
+        raise DivertError("the Spark engine needs PySpark: pip install 'divert[spark]'") from exc
+    builder = SparkSession.builder.master(master).appName(app)
+    for key, value in {"spark.ui.enabled": "false", **conf}.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def _frame(spark: SparkSession, name: str, table: SparkInput | None) -> DataFrame:
+    """One input as a DataFrame: a Parquet/CSV path, an Arrow table or a DataFrame."""
+    if table is None:
+        return spark.createDataFrame([], ddl(name))
+    if isinstance(table, pa.Table):
+        return spark.createDataFrame(conform(name, table))
+    if isinstance(table, str | Path):
+        path = Path(table)
+        if not path.exists():
+            raise InputFormatError(str(path), f"the {name} file does not exist")
+        if path.suffix.lower() == ".csv":
+            return spark.read.csv(str(path), header=True, schema=ddl(name))
+        return spark.read.parquet(str(path))
+    return table
+
+
+def prepare(policy: Policy, cases: SparkInput, charges: SparkInput | None = None,
+            persons: SparkInput | None = None, *,
+            spark: SparkSession | None = None) -> tuple[DataFrame, BatchQuery]:
+    """Register the inputs as temp views and plan the compiled query; nothing runs yet."""
+    spark = spark or session()
+    query = compile_policy(policy, SPARK, cases="divert_cases", charges="divert_charges",
+                           persons="divert_persons")
+    inputs = {"cases": cases, "charges": charges, "persons": persons}
+    for name, table in inputs.items():
+        frame = _frame(spark, name, table)
+        missing = sorted(query.needs[name] - set(frame.columns))
+        if missing:
+            label = str(table) if isinstance(table, str | Path) else f"<{name} table>"
+            raise InputFormatError(label, f"missing column(s) {', '.join(missing)}; the {name}"
+                                   f" table needs {', '.join(c for c, _ in SCHEMAS[name])}")
+        frame.createOrReplaceTempView(f"divert_{name}")
+    return spark.sql(query.sql), query
+
+
+def screen_spark(policy: Policy, cases: SparkInput, charges: SparkInput | None = None,
+                 persons: SparkInput | None = None, *, spark: SparkSession | None = None,
+                 out: str | Path | None = None) -> Any:
+    """Screen every case on Spark: an Arrow table, or with `out` a Parquet/CSV folder."""
+    frame, _ = prepare(policy, cases, charges, persons, spark=spark)
+    if out is None:
+        return frame.toArrow()
+    target = Path(out)
+    writer = frame.write.mode("overwrite")
+    if target.suffix.lower() == ".csv":
+        writer.option("header", True).csv(str(target))
+    else:
+        writer.parquet(str(target))
+    return target
