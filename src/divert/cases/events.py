@@ -1,0 +1,250 @@
+"""What can happen to a case, one frozen dataclass per event, named in the past tense.
+
+Events are facts: once appended they are never edited. Who recorded an event and when is
+kept by the event log beside it (store.case_events), so the payloads here hold only what
+the event itself says. `to_payload`/`from_payload` give the stable JSON stored in the log.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, ClassVar
+
+from divert.errors import DivertError
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Base of every case event; `kind` is the stored type name (the class name)."""
+
+    kind: ClassVar[str] = "Event"
+
+
+@dataclass(frozen=True, slots=True)
+class PadReferred(Event):
+    """A police officer referred the person to services before any charge (PAD)."""
+
+    incident_id: str
+    contact_date: date
+    officer: str
+    provider_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFiled(Event):
+    """The case reached the DA as a filing; `pad_first` if PAD came first for this incident."""
+
+    filing_date: date
+    charges: tuple[str, ...]
+    incident_id: str | None = None
+    pad_first: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Screened(Event):
+    """The policy was applied; the Decision JSON is stored verbatim with the policy's identity."""
+
+    screening_id: int
+    outcome: str
+    policy_id: str
+    policy_version: int
+    policy_sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionConfirmed(Event):
+    """The charging ADA agreed with the stored decision."""
+
+    screening_id: int
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionOverridden(Event):
+    """The ADA chose another outcome, with a written reason; the stored decision is untouched."""
+
+    screening_id: int
+    outcome: str
+    reason: str
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class OfferMade(Event):
+    """A diversion offer was made to the person, open until `expires_on`."""
+
+    expires_on: date
+    terms: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OfferAccepted(Event):
+    """The person accepted the diversion offer."""
+
+    accepted_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class OfferDeclined(Event):
+    """The person declined the offer; the case goes on to prosecution."""
+
+    declined_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class OfferExpired(Event):
+    """The offer's deadline passed without an answer."""
+
+    expired_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class ReferredToProvider(Event):
+    """The person was referred to a treatment or services provider."""
+
+    referral_id: int
+    provider_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentRecorded(Event):
+    """The person signed a 42 CFR Part 2 consent (the consent itself is in the consents table)."""
+
+    consent_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentRevoked(Event):
+    """The person revoked a consent; disclosures under it stop from `revoked_on`."""
+
+    consent_id: int
+    revoked_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementReported(Event):
+    """A provider filed an engagement report; only its id is here, never its content."""
+
+    report_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class DiversionCompleted(Event):
+    """The person completed the diversion."""
+
+    completed_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnedToProsecution(Event):
+    """The diversion ended without completion; the case goes back to prosecution."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChargesWithdrawn(Event):
+    """The DA withdrew the charges (after completion, or at any earlier point)."""
+
+    withdrawn_on: date
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Disposed(Event):
+    """The court disposed of the case (final disposition)."""
+
+    disposed_on: date
+    disposition: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReArrestRecorded(Event):
+    """A new case was filed for a person with an open or past diversion (recorded automatically)."""
+
+    new_case_id: str
+    filing_date: date
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.__name__: cls
+    for cls in (
+        PadReferred, CaseFiled, Screened, DecisionConfirmed, DecisionOverridden, OfferMade,
+        OfferAccepted, OfferDeclined, OfferExpired, ReferredToProvider, ConsentRecorded,
+        ConsentRevoked, EngagementReported, DiversionCompleted, ReturnedToProsecution,
+        ChargesWithdrawn, Disposed, ReArrestRecorded,
+    )
+}
+
+
+class BadEventPayload(DivertError):
+    """A stored or submitted event payload that does not match its event type."""
+
+
+def kind_of(event: Event) -> str:
+    """The stored type name of an event."""
+    return type(event).__name__
+
+
+def to_payload(event: Event) -> dict[str, Any]:
+    """The event's fields as JSON-ready values (dates as ISO strings, tuples as lists)."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(event):
+        value = getattr(event, f.name)
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[f.name] = value
+    return out
+
+
+def from_payload(kind: str, payload: dict[str, Any]) -> Event:
+    """Rebuild an event from its stored type name and payload; bad input names the field."""
+    cls = EVENT_TYPES.get(kind)
+    if cls is None:
+        raise BadEventPayload(f"unknown event type {kind!r}; known: {', '.join(EVENT_TYPES)}")
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in payload:
+            if f.default is dataclasses.MISSING:
+                raise BadEventPayload(f"{kind}: field {f.name!r} is required")
+            continue
+        values[f.name] = _coerce(kind, f.name, hints[f.name], payload[f.name])
+    extra = set(payload) - {f.name for f in dataclasses.fields(cls)}
+    if extra:
+        raise BadEventPayload(f"{kind}: unexpected field(s) {', '.join(sorted(extra))}")
+    return cls(**values)
+
+
+def _coerce(kind: str, name: str, hint: Any, value: Any) -> Any:
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        hint = next(a for a in args if a is not type(None))
+    try:
+        if hint is date:
+            return value if isinstance(value, date) else date.fromisoformat(value)
+        if typing.get_origin(hint) is tuple:
+            return tuple(str(v) for v in value)
+        if hint is bool:
+            if not isinstance(value, bool):
+                raise TypeError("expected true or false")
+            return value
+        if hint is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError("expected an integer")
+            return value
+        if hint is str:
+            if not isinstance(value, str):
+                raise TypeError("expected a string")
+            return value
+    except (TypeError, ValueError) as exc:
+        raise BadEventPayload(f"{kind}: field {name!r}: {exc} (got {value!r})") from exc
+    return value

@@ -1,0 +1,133 @@
+"""The audit log: who, when, from where, what and with what outcome, hash-chained.
+
+Each row stores the previous row's hash and its own sha256 over the canonical JSON of its
+fields (seq included), so `verify` detects an edited, deleted or reordered entry. Entries are
+appended inside the caller's transaction: a business write and its audit entry commit
+together or not at all. Reads of a person's record are audited too (`audit_read`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from divert.cases.access import Actor
+from divert.store.tables import AuditRow
+
+GENESIS = "0" * 64
+_PG_AUDIT_LOCK = 0x6469_7665  # "dive": serializes chain appends on PostgreSQL
+
+
+def canonical(obj: Any) -> str:
+    """Canonical JSON: sorted keys, no spaces, UTF-8 kept; the form that is hashed."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _content(row: AuditRow) -> dict[str, Any]:
+    return {
+        "seq": row.seq, "at": row.at, "actor": row.actor, "role": row.role,
+        "source": row.source, "action": row.action, "resource": row.resource,
+        "person_id": row.person_id, "outcome": row.outcome, "detail": row.detail,
+        "prev_hash": row.prev_hash,
+    }
+
+
+def entry_hash(row: AuditRow) -> str:
+    """The sha256 a row must carry, computed from its content and its predecessor's hash."""
+    return hashlib.sha256(canonical(_content(row)).encode()).hexdigest()
+
+
+def _lock_chain(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+    # SQLite: every transaction already holds the write lock (BEGIN IMMEDIATE, store/db.py).
+
+
+def append(
+    session: Session,
+    actor: Actor,
+    action: str,
+    resource: str,
+    *,
+    person_id: str | None = None,
+    outcome: str = "ok",
+    detail: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AuditRow:
+    """Append one entry to the chain in the caller's transaction (flushed, not committed)."""
+    _lock_chain(session)
+    last = session.execute(
+        select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
+    ).first()
+    when = (at or datetime.now(UTC)).astimezone(UTC)
+    row = AuditRow(
+        seq=(last.seq + 1) if last else 1,
+        at=when.isoformat(timespec="microseconds"),
+        actor=actor.username, role=actor.role, source=actor.source,
+        action=action, resource=resource, person_id=person_id, outcome=outcome,
+        detail=canonical(detail or {}),
+        prev_hash=last.hash if last else GENESIS,
+    )
+    row.hash = entry_hash(row)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def audit_read(
+    session: Session, actor: Actor, resource: str, person_id: str | None, **detail: Any
+) -> AuditRow:
+    """Record that `actor` read a person's record (every read of a person is audited)."""
+    return append(session, actor, "read", resource, person_id=person_id, detail=detail)
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    """What `verify` found: ok, how many entries, the head hash, and every problem by seq."""
+
+    ok: bool
+    entries: int
+    head: str
+    problems: tuple[str, ...]
+
+
+def verify(session: Session) -> VerifyResult:
+    """Walk the chain in seq order and report every edited, deleted or reordered entry."""
+    problems: list[str] = []
+    prev_hash, expected_seq, count = GENESIS, 1, 0
+    for row in session.scalars(select(AuditRow).order_by(AuditRow.seq)):
+        count += 1
+        if row.seq != expected_seq:
+            problems.append(
+                f"entry {row.seq}: expected entry {expected_seq} here — "
+                f"entries {expected_seq}..{row.seq - 1} were deleted"
+            )
+        if row.prev_hash != prev_hash:
+            problems.append(
+                f"entry {row.seq}: does not follow the entry before it "
+                "(an entry was deleted, inserted or moved)"
+            )
+        if entry_hash(row) != row.hash:
+            problems.append(f"entry {row.seq}: content does not match its hash (edited)")
+        prev_hash, expected_seq = row.hash, row.seq + 1
+    return VerifyResult(not problems, count, prev_hash, tuple(problems))
+
+
+def read_log(
+    session: Session, actor: Actor, *, person_id: str | None = None, limit: int = 100,
+    after_seq: int = 0,
+) -> list[dict[str, Any]]:
+    """Entries for the auditor (the service checks the role); the read is itself audited."""
+    query = select(AuditRow).where(AuditRow.seq > after_seq).order_by(AuditRow.seq).limit(limit)
+    if person_id is not None:
+        query = query.where(AuditRow.person_id == person_id)
+    rows = [_content(r) | {"hash": r.hash} for r in session.scalars(query)]
+    append(session, actor, "read", "audit_log", person_id=person_id,
+           detail={"after_seq": after_seq, "returned": len(rows)})
+    return rows
