@@ -1,0 +1,110 @@
+"""A case as the Philadelphia filings feed publishes it: one top charge and its bail events.
+
+The screening model (`cases.model.Case`) is kept inside; the rest is what analytics reads
+(bail, custody, defense, status). Everything the feed does not say stays None (unknown).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from divert.cases.model import Case
+from divert.ingest.refusals import Refusal
+
+
+@dataclass(frozen=True, slots=True)
+class BailEvent:
+    """One bail decision on a case: set, posted, changed, revoked. Blank fields are None."""
+
+    bail_date: datetime | None
+    bail_type: str | None  # Monetary | Unsecured | ROR | Nonmonetary
+    bail_amount: float | None  # dollars; 0 for ROR
+    bail_status: str | None  # Set | Posted | Denied | Revoked | Partial Posting
+    outstanding_bail_amount: float | None  # negative values are kept as published
+    in_custody: str | None  # the facility holding the person, None when not in custody
+    line: int = field(default=0, compare=False)
+
+    @property
+    def amount(self) -> float | None:
+        """Alias of `bail_amount`, the name analytics reads."""
+        return self.bail_amount
+
+    @property
+    def is_monetary(self) -> bool:
+        return self.bail_type == "Monetary"
+
+
+@dataclass(frozen=True, slots=True)
+class FiledCase:
+    """One filed case: the screening `Case` plus the feed's own facts about it.
+
+    `person_ids` lists every pseudonym the court published the defendant under on this
+    case (the first is `person_id`): the feed repeats a bail event once per name or date
+    of birth on the docket, so one defendant can carry two ids.
+    """
+
+    case: Case
+    person_id: str
+    person_link: str  # name+dob | name+age (weaker)
+    filed_at: datetime
+    age: int | None
+    zip: str | None
+    defense: str | None  # public_defender | private_or_appointed | none_listed (latest row)
+    case_status: str | None  # Active | Closed | Inactive | Adjudicated (latest row)
+    bail_events: tuple[BailEvent, ...]
+    person_ids: tuple[str, ...] = ()
+    top_charge_history: tuple[str, ...] = ()  # earlier wordings, when a later row amended it
+    lines: tuple[int, ...] = field(default=(), compare=False)
+
+    @property
+    def case_id(self) -> str:
+        return self.case.case_id
+
+    @property
+    def top_charge(self) -> str:
+        return self.case.charges[0].as_written
+
+    @property
+    def final_bail(self) -> BailEvent | None:
+        """The last bail event published (by bail date, then file order), if any."""
+        return self.bail_events[-1] if self.bail_events else None
+
+    @property
+    def ever_in_custody(self) -> bool:
+        """Whether any bail event names a facility holding the person."""
+        return any(e.in_custody for e in self.bail_events)
+
+    @property
+    def held_on_monetary_bail(self) -> bool:
+        """Monetary bail set and not posted at the last event: the person is held for money."""
+        last = self.final_bail
+        return last is not None and last.is_monetary and last.bail_status != "Posted"
+
+
+@dataclass(frozen=True, slots=True)
+class Ingested:
+    """What a filings file gave: the cases, the refused rows, and the counts that tie them.
+
+    `rows_read == rows_accepted + len(refusals)`: nothing is silently dropped. `warnings`
+    are accepted rows where one descriptive value (age, ZIP) was unreadable and left unknown.
+    """
+
+    path: Path
+    cases: tuple[FiledCase, ...]
+    refusals: tuple[Refusal, ...]
+    rows_read: int
+    warnings: tuple[Refusal, ...] = ()
+
+    @property
+    def rows_accepted(self) -> int:
+        return self.rows_read - len(self.refusals)
+
+    @property
+    def people(self) -> int:
+        """Distinct person pseudonyms across the accepted cases (aliases counted apart)."""
+        return len({pid for fc in self.cases for pid in (fc.person_ids or (fc.person_id,))})
+
+    def screening_cases(self) -> tuple[Case, ...]:
+        return tuple(fc.case for fc in self.cases)
