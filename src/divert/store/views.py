@@ -1,0 +1,173 @@
+"""What the repository hands back: plain frozen values, never ORM rows.
+
+Callers (service, CLI) never hold a live database object, so nothing they do can write
+behind the repository's back, and every value is safe to keep after the session closes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from divert.cases.model import Case as ScreeningCase
+from divert.cases.model import Charge, ChargeScope, PersonRecord, Stage
+from divert.errors import DivertError
+
+T = TypeVar("T")
+
+
+class NotFound(DivertError):
+    """No such row (the service answers 404)."""
+
+    def __init__(self, kind: str, key: object) -> None:
+        self.kind, self.key = kind, key
+        super().__init__(f"{kind} {key!r} does not exist")
+
+
+class StaleVersion(DivertError):
+    """The row changed since the caller read it (the service answers 412, never a lost update)."""
+
+    def __init__(self, kind: str, key: object, expected: int, actual: int) -> None:
+        self.kind, self.key, self.expected, self.actual = kind, key, expected, actual
+        super().__init__(
+            f"{kind} {key!r} is at version {actual}, not {expected}: "
+            "read it again and re-apply your change"
+        )
+
+
+class Conflict(DivertError):
+    """The write contradicts what is stored (duplicate id, reused idempotency key; 409)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: tuple[T, ...]
+    page: int
+    page_size: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFilters:
+    """List filters; None means "any"."""
+
+    state: str | None = None
+    stage: str | None = None
+    person_id: str | None = None
+    outcome: str | None = None  # the latest screening's outcome
+    filed_from: date | None = None
+    filed_to: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseView:
+    id: str
+    person_id: str
+    state: str
+    stage: str
+    filing_date: date | None
+    contact_date: date | None
+    charge_scope: str
+    pad_referred: bool
+    incident_id: str | None
+    docket_id: str | None
+    age: int | None
+    zip: str | None
+    source: str
+    version: int
+    charges: tuple[Charge, ...] = ()
+
+    def to_screening_case(self, person: PersonRecord | None) -> ScreeningCase:
+        """The pure `cases.model.Case` screening reads: no engagement, no consent, by design."""
+        return ScreeningCase(
+            case_id=self.id, charges=self.charges, filing_date=self.filing_date,
+            contact_date=self.contact_date, person=person,
+            charge_scope=ChargeScope(self.charge_scope), stage=Stage(self.stage),
+            pad_referred=self.pad_referred,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    case_id: str
+    seq: int
+    kind: str
+    payload: dict[str, Any]
+    actor: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningView:
+    id: int
+    case_id: str
+    outcome: str
+    policy_id: str
+    policy_version: int
+    policy_sha256: str
+    engine: str
+    as_of: date | None
+    decision: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderView:
+    id: str
+    name: str
+    services: str
+    capacity: int | None
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralView:
+    """What a provider needs to serve the person: no charges, no criminal history."""
+
+    id: int
+    case_id: str
+    person_id: str
+    provider_id: str
+    referred_on: date
+    status: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class UserView:
+    id: int
+    username: str
+    role: str
+    provider_id: str | None
+    locked: bool
+    failed_logins: int
+    has_totp: bool
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    """The response first given for an idempotency key, replayed for a repeat."""
+
+    request_sha256: str
+    status_code: int
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    """What an import did; re-importing the same file gives added == 0, screened == 0."""
+
+    path: str
+    rows_read: int
+    rows_refused: int
+    cases_in_file: int
+    cases_added: int
+    cases_already_present: int
+    cases_screened: int
+    people_added: int
+    rearrests_recorded: int
+    refusals: Sequence[str] = field(default=())  # "file:line: column: reason"
+    outcomes: dict[str, int] = field(default_factory=dict)
