@@ -1,0 +1,141 @@
+"""The examples kept beside each policy version, run as tests by `divert policy test` and pytest.
+
+An example is `{name, case, expect}`. `case` is written as a lawyer would (dates, charge
+wordings, a few person facts) and becomes a `cases.model.Case`; `expect` may hold
+`outcome`, `because` (rule ids), `unknown` (fact paths), `policy_version`, `says` (rule id →
+the exact sentence), `notes` (sentences that must appear) and `error` (a phrase of the
+error expected instead of a decision, e.g. on a date no version covers). The screening
+function is passed in, so this module does not depend on any engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from divert.cases.model import Case, Charge, ChargeScope, PersonRecord, Stage
+from divert.errors import DivertError
+from divert.policy.explain import Decision
+from divert.policy.model import Example, Policy, PolicyVersion
+
+Screen = Callable[[Case, Policy], Decision]
+CASE_KEYS = {"case_id", "filing_date", "contact_date", "charges", "charge_scope", "stage",
+             "person", "pad_referred"}
+PERSON_KEYS = {"pad_contacts", "open_diversions", "prior_drug_convictions", "bench_warrants_5y"}
+EXPECT_KEYS = {"outcome", "because", "unknown", "policy_version", "says", "notes", "error"}
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleResult:
+    """One example's run: where it is, and what differed from what it expects (if anything)."""
+
+    version: PolicyVersion
+    example: Example
+    problems: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+    @property
+    def where(self) -> str:
+        path = self.version.path.replace(f"v{self.version.version}.yaml",
+                                         f"examples/v{self.version.version}.yaml")
+        return f"{path}:{self.example.line}"
+
+
+def _charge(item: Any) -> Charge:
+    if isinstance(item, str):
+        return Charge(item)
+    if isinstance(item, Mapping) and isinstance(item.get("as_written"), str):
+        unknown = set(item) - {"as_written", "citation", "drug", "grade"}
+        if unknown:
+            raise ValueError(f"a charge has unknown fields: {', '.join(sorted(unknown))}")
+        return Charge(item["as_written"], item.get("citation"), item.get("grade"),
+                      item.get("drug"))
+    raise ValueError("each charge must be a wording, or {as_written, citation, drug, grade}")
+
+
+def build_case(example: Example, index: int = 0) -> Case:
+    """The Case an example describes.
+
+    Raises:
+        ValueError: naming the field that is not as the examples format expects.
+    """
+    raw = example.case
+    unknown = set(raw) - CASE_KEYS
+    if unknown:
+        raise ValueError(f"the case has unknown fields: {', '.join(sorted(unknown))}")
+    for key in ("filing_date", "contact_date"):
+        if key in raw and not isinstance(raw[key], date):
+            raise ValueError(f"'{key}' must be a date written YYYY-MM-DD")
+    person = raw.get("person")
+    record = None
+    if person is not None:
+        if not isinstance(person, Mapping) or set(person) - PERSON_KEYS:
+            raise ValueError(f"'person' may only hold {', '.join(sorted(PERSON_KEYS))}")
+        record = PersonRecord("example-person", **{k: person.get(k) for k in PERSON_KEYS})
+    return Case(
+        case_id=str(raw.get("case_id", f"example-{index + 1}")),
+        charges=tuple(_charge(c) for c in raw.get("charges") or ()),
+        filing_date=raw.get("filing_date"),
+        contact_date=raw.get("contact_date"),
+        person=record,
+        charge_scope=ChargeScope(raw.get("charge_scope", ChargeScope.COMPLETE.value)),
+        stage=Stage(raw.get("stage", Stage.CHARGED.value)),
+        pad_referred=raw.get("pad_referred"),
+    )
+
+
+def compare(expect: Mapping[str, Any], decision: Decision) -> list[str]:
+    """What differs between an expectation and a decision, in sentences."""
+    problems = []
+    if "outcome" in expect and expect["outcome"] != decision.outcome.value:
+        problems.append(f"expected outcome {expect['outcome']}, got {decision.outcome.value}")
+    if "because" in expect and sorted(expect["because"] or []) != sorted(decision.because):
+        problems.append(f"expected because {list(expect['because'] or [])}, "
+                        f"got {list(decision.because)}")
+    if "unknown" in expect and sorted(expect["unknown"] or []) != sorted(decision.unknowns):
+        problems.append(f"expected unknown {list(expect['unknown'] or [])}, "
+                        f"got {list(decision.unknowns)}")
+    if "policy_version" in expect and expect["policy_version"] != decision.policy.version:
+        problems.append(f"expected version {expect['policy_version']}, "
+                        f"got {decision.policy.version}")
+    says = {r.rule: r.says for r in decision.rules}
+    for rule_id, sentence in (expect.get("says") or {}).items():
+        if says.get(rule_id) != sentence:
+            problems.append(f"expected rule {rule_id} to say {sentence!r}, "
+                            f"got {says.get(rule_id)!r}")
+    for note in expect.get("notes") or []:
+        if note not in decision.notes:
+            problems.append(f"expected the note {note!r}; notes were {list(decision.notes)}")
+    if "error" in expect:
+        problems.append(f"expected an error mentioning {expect['error']!r}, got a decision")
+    return problems
+
+
+def run_example(policy: Policy, version: PolicyVersion, example: Example, index: int,
+                screen: Screen) -> ExampleResult:
+    """Screen one example and compare it with what it expects."""
+    unknown = set(example.expect) - EXPECT_KEYS
+    if unknown:
+        return ExampleResult(version, example,
+                             (f"'expect' has unknown fields: {', '.join(sorted(unknown))}",))
+    try:
+        case = build_case(example, index)
+        decision = screen(case, policy)
+    except (ValueError, DivertError) as exc:
+        wanted = example.expect.get("error")
+        if wanted is not None and str(wanted) in str(exc):
+            return ExampleResult(version, example, ())
+        return ExampleResult(version, example, (f"{type(exc).__name__}: {exc}",))
+    return ExampleResult(version, example, tuple(compare(example.expect, decision)))
+
+
+def run_examples(policy: Policy, screen: Screen) -> Iterator[ExampleResult]:
+    """Run every example of every version of `policy`, in file order."""
+    for version in policy.versions:
+        for index, example in enumerate(version.examples):
+            yield run_example(policy, version, example, index, screen)

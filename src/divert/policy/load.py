@@ -1,0 +1,332 @@
+"""Policy files → Policy values, reporting every mistake at once as `file:line:col: sentence`.
+
+Layout: `<root>/<jurisdiction>/<name>/vN.yaml`, `examples/vN.yaml`, `CHANGELOG.md`. The
+shape checked here is the one published in docs/policy.schema.json; the static checks that
+need the whole policy (conflicts, unreachable rules, overlaps) are in check.py.
+
+The sha256 recorded with every decision is of a canonical form (JSON of the parsed values,
+keys sorted), so re-indenting or re-commenting a file does not change it; a change of
+meaning does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from divert.errors import PolicyError, PolicyErrors
+from divert.policy.explain import Outcome
+from divert.policy.language import parse_condition, suggest
+from divert.policy.model import Default, Example, Policy, PolicyVersion, Rule
+from divert.policy.yamlpos import LocDict, LocList, load_yaml
+
+TOP_KEYS = {
+    "id": True, "title": True, "jurisdiction": True, "version": True, "status": True,
+    "effective": True, "applies_by": True, "clauses": True, "default": True, "rules": True,
+    "supersedes": False, "sources": False,
+}  # fmt: skip
+RULE_KEYS = {
+    "id": True, "clause": True, "when": True, "outcome": True, "says": True,
+    "says_not": False, "overrides": False,
+}  # fmt: skip
+STATUSES = ("draft", "adopted", "retired")
+APPLIES_BY = ("filing_date", "contact_date")
+OUTCOMES = tuple(o.value for o in Outcome)
+_RULE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_VERSION_FILE = re.compile(r"^v(\d+)\.ya?ml$")
+
+
+def shown(path: Path) -> str:
+    """A path as errors show it: relative to the working directory when it is under it."""
+    try:
+        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd()) else str(path)
+    except ValueError:
+        return str(path)
+
+
+class _Reader:
+    """Collects errors while reading one file, so the author sees all of them at once."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.errors: list[PolicyError] = []
+
+    def error(self, message: str, at: tuple[int, int], *, rule: str | None = None,
+              hint: str | None = None) -> None:
+        line, column = at
+        self.errors.append(PolicyError(message, path=self.path, line=line or None,
+                                       column=column or None, rule_id=rule, hint=hint))
+
+    def keys(
+        self, data: LocDict, spec: dict[str, bool], what: str, rule: str | None = None
+    ) -> bool:
+        ok = True
+        for key in data:
+            if key not in spec:
+                guess = suggest(key.lstrip("\x00"), list(spec))
+                self.error(f"{what} has an unknown field '{key.lstrip(chr(0))}'", data.key_at(key),
+                           rule=rule, hint=f"did you mean '{guess}'?" if guess else None)
+        for key, required in spec.items():
+            if required and key not in data:
+                self.error(f"{what} is missing the required field '{key}'", data.position,
+                           rule=rule)
+                ok = False
+        return ok
+
+    def text(self, data: LocDict, key: str, what: str, rule: str | None = None) -> str:
+        value = data.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            self.error(f"{what} must be text in quotes, found the number {value}",
+                       data.where(key), rule=rule, hint=f'write "{value}"')
+            return str(value)
+        if not isinstance(value, str) or not value.strip():
+            self.error(f"{what} must be non-empty text", data.where(key), rule=rule)
+            return ""
+        return value.strip()
+
+    def choice(self, data: LocDict, key: str, choices: tuple[str, ...], what: str,
+               rule: str | None = None) -> str | None:
+        value = data.get(key)
+        if value not in choices:
+            guess = suggest(str(value), choices)
+            self.error(f"{what} '{value}' is not one of {', '.join(choices)}", data.where(key),
+                       rule=rule, hint=f"did you mean '{guess}'?" if guess else None)
+            return None
+        return str(value)
+
+    def day(self, data: LocDict, key: str, what: str) -> date | None:
+        value = data.get(key)
+        if isinstance(value, date):
+            return value
+        self.error(f"{what} must be a date written YYYY-MM-DD, found {value!r}", data.where(key))
+        return None
+
+
+def _rule(reader: _Reader, data: Any, at: tuple[int, int]) -> Rule | None:
+    if not isinstance(data, LocDict):
+        reader.error("each rule must be a mapping with id, clause, when, outcome and says", at)
+        return None
+    rule_id = data.get("id") if isinstance(data.get("id"), str) else None
+    reader.keys(data, {k: v for k, v in RULE_KEYS.items() if k != "clause"}, "the rule", rule_id)
+    if rule_id is not None and not _RULE_ID.match(rule_id):
+        reader.error(f"the rule id '{rule_id}' must be kebab-case (lower case words joined by -)",
+                     data.where("id"), rule=rule_id)
+    clause = data.get("clause")
+    clause_text = "" if clause is None else reader.text(data, "clause", "the clause", rule_id)
+    outcome = reader.choice(data, "outcome", OUTCOMES, "the outcome", rule_id)
+    says = reader.text(data, "says", "'says'", rule_id) if "says" in data else ""
+    says_not = data.get("says_not")
+    overrides = data.get("overrides", [])
+    if isinstance(overrides, str):
+        overrides = [overrides]
+    if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):
+        reader.error("'overrides' must be a list of rule ids", data.where("overrides"),
+                     rule=rule_id)
+        overrides = []
+    when_text = data.get("when")
+    condition = None
+    if isinstance(when_text, str):
+        try:
+            condition = parse_condition(when_text)
+        except PolicyError as exc:
+            line, column = data.where("when")
+            reader.error(exc.message, (line, column + max((exc.column or 1) - 1, 0)),
+                         rule=rule_id, hint=exc.hint)
+    elif "when" in data:
+        reader.error("'when' must be a condition written as text", data.where("when"), rule=rule_id)
+    if rule_id is None or condition is None or outcome is None or not isinstance(when_text, str):
+        return None
+    return Rule(rule_id, clause_text, condition, when_text.strip(), Outcome(outcome), says,
+                says_not if isinstance(says_not, str) else None, tuple(overrides), data.position[0])
+
+
+def canonical_sha256(data: Any) -> str:
+    """sha256 of the canonical JSON of a policy's values (comments and layout ignored).
+
+    >>> canonical_sha256({"b": 1, "a": [1, 2]}) == canonical_sha256({"a": [1, 2], "b": 1})
+    True
+    """
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      default=lambda v: v.isoformat() if isinstance(v, date) else str(v))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def load_policy_file(path: Path | str) -> PolicyVersion:
+    """Read one `vN.yaml`, with its `examples/vN.yaml` when present.
+
+    Raises:
+        PolicyErrors: every mistake found, each as `file:line:col: sentence`.
+    """
+    path = Path(path)
+    reader = _Reader(shown(path))
+    try:
+        data = load_yaml(path, reader.path)
+    except PolicyError as exc:
+        raise PolicyErrors([exc]) from exc
+    if not isinstance(data, LocDict):
+        reader.error("a policy file must be a mapping of fields (id, title, version, …)", (1, 1))
+        raise PolicyErrors(reader.errors)
+    version = _version(reader, data, path)
+    if reader.errors or version is None:
+        raise PolicyErrors(reader.errors)
+    return version
+
+
+def _version(reader: _Reader, data: LocDict, path: Path) -> PolicyVersion | None:
+    reader.keys(data, TOP_KEYS, "the policy")
+    number = data.get("version")
+    match = _VERSION_FILE.match(path.name)
+    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+        reader.error("'version' must be a whole number from 1", data.where("version"))
+    elif match and int(match.group(1)) != number:
+        reader.error(f"the file {path.name} says version {number}; name it v{number}.yaml",
+                     data.where("version"))
+    status = reader.choice(data, "status", STATUSES, "the status")
+    applies_by = reader.choice(data, "applies_by", APPLIES_BY, "'applies_by'")
+    start, end = _effective(reader, data)
+    clauses = _clauses(reader, data)
+    default = _default(reader, data)
+    rules = _rules(reader, data)
+    sources = data.get("sources", [])
+    if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
+        reader.error("'sources' must be a list of {title, href}", data.where("sources"))
+        sources = []
+    if reader.errors or start is None or default is None or not isinstance(number, int):
+        return None
+    return PolicyVersion(
+        id=reader.text(data, "id", "the policy id"), title=reader.text(data, "title", "the title"),
+        jurisdiction=reader.text(data, "jurisdiction", "the jurisdiction"), version=number,
+        status=status or "", effective_from=start, effective_to=end,
+        applies_by=applies_by or "", clauses=clauses, rules=rules, default=default,
+        sha256=canonical_sha256(data), path=reader.path, sources=tuple(sources),
+        examples=_examples(path, number),
+    )
+
+
+def _effective(reader: _Reader, data: LocDict) -> tuple[date | None, date | None]:
+    effective = data.get("effective")
+    if not isinstance(effective, LocDict):
+        if "effective" in data:
+            reader.error("'effective' must be {from: YYYY-MM-DD, to: YYYY-MM-DD}",
+                         data.where("effective"))
+        return None, None
+    reader.keys(effective, {"from": True, "to": False}, "'effective'")
+    start = reader.day(effective, "from", "'effective.from'") if "from" in effective else None
+    end = reader.day(effective, "to", "'effective.to'") if "to" in effective else None
+    if start and end and end < start:
+        reader.error(f"'effective.to' ({end}) is before 'effective.from' ({start})",
+                     effective.where("to"))
+    return start, end
+
+
+def _clauses(reader: _Reader, data: LocDict) -> dict[str, str]:
+    clauses = data.get("clauses")
+    if not isinstance(clauses, LocDict) or not clauses:
+        if "clauses" in data:
+            reader.error("'clauses' must map clause numbers to their words", data.where("clauses"))
+        return {}
+    out: dict[str, str] = {}
+    for key in clauses:
+        if key.startswith("\x00"):
+            reader.error(f"the clause number {key[1:]} must be quoted, as \"{key[1:]}\"",
+                         clauses.key_at(key), hint="unquoted, YAML reads 2.10 as the number 2.1")
+        out[key.lstrip("\x00")] = reader.text(clauses, key, f"clause {key.lstrip(chr(0))}")
+    return out
+
+
+def _default(reader: _Reader, data: LocDict) -> Default | None:
+    default = data.get("default")
+    if not isinstance(default, LocDict):
+        if "default" in data:
+            reader.error("'default' must be {outcome, says}", data.where("default"))
+        return None
+    reader.keys(default, {"outcome": True, "says": True}, "the default")
+    outcome = reader.choice(default, "outcome", OUTCOMES, "the default outcome")
+    says = reader.text(default, "says", "the default's 'says'")
+    return Default(Outcome(outcome), says) if outcome else None
+
+
+def _rules(reader: _Reader, data: LocDict) -> tuple[Rule, ...]:
+    rules = data.get("rules")
+    if not isinstance(rules, LocList):
+        if "rules" in data:
+            reader.error("'rules' must be a list of rules", data.where("rules"))
+        return ()
+    parsed = (_rule(reader, item, rules.where(i)) for i, item in enumerate(rules))
+    return tuple(rule for rule in parsed if rule is not None)
+
+
+def _examples(path: Path, number: int) -> tuple[Example, ...]:
+    file = path.parent / "examples" / f"v{number}.yaml"
+    if not file.is_file():
+        return ()
+    reader = _Reader(shown(file))
+    data = load_yaml(file, reader.path)
+    items = data.get("examples") if isinstance(data, LocDict) else None
+    if not isinstance(items, LocList):
+        reader.error("an examples file must have a list 'examples'", (1, 1))
+        raise PolicyErrors(reader.errors)
+    examples = []
+    for index, item in enumerate(items):
+        at = items.where(index)
+        if isinstance(item, LocDict) and reader.keys(item, {"name": True, "case": True,
+                                                            "expect": True}, "the example"):
+            name = reader.text(item, "name", "the example's name")
+            if isinstance(item["case"], dict) and isinstance(item["expect"], dict):
+                examples.append(Example(name, item["case"], item["expect"], at[0]))
+                continue
+            reader.error("'case' and 'expect' must be mappings", at)
+        elif not isinstance(item, LocDict):
+            reader.error("each example must be a mapping with name, case and expect", at)
+    if reader.errors:
+        raise PolicyErrors(reader.errors)
+    return tuple(examples)
+
+
+def version_files(root: Path) -> Iterator[Path]:
+    """Every `vN.yaml` under `root` (a file, a policy folder or a whole policies folder)."""
+    if root.is_file():
+        yield root
+        return
+    for file in sorted(root.rglob("v*.yaml")):
+        if _VERSION_FILE.match(file.name) and file.parent.name != "examples":
+            yield file
+
+
+def load_policies(root: Path | None = None) -> dict[str, Policy]:
+    """Every policy under `root` (default: resources.policy_root()), by id.
+
+    Raises:
+        PolicyErrors: every mistake in every file, and versions of one policy folder
+            that disagree on the id.
+    """
+    from divert.resources import policy_root
+
+    folder = policy_root() if root is None else Path(root)
+    if not folder.exists():
+        raise PolicyErrors([PolicyError("there is no such file or folder", path=str(folder))])
+    errors: list[PolicyError] = []
+    versions: dict[str, list[PolicyVersion]] = {}
+    for file in version_files(folder):
+        try:
+            version = load_policy_file(file)
+        except PolicyErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        versions.setdefault(version.id, []).append(version)
+    for policy_id, found in versions.items():
+        folders = {Path(v.path).parent for v in found}
+        if len(folders) > 1:
+            where = ", ".join(sorted(str(f) for f in folders))
+            errors.append(PolicyError(f"the policy id '{policy_id}' is used by more than one "
+                                      f"folder ({where})", path=found[-1].path, line=1))
+    if errors:
+        raise PolicyErrors(errors)
+    return {pid: Policy(pid, tuple(sorted(vs, key=lambda v: v.version)))
+            for pid, vs in sorted(versions.items())}
