@@ -1,8 +1,9 @@
 """The case table analytics works on: one row per filed case, with bail and custody folded in.
 
 Filled from the ingest reader (`divert.ingest.phl_filings.read_phl_filings`), so analytics
-sees exactly the cases, refusals and normalisation the rest of divert sees. Where that
-reader is not installed, `load_filings` reads the CSV itself with DuckDB and says so.
+sees exactly the cases and refusals the rest of divert sees. The feed sometimes publishes
+one defendant under two pseudonyms on the same case; those are joined into one person
+here, so that a re-filing under the other pseudonym still counts as the same person.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class CaseRow:
     bail_amount: float | None  # of the latest bail event, dollars
     monetary_bail: bool  # any bail event was Monetary
     held: bool  # any bail event records a custody facility
+    held_for_money: bool = False  # monetary bail not posted at the last bail event
 
     @property
     def month(self) -> str:
@@ -60,7 +62,7 @@ class CaseTable:
     rows: tuple[CaseRow, ...]
     source: str
     refused: int
-    reader: str  # which reader built it: "ingest" or "duckdb-fallback"
+    people: int  # distinct people after joining pseudonyms published on the same case
 
     @property
     def start(self) -> date:
@@ -78,40 +80,62 @@ def _as_date(value: Any) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def rows_from_ingested(cases: Iterable[Any]) -> list[CaseRow]:
-    """CaseRows from the ingest reader's FiledCase values (duck-typed on its documented fields)."""
+def person_links(id_groups: Iterable[Sequence[str]]) -> dict[str, str]:
+    """Map every pseudonym to one id per person, joining ids published on the same case.
+
+    >>> person_links([("P1", "P2"), ("P3",), ("P2", "P4")])["P4"]
+    'P1'
+    """
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for ids in id_groups:
+        for other in ids[1:]:
+            a, b = root(ids[0]), root(other)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+        if ids:
+            root(ids[0])
+    return {x: root(x) for x in parent}
+
+
+def rows_from_ingested(cases: Sequence[Any]) -> list[CaseRow]:
+    """CaseRows from the ingest reader's FiledCase values, pseudonyms of one person joined."""
+    links = person_links([fc.person_ids or (fc.person_id,) for fc in cases])
     rows = []
     for fc in cases:
-        events: Sequence[Any] = tuple(fc.bail_events)
-        last = events[-1] if events else None
+        last = fc.final_bail
         rows.append(
             CaseRow(
-                case_id=fc.case.case_id,
-                person_id=fc.person_id,
+                case_id=fc.case_id,
+                person_id=links[fc.person_id],
                 filed=_as_date(fc.filed_at),
-                top_charge=fc.case.charges[0].as_written if fc.case.charges else "",
+                top_charge=fc.top_charge,
                 age=fc.age,
                 zip=fc.zip or None,
                 defense=fc.defense or None,
                 case_status=fc.case_status or None,
                 bail_type=(last.bail_type or None) if last else None,
-                bail_amount=last.amount if last else None,
-                monetary_bail=any(e.bail_type == "Monetary" for e in events),
-                held=any(bool(e.in_custody) for e in events),
+                bail_amount=last.bail_amount if last else None,
+                monetary_bail=any(e.is_monetary for e in fc.bail_events),
+                held=fc.ever_in_custody,
+                held_for_money=fc.held_on_monetary_bail,
             )
         )
-    return rows
+    return sorted(rows, key=lambda r: (r.filed, r.case_id))
 
 
 def load_filings(path: Path) -> CaseTable:
-    """Read a Philadelphia filings CSV into a CaseTable, through the ingest reader if present."""
-    try:
-        from divert.ingest.phl_filings import read_phl_filings
-    except ImportError:
-        from divert.analytics.fallback import read_with_duckdb
+    """Read a Philadelphia filings CSV into a CaseTable through the ingest reader."""
+    from divert.ingest.phl_filings import read_phl_filings
 
-        rows, refused = read_with_duckdb(path)
-        return CaseTable(tuple(rows), path.name, refused, "duckdb-fallback")
     ingested = read_phl_filings(path)
-    rows = sorted(rows_from_ingested(ingested.cases), key=lambda r: (r.filed, r.case_id))
-    return CaseTable(tuple(rows), path.name, len(ingested.refusals), "ingest")
+    rows = rows_from_ingested(ingested.cases)
+    people = len({r.person_id for r in rows})
+    return CaseTable(tuple(rows), path.name, len(ingested.refusals), people)
