@@ -34,9 +34,9 @@ def test_every_bad_row_is_refused_with_its_line_column_and_reason(broken: Ingest
         ":9: column 'defense': value 'pro_se': "
         "is not one of public_defender, private_or_appointed, none_listed",
         ":11: column 'filing_date': value '2021-09-03T04:00:00': "
-        "disagrees with the filing date of the case's first row (line 2)",
+        "disagrees with the filing date on the case's first row",
         ":12: column 'person_id': value 'P-0000000000q9': names a different person than the "
-        "case's first row (line 2) and repeats none of its bail events",
+        "case's first row and repeats none of its bail events",
         ":13: column 'top_charge': value 'Purc/Rec Of Cont Substby Unauth Per': disagrees with "
         "the case's top charge at the same bail event; an amended charge must come with a "
         "later bail date",

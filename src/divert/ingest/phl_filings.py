@@ -76,41 +76,34 @@ def _consistent(path: str, rows: list[PhlRow]) -> tuple[list[PhlRow], list[Refus
     ids = _person_ids(rows)
     accepted: list[PhlRow] = []
     for row in rows:
-        if row.filed_at != first.filed_at:
-            refused.append(
-                Refusal(
-                    path,
-                    row.line,
-                    "filing_date",
-                    row.filed_at.isoformat(),
-                    f"disagrees with the filing date of the case's first row (line {first.line})",
-                )
-            )
-        elif row.person_id not in ids:
-            refused.append(
-                Refusal(
-                    path,
-                    row.line,
-                    "person_id",
-                    row.person_id,
-                    f"names a different person than the case's first row "
-                    f"(line {first.line}) and repeats none of its bail events",
-                )
-            )
-        elif _conflicting_charge(row, accepted):
-            refused.append(
-                Refusal(
-                    path,
-                    row.line,
-                    "top_charge",
-                    row.top_charge,
-                    "disagrees with the case's top charge at the same bail "
-                    "event; an amended charge must come with a later bail date",
-                )
-            )
-        else:
+        problem = _disagreement(row, first, ids, accepted)
+        if problem is None:
             accepted.append(row)
+        else:
+            column, value, reason = problem
+            refused.append(Refusal(path, row.line, column, value, reason))
     return accepted, refused
+
+
+def _disagreement(
+    row: PhlRow, first: PhlRow, ids: list[str], accepted: list[PhlRow]
+) -> tuple[str, str, str] | None:
+    """(column, value, reason) when `row` disagrees with its case, else None."""
+    if row.filed_at != first.filed_at:
+        reason = "disagrees with the filing date on the case's first row"
+        return "filing_date", row.filed_at.isoformat(), reason
+    if row.person_id not in ids:
+        reason = (
+            "names a different person than the case's first row and repeats none of its bail events"
+        )
+        return "person_id", row.person_id, reason
+    if _conflicting_charge(row, accepted):
+        reason = (
+            "disagrees with the case's top charge at the same bail event; "
+            "an amended charge must come with a later bail date"
+        )
+        return "top_charge", row.top_charge, reason
+    return None
 
 
 def _person_ids(rows: list[PhlRow]) -> list[str]:

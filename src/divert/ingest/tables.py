@@ -1,0 +1,97 @@
+"""Writing screening results: one row per case, as CSV, Parquet or JSON Lines by extension.
+
+The first six columns are the contract other tools read (case_id, outcome, because,
+policy_id, policy_version, policy_sha256); the columns after them only add detail.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from divert.errors import InputFormatError
+from divert.policy.explain import Decision
+
+COLUMNS = (
+    "case_id", "outcome", "because", "policy_id", "policy_version", "policy_sha256",
+    "as_of", "unknowns", "unread_charges", "notes", "engine",
+)  # fmt: skip
+OUTPUT_FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+
+def output_format(path: Path) -> str:
+    """csv, parquet or jsonl from the output file's extension.
+
+    Raises:
+        InputFormatError: the extension is none of those (said before any screening starts).
+    """
+    kind = OUTPUT_FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise InputFormatError(
+            str(path), "has no known output extension; use .csv, .parquet or .jsonl"
+        )
+    return kind
+
+
+def decision_row(decision: Decision) -> dict[str, Any]:
+    """A decision flattened to the output columns; lists are joined with ';'."""
+    unread = [c.as_written for c in decision.charges if c.category is None]
+    return {
+        "case_id": decision.case_id,
+        "outcome": decision.outcome.value,
+        "because": ";".join(decision.because),
+        "policy_id": decision.policy.id,
+        "policy_version": decision.policy.version,
+        "policy_sha256": decision.policy.sha256,
+        "as_of": decision.as_of.isoformat() if decision.as_of else "",
+        "unknowns": ";".join(decision.unknowns),
+        "unread_charges": ";".join(unread),
+        "notes": ";".join(decision.notes),
+        "engine": decision.engine,
+    }
+
+
+def write_decisions(decisions: Sequence[Decision], out: Path) -> int:
+    """Write one row per decision to `out` (format by extension); returns rows written."""
+    kind = output_format(out)
+    rows = [decision_row(d) for d in decisions]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "csv":
+        with out.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+            writer.writeheader()
+            writer.writerows(rows)
+    elif kind == "jsonl":
+        _write_jsonl(rows, out)
+    else:
+        _write_parquet(rows, out)
+    return len(rows)
+
+
+def write_decisions_json(decisions: Iterable[Decision], out: Path) -> int:
+    """The full Decision JSON of each case, one per line (for replay and audit)."""
+    return _write_jsonl((d.to_json() for d in decisions), out)
+
+
+def _write_jsonl(rows: Iterable[dict[str, Any]], out: Path) -> int:
+    count = 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def _write_parquet(rows: list[dict[str, Any]], out: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema(
+        [(name, pa.int64() if name == "policy_version" else pa.string()) for name in COLUMNS]
+    )
+    table = pa.Table.from_pylist(rows, schema=schema)
+    pq.write_table(table, out)
