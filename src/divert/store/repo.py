@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from divert.cases import lifecycle
 from divert.cases.access import Actor
@@ -242,8 +242,9 @@ def list_cases(
     if f.filed_to is not None:
         query = query.where(CaseRow.filing_date <= f.filed_to)
     if f.outcome is not None:
-        latest = (select(func.max(ScreeningRow.id)).where(ScreeningRow.case_id == CaseRow.id)
-                  .scalar_subquery())
+        inner = aliased(ScreeningRow)
+        latest = (select(func.max(inner.id)).where(inner.case_id == CaseRow.id)
+                  .correlate(CaseRow).scalar_subquery())
         query = query.join(ScreeningRow, ScreeningRow.id == latest).where(
             ScreeningRow.outcome == f.outcome)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0

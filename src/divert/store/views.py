@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
+from divert.cases.consent import Consent, Disclosure, NoConsent
 from divert.cases.model import Case as ScreeningCase
 from divert.cases.model import Charge, ChargeScope, PersonRecord, Stage
 from divert.errors import DivertError
@@ -171,3 +172,23 @@ class ImportSummary:
     rearrests_recorded: int
     refusals: Sequence[str] = field(default=())  # "file:line: column: reason"
     outcomes: dict[str, int] = field(default_factory=dict)
+    unscreened: Sequence[str] = field(default=())  # "count × reason" for cases not screened
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentView:
+    """A recorded consent (the pure `cases.consent.Consent`) with its case and row version."""
+
+    consent: Consent
+    case_id: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementView:
+    """One engagement report as DA staff may see it: the disclosure, or "no report under
+    consent"."""
+
+    report_id: int
+    case_id: str
+    shown: Disclosure | NoConsent
