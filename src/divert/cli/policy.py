@@ -1,9 +1,120 @@
-"""CLI commands: policy."""
+"""CLI commands: `divert policy check | test | show | diff`.
+
+Thin doors onto policy/ and the in-process engine: they load, call, print and choose the
+exit code (1 when anything is wrong, with every error listed, never only the first).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from divert.errors import DivertError, PolicyError, PolicyErrors
+from divert.policy.check import check_policy
+from divert.policy.diff import diff_versions
+from divert.policy.load import load_policies
+from divert.policy.model import Policy, PolicyVersion
+from divert.policy.render import version_in_words
+
+policy_app = typer.Typer(
+    help="Check, test, show and compare the written policies.", no_args_is_help=True
+)
+
+PATH_ARG = typer.Argument(None, help="A policies folder, one policy folder or one vN.yaml "
+                          "(default: the bundled policies, or DIVERT_POLICY_PATH).")
+POLICIES_OPT = typer.Option(None, "--policies", help="The policies folder to read.")
+
+
+def _load(path: Path | None) -> dict[str, Policy]:
+    try:
+        return load_policies(path)
+    except PolicyErrors as exc:
+        for error in exc.errors:
+            typer.echo(str(error), err=True)
+        typer.echo(f"{len(exc.errors)} error(s)", err=True)
+        raise typer.Exit(1) from exc
+
+
+def _version(policies: dict[str, Policy], ref: str) -> PolicyVersion:
+    """`ID` (the latest version) or `ID@N`."""
+    policy_id, _, number = ref.partition("@")
+    policy = policies.get(policy_id)
+    if policy is None:
+        known = ", ".join(sorted(policies)) or "none"
+        typer.echo(f"no policy '{policy_id}'; known policies: {known}", err=True)
+        raise typer.Exit(1)
+    if not number:
+        return policy.latest()
+    for version in policy.versions:
+        if str(version.version) == number:
+            return version
+    have = ", ".join(str(v.version) for v in policy.versions)
+    typer.echo(f"policy {policy_id} has no version {number}; it has {have}", err=True)
+    raise typer.Exit(1)
+
+
+@policy_app.command("check")
+def check(path: Path | None = PATH_ARG) -> None:
+    """Check every policy: names, clauses, conflicts, unreachable rules, examples, dates."""
+    policies = _load(path)
+    errors: list[PolicyError] = []
+    for policy in policies.values():
+        errors += check_policy(policy)
+    for error in errors:
+        typer.echo(str(error), err=True)
+    if errors:
+        typer.echo(f"{len(errors)} error(s)", err=True)
+        raise typer.Exit(1)
+    rules = sum(len(v.rules) for p in policies.values() for v in p.versions)
+    typer.echo(f"ok: {len(policies)} policies, {rules} rules")
+
+
+@policy_app.command("test")
+def test(path: Path | None = PATH_ARG) -> None:
+    """Run the examples kept beside each policy version."""
+    from divert.engines.inprocess import screen_case
+    from divert.policy.examples import run_examples
+
+    passed = failed = 0
+    for policy in _load(path).values():
+        for result in run_examples(policy, screen_case):
+            if result.passed:
+                passed += 1
+                continue
+            failed += 1
+            typer.echo(f"FAIL {result.where}: {result.example.name}", err=True)
+            for problem in result.problems:
+                typer.echo(f"     {problem}", err=True)
+    if failed:
+        typer.echo(f"{failed} example(s) failed, {passed} passed", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"ok: {passed} examples passed")
+
+
+@policy_app.command("show")
+def show(ref: str = typer.Argument(..., help="ID, or ID@N for version N."),
+         policies: Path | None = POLICIES_OPT) -> None:
+    """Print a policy version: its clauses and rules in plain words."""
+    for line in version_in_words(_version(_load(policies), ref)):
+        typer.echo(line)
+
+
+@policy_app.command("diff")
+def diff(old: str = typer.Argument(..., help="ID@N, the version to compare from."),
+         new: str = typer.Argument(..., help="ID@M, the version to compare to."),
+         policies: Path | None = POLICIES_OPT) -> None:
+    """Print the clause and rule changes between two versions."""
+    loaded = _load(policies)
+    try:
+        lines = diff_versions(_version(loaded, old), _version(loaded, new))
+    except DivertError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    for line in lines or ["no clause or rule changed"]:
+        typer.echo(line)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the `divert` app."""
+    """Add `divert policy …` to the `divert` app."""
+    app.add_typer(policy_app, name="policy")

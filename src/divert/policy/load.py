@@ -113,7 +113,7 @@ def _rule(reader: _Reader, data: Any, at: tuple[int, int]) -> Rule | None:
         reader.error("each rule must be a mapping with id, clause, when, outcome and says", at)
         return None
     rule_id = data.get("id") if isinstance(data.get("id"), str) else None
-    reader.keys(data, {k: v for k, v in RULE_KEYS.items() if k != "clause"}, "the rule", rule_id)
+    reader.keys(data, {**RULE_KEYS, "clause": False}, "the rule", rule_id)  # check.py: clause
     if rule_id is not None and not _RULE_ID.match(rule_id):
         reader.error(f"the rule id '{rule_id}' must be kebab-case (lower case words joined by -)",
                      data.where("id"), rule=rule_id)
@@ -267,7 +267,10 @@ def _examples(path: Path, number: int) -> tuple[Example, ...]:
     if not file.is_file():
         return ()
     reader = _Reader(shown(file))
-    data = load_yaml(file, reader.path)
+    try:
+        data = load_yaml(file, reader.path)
+    except PolicyError as exc:
+        raise PolicyErrors([exc]) from exc
     items = data.get("examples") if isinstance(data, LocDict) else None
     if not isinstance(items, LocList):
         reader.error("an examples file must have a list 'examples'", (1, 1))

@@ -119,10 +119,10 @@ def rule_in_words(rule: Rule) -> str:
 
 def version_in_words(version: PolicyVersion) -> list[str]:
     """The lines `divert policy show` prints: header, clauses, rules, default."""
-    end = version.effective_to.isoformat() if version.effective_to else "until replaced"
+    end = f"to {version.effective_to.isoformat()}" if version.effective_to else "until replaced"
     lines = [
         f"{version.id} v{version.version} — {version.title} ({version.status})",
-        f"In force {version.effective_from.isoformat()} to {end}, chosen by the case's "
+        f"In force from {version.effective_from.isoformat()} {end}, chosen by the case's "
         f"{version.applies_by.replace('_', ' ')}. sha256 {version.sha256}",
         "",
         "Clauses:",
