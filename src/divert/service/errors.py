@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from divert.errors import DivertError, IllegalTransition, NotPermitted
 from divert.service import messages
+from divert.store.views import Conflict, NotFound, StaleVersion
 
 log = logging.getLogger("divert.service")
 
@@ -97,6 +98,24 @@ async def _on_illegal(request: Request, exc: Exception) -> JSONResponse:
     return error_response(409, [(("body", "event"), str(exc))])
 
 
+async def _on_not_found(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, NotFound)
+    msg = messages.NOT_FOUND.format(thing=exc.kind, id=exc.key)
+    return error_response(404, [(("path",), msg)])
+
+
+async def _on_stale(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StaleVersion)
+    msg = messages.STALE_VERSION.format(
+        thing=exc.kind, id=exc.key, sent=exc.expected, current=exc.actual
+    )
+    return error_response(412, [(("header", "If-Match"), msg)])
+
+
+async def _on_conflict(request: Request, exc: Exception) -> JSONResponse:
+    return error_response(409, [((), str(exc))])
+
+
 async def _on_divert(request: Request, exc: Exception) -> JSONResponse:
     return error_response(422, [((), str(exc))])
 
@@ -113,6 +132,9 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(NotPermitted, _on_not_permitted)
     app.add_exception_handler(IllegalTransition, _on_illegal)
+    app.add_exception_handler(NotFound, _on_not_found)
+    app.add_exception_handler(StaleVersion, _on_stale)
+    app.add_exception_handler(Conflict, _on_conflict)
     app.add_exception_handler(DivertError, _on_divert)
     app.add_exception_handler(Exception, _on_unexpected)
 

@@ -16,39 +16,44 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DIVERT_", extra="ignore")
 
     database_url: str = Field(
-        "sqlite:///var/divert.sqlite",
+        default="sqlite:///var/divert.sqlite",
         description="Where the case store lives: sqlite:///PATH (embedded) or "
         "postgresql+psycopg://user@host/db for a real office.",
     )
     policy_id: str = Field(
-        "phl-dao-simple-possession",
+        default="phl-dao-simple-possession",
         description="The policy imported cases are screened under, and the default of "
         "POST /api/screen when the body names none.",
     )
     session_idle_minutes: int = Field(
-        30, ge=1, description="A session ends after this many minutes without a request."
+        default=30, ge=1, description="A session ends after this many minutes without a request."
     )
     session_max_hours: int = Field(
-        12, ge=1, description="A session ends this many hours after login, however busy."
+        default=12, ge=1, description="A session ends this many hours after login, however busy."
     )
     lockout_failures: int = Field(
-        5, ge=1, description="Failed logins within the window that lock an account."
+        default=5, ge=1, description="Failed logins within the window that lock an account."
     )
     lockout_window_minutes: int = Field(
-        15, ge=1, description="The window in which failed logins are counted."
+        default=15, ge=1, description="The window in which failed logins are counted."
     )
     max_body_bytes: int = Field(
-        1_000_000, ge=1024, description="Largest request body accepted; larger gets 413."
+        default=1_000_000, ge=1024, description="Largest request body accepted; larger gets 413."
     )
-    max_page_size: int = Field(200, ge=1, description="Largest `page_size` a list accepts.")
+    max_page_size: int = Field(default=200, ge=1, description="Largest `page_size` a list accepts.")
     cookie_secure: bool = Field(
-        False,
+        default=False,
         description="Mark the session cookie Secure (set true behind HTTPS; the demo is "
         "plain HTTP on loopback).",
     )
     totp_issuer: str = Field(
-        "divert", description="Issuer name shown by authenticator apps for TOTP secrets."
+        default="divert", description="Issuer name shown by authenticator apps for TOTP secrets."
     )
+
+
+def settings_for(database_url: str | None) -> Settings:
+    """Settings from the environment, with the database overridden when one is given."""
+    return Settings(database_url=database_url) if database_url else Settings()
 
 
 def setting_docs() -> dict[str, str]:

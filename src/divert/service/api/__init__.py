@@ -1,0 +1,1 @@
+"""JSON routers, one per resource; every route declares its operation (deps.op)."""

@@ -1,0 +1,104 @@
+"""Cases: list (with outcome filter), read (audited), file by hand, PAD referral, history."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request, Response
+
+from divert.cases.model import Charge
+from divert.policy.explain import Outcome
+from divert.service.auth import actor_of
+from divert.service.casework import latest_outcomes
+from divert.service.deps import ClockDep, CurrentUser, SessionDep, op
+from divert.service.idempotency import fingerprint, run_once
+from divert.service.pagination import PageDep
+from divert.service.schemas.cases import CaseCreate, CasePublic, PadCreate
+from divert.service.screening import screen_stored_case
+from divert.store import repo
+from divert.store.views import CaseFilters
+
+router = APIRouter(prefix="/api", tags=["cases"])
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+
+
+@router.get("/cases", summary="List cases", **op("cases.list"))
+def list_cases(
+    user: CurrentUser,
+    db: SessionDep,
+    page: PageDep,
+    outcome: Annotated[Outcome | None, Query(description="Latest screening outcome.")] = None,
+    state: Annotated[str | None, Query(max_length=24)] = None,
+    filed_from: date | None = None,
+    filed_to: date | None = None,
+) -> dict[str, Any]:
+    filters = CaseFilters(state=state, outcome=outcome.value if outcome else None,
+                          filed_from=filed_from, filed_to=filed_to)
+    found = repo.list_cases(db, actor_of(user), page.page, page.page_size, filters)
+    outcomes = latest_outcomes(db, [c.id for c in found.items])
+    return {
+        "items": [CasePublic.of(c, outcomes.get(c.id)).model_dump(mode="json")
+                  for c in found.items],
+        "page": found.page, "page_size": found.page_size, "total": found.total,
+    }
+
+
+@router.get("/cases/{case_id}", summary="Read a case", **op("cases.read", 404))
+def get_case(case_id: str, user: CurrentUser, db: SessionDep, response: Response) -> CasePublic:
+    """The case and its charges; the read is audited. ETag carries the row version."""
+    view = repo.get_case(db, actor_of(user), case_id)
+    response.headers["ETag"] = f'"{view.version}"'
+    return CasePublic.of(view, latest_outcomes(db, [view.id]).get(view.id))
+
+
+@router.get("/cases/{case_id}/events", summary="A case's history", **op("cases.read", 404))
+def list_events(case_id: str, user: CurrentUser, db: SessionDep,
+                page: PageDep) -> dict[str, Any]:
+    events = repo.list_events(db, actor_of(user), case_id)
+    items = [
+        {"seq": e.seq, "kind": e.kind, "payload": e.payload, "actor": e.actor,
+         "recorded_at": e.recorded_at.isoformat()}
+        for e in page.slice(events)
+    ]
+    return {"items": items, "page": page.page, "page_size": page.page_size,
+            "total": len(events)}
+
+
+@router.post("/cases", status_code=201, summary="File a case by hand",
+             **op("cases.create", 409))
+def create_case(body: CaseCreate, request: Request, user: CurrentUser, db: SessionDep,
+                clock: ClockDep, key: IdemKey = None) -> Any:
+    """File the case and (by default) screen it at once under the policy in force."""
+    now = clock.now()
+
+    def action() -> tuple[int, Any]:
+        view = repo.create_case(
+            db, actor_of(user), case_id=body.case_id, person_id=body.person_id,
+            charges=[Charge(**c.model_dump()) for c in body.charges],
+            filing_date=body.filing_date, incident_id=body.incident_id, at=now)
+        outcome = None
+        if body.screen:
+            view, screening = screen_stored_case(request, db, user, view.id, now)
+            outcome = screening.outcome
+        return 201, CasePublic.of(view, outcome).model_dump(mode="json")
+
+    fp = fingerprint("POST", request.url.path, body.model_dump())
+    return run_once(db, user.username, key, fp, now, action)
+
+
+@router.post("/pad-referrals", status_code=201, summary="Police (PAD) referral, pre-charge",
+             **op("pad.create", 409))
+def create_pad(body: PadCreate, request: Request, user: CurrentUser, db: SessionDep,
+               clock: ClockDep, key: IdemKey = None) -> Any:
+    now = clock.now()
+
+    def action() -> tuple[int, Any]:
+        view = repo.record_pad_referral(
+            db, actor_of(user), case_id=body.case_id, person_id=body.person_id,
+            incident_id=body.incident_id, contact_date=body.contact_date,
+            provider_id=body.provider_id, at=now)
+        return 201, {"id": view.id, "state": view.state, "incident_id": view.incident_id}
+
+    fp = fingerprint("POST", request.url.path, body.model_dump())
+    return run_once(db, user.username, key, fp, now, action)

@@ -1,0 +1,92 @@
+"""Accounts over the API: administrators list, create, change role and unlock.
+
+Adapter note: users rows are read and changed over store.tables here (the repository had no
+user functions when this was written); each change commits with its audit entry.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+
+from divert.service import messages
+from divert.service.accounts import AccountError, add_account, user_public
+from divert.service.auth import actor_of
+from divert.service.concurrency import IfMatch, check_version, expected_version
+from divert.service.deps import ClockDep, CurrentUser, SessionDep, SettingsDep, op
+from divert.service.errors import ApiError
+from divert.service.idempotency import fingerprint, run_once
+from divert.service.pagination import PageDep
+from divert.store import audit
+from divert.store.tables import UserRow
+
+router = APIRouter(prefix="/api/users", tags=["users"])
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+
+
+class UserCreate(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+    role: str
+    provider_id: str | None = None
+
+
+class UserUpdate(BaseModel):
+    role: str | None = None
+    unlock: bool = Field(False, description="Clear the lock and the failed-login count.")
+
+
+@router.get("", summary="List accounts", **op("users.read"))
+def list_users(db: SessionDep, page: PageDep) -> dict[str, Any]:
+    total = db.scalar(select(func.count()).select_from(UserRow)) or 0
+    rows = db.scalars(
+        select(UserRow).order_by(UserRow.id).offset(page.offset).limit(page.page_size)
+    )
+    return {"items": [user_public(r) for r in rows], "page": page.page,
+            "page_size": page.page_size, "total": total}
+
+
+@router.post("", status_code=201, summary="Create an account", **op("users.create", 409))
+def create_user(body: UserCreate, request: Request, user: CurrentUser, db: SessionDep,
+                clock: ClockDep, settings: SettingsDep, key: IdemKey = None) -> Any:
+    """Returns the TOTP secret and otpauth URI once; they are never shown again."""
+    def action() -> tuple[int, Any]:
+        try:
+            acct = add_account(db, actor_of(user), body.username, body.password, body.role,
+                               body.provider_id, clock.now(), issuer=settings.totp_issuer)
+        except AccountError as exc:
+            status = 409 if "taken" in str(exc) else 422
+            raise ApiError(status, str(exc), loc=("body", exc.field)) from exc
+        return 201, {"id": acct.id, "username": acct.username, "role": acct.role,
+                     "totp_secret": acct.totp_secret, "otpauth_uri": acct.uri, "version": 1}
+
+    fp = fingerprint("POST", request.url.path, body.model_dump())
+    return run_once(db, user.username, key, fp, clock.now(), action)
+
+
+@router.patch("/{user_id}", summary="Change role or unlock", **op("users.update", 404, 412, 428))
+def update_user(user_id: int, body: UserUpdate, user: CurrentUser, db: SessionDep,
+                clock: ClockDep, if_match: IfMatch = None) -> dict[str, Any]:
+    sent = expected_version(if_match)
+    row = db.get(UserRow, user_id, with_for_update=True)
+    if row is None:
+        raise ApiError(404, messages.NOT_FOUND.format(thing="account", id=user_id),
+                       loc=("path", "user_id"))
+    check_version("account", user_id, sent, row.version)
+    from divert.cases.access import ROLES
+
+    if body.role is not None:
+        if body.role not in ROLES:
+            raise ApiError(422, f"unknown role {body.role!r}; one of: {', '.join(ROLES)}",
+                           loc=("body", "role"))
+        row.role = body.role
+    if body.unlock:
+        row.locked, row.failed_logins, row.first_failed_at = False, 0, None
+    row.version += 1
+    audit.append(db, actor_of(user), "update", f"users/{row.username}", at=clock.now(),
+                 detail=body.model_dump())
+    db.commit()
+    return user_public(row)

@@ -1,0 +1,105 @@
+"""The application factory: `create_app(settings)` wires settings, database, clock, routers,
+error handlers and limits, and refuses to start if any route forgot to declare its operation.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from functools import cache
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+
+from divert import __version__
+from divert.policy.load import load_policies
+from divert.policy.model import Policy
+from divert.service.clock import Clock, SystemClock
+from divert.service.errors import install_handlers
+from divert.service.limits import BodySizeLimit
+from divert.service.settings import Settings
+from divert.service.web.guard import install_page_handlers
+from divert.store.db import make_engine, make_sessionmaker
+
+HERE = Path(__file__).parent
+
+DESCRIPTION = """
+The diversion case service: cases screened under a policy written as code, ADA review,
+offers, referrals, consent-gated engagement reports and outcomes.
+
+Log in with `POST /api/auth/login` (username, password, one-time code) and send the token as
+`Authorization: Bearer TOKEN`. Every error has one shape:
+`{"ok": false, "error": "...", "errors": [{"loc": [...], "msg": "..."}], "status": N}`.
+"""
+
+
+def _routers() -> list[APIRouter]:
+    from divert.service.api import (
+        audit,
+        auth,
+        cases,
+        consents,
+        engagement,
+        offers,
+        outcomes,
+        policies,
+        providers,
+        referrals,
+        reviews,
+        screen,
+        screenings,
+        users,
+    )
+    from divert.service.web import pages
+
+    found = [
+        auth.router, cases.router, screenings.router, reviews.router, offers.router,
+        outcomes.router, referrals.router, consents.router, engagement.router,
+        providers.router, users.router, audit.router, screen.router, policies.router,
+        pages.router,
+    ]
+    if importlib.util.find_spec("divert.service.api.analytics") is not None:
+        # The analytics teammate's router (analyst role, pseudonymous data).
+        found.append(importlib.import_module("divert.service.api.analytics").router)
+    return found
+
+
+def check_operations(app: FastAPI) -> None:
+    """Deny by default: every route must say which operation it is (deps.op / deps.public)."""
+    missing = [
+        f"{sorted(r.methods or ())} {r.path}"
+        for r in app.routes
+        if isinstance(r, APIRoute)
+        and "x-operation" not in (r.openapi_extra or {})
+    ]
+    if missing:
+        raise RuntimeError(f"routes without a declared operation: {', '.join(missing)}")
+
+
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, engine: Engine | None = None
+) -> FastAPI:
+    """Build the service. Tests pass a FixedClock and their own engine; `divert serve` none."""
+    settings = settings or Settings()
+    app = FastAPI(title="divert", version=__version__, description=DESCRIPTION)
+    app.state.settings = settings
+    app.state.clock = clock or SystemClock()
+    app.state.engine = engine or make_engine(settings.database_url)
+    app.state.sessionmaker = make_sessionmaker(app.state.engine)
+
+    @cache
+    def policies() -> dict[str, Policy]:
+        return load_policies()
+
+    app.state.policies = policies
+    install_handlers(app)
+    install_page_handlers(app)
+    for router in _routers():
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    check_operations(app)
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    return app

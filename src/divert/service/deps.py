@@ -1,0 +1,134 @@
+"""Dependencies every route uses: the database session, the clock, the logged-in user, and the
+operation each route declares (deny by default).
+
+`op("cases.read")` is the only way a route says who may call it: it checks the role against
+the checked-in role × operation table (cases/access.py) and records the operation in the
+OpenAPI document as `x-operation`, so a test generated from /openapi.json covers every pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from divert.cases import access
+from divert.service import messages
+from divert.service.clock import Clock
+from divert.service.errors import ApiError, responses
+from divert.service.settings import Settings
+
+SESSION_COOKIE = "divert_session"
+PUBLIC = "public"  # the x-operation of the few routes anyone may call (login, docs)
+SESSION = "session"  # any logged-in account, whatever its role (logout, "who am I")
+
+_bearer = HTTPBearer(auto_error=False, description="Token from POST /api/auth/login")
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: the account, its role, and its provider organisation if any."""
+
+    user_id: int
+    username: str
+    role: str
+    provider_id: str | None
+    session_id: str
+    source: str  # client address, for the audit log
+
+    @property
+    def actor(self) -> str:
+        return self.username
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One session per request; the repository commits each write with its audit entry."""
+    with request.app.state.sessionmaker() as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+SessionDep = Annotated[Session, Depends(get_db)]
+
+
+def session_token(request: Request, creds: HTTPAuthorizationCredentials | None) -> str | None:
+    """The bearer token (API) or the session cookie (pages), whichever came."""
+    if creds is not None and creds.scheme.lower() == "bearer":
+        return creds.credentials
+    return request.cookies.get(SESSION_COOKIE)
+
+
+def current_user(
+    request: Request,
+    db: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The logged-in user, or 401; an idle or too-old session is ended and refused."""
+    from divert.service import auth  # auth imports deps; import here to avoid a cycle
+
+    token = session_token(request, creds)
+    if not token:
+        raise ApiError(401, messages.NOT_AUTHENTICATED, headers={"WWW-Authenticate": "Bearer"})
+    client = request.client.host if request.client else "unknown"
+    principal = auth.resume_session(db, token, clock.now(), settings, client)
+    if principal is None:
+        raise ApiError(401, messages.SESSION_EXPIRED, headers={"WWW-Authenticate": "Bearer"})
+    request.state.principal = principal
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(current_user)]
+
+
+def _checker(operation: str) -> Any:
+    def check(user: CurrentUser) -> Principal:
+        if operation != SESSION and not access.is_allowed(user.role, operation):
+            raise ApiError(
+                403, messages.NOT_PERMITTED.format(role=user.role, operation=operation)
+            )
+        return user
+
+    check.__name__ = f"require_{operation.replace('.', '_')}"
+    return check
+
+
+def op(operation: str, *statuses: int) -> dict[str, Any]:
+    """Route keyword arguments declaring `operation`: the role check plus `x-operation`.
+
+    Use as `@router.get("/cases", **op("cases.read"))`.
+    """
+    if operation != SESSION and operation not in access.OPERATIONS:
+        raise ValueError(f"unknown operation {operation!r}; add it to cases/access.py first")
+    return {
+        "dependencies": [Depends(_checker(operation))],
+        "openapi_extra": {"x-operation": operation},
+        "responses": responses(401, 403, 422, *statuses),
+    }
+
+
+def public(*statuses: int) -> dict[str, Any]:
+    """Route keyword arguments for a route anyone may call (login); said out loud."""
+    return {"openapi_extra": {"x-operation": PUBLIC}, "responses": responses(422, *statuses)}
+
+
+def user_of(request: Request) -> Principal:
+    """The principal the operation check resolved for this request."""
+    principal: Principal = request.state.principal
+    return principal

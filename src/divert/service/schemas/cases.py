@@ -1,0 +1,94 @@
+"""Case bodies: CasePublic (what DA staff read), CaseCreate (filing by hand), event bodies."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from divert.policy.explain import Outcome
+from divert.service.schemas.screen import ChargeIn
+from divert.store.views import CaseView
+
+
+class CasePublic(BaseModel):
+    id: str
+    person_id: str = Field(description="A pseudonym, never a name.")
+    state: str
+    stage: str
+    filing_date: date | None
+    contact_date: date | None
+    charge_scope: str
+    pad_referred: bool
+    incident_id: str | None
+    docket_id: str | None
+    age: int | None
+    zip: str | None
+    source: str
+    version: int = Field(description="Send it back in If-Match when you change the case.")
+    charges: list[ChargeIn]
+    outcome: str | None = Field(None, description="The latest screening's outcome.")
+
+    @classmethod
+    def of(cls, v: CaseView, outcome: str | None = None) -> CasePublic:
+        data: dict[str, Any] = {
+            f: getattr(v, f) for f in cls.model_fields if f not in ("charges", "outcome")
+        }
+        charges = [ChargeIn(as_written=c.as_written, citation=c.citation, grade=c.grade,
+                            drug=c.drug) for c in v.charges]
+        return cls(**data, charges=charges, outcome=outcome)
+
+
+class CaseCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    case_id: str = Field(min_length=1, max_length=64)
+    person_id: str = Field(min_length=1, max_length=64, description="A pseudonym.")
+    charges: list[ChargeIn] = Field(min_length=1, max_length=100)
+    filing_date: date
+    incident_id: str | None = Field(None, max_length=64)
+    screen: bool = Field(True, description="Screen it at once under the policy in force.")
+
+
+class PadCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    case_id: str = Field(min_length=1, max_length=64)
+    person_id: str = Field(min_length=1, max_length=64)
+    incident_id: str = Field(min_length=1, max_length=64)
+    contact_date: date
+    provider_id: str | None = Field(None, max_length=64)
+
+
+class ReviewCreate(BaseModel):
+    """Confirm the decision, or override it with a written reason (it stays stored as is)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["confirm", "override"]
+    outcome: Outcome | None = Field(None, description="The outcome chosen when overriding.")
+    reason: str = Field("", max_length=4000)
+
+
+class OfferCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expires_on: date
+    terms: str = Field("", max_length=4000)
+
+
+class OfferAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    answer: Literal["accepted", "declined", "expired"]
+    on: date | None = Field(None, description="Defaults to today.")
+
+
+class OutcomeCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["completed", "returned_to_prosecution", "charges_withdrawn", "disposed"]
+    on: date | None = Field(None, description="Defaults to today.")
+    reason: str = Field("", max_length=4000)
+    disposition: str = Field("", max_length=200)

@@ -1,0 +1,47 @@
+"""Screening a stored case: the policy in force on its date, person facts from the store,
+the Decision stored verbatim. Engagement and consent data are never read on this path.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from divert.engines.inprocess import screen_case
+from divert.errors import DivertError
+from divert.policy.model import Policy
+from divert.service import messages
+from divert.service.auth import actor_of
+from divert.service.deps import Principal
+from divert.service.errors import ApiError
+from divert.store import repo
+from divert.store.views import CaseView, ScreeningView
+
+
+def policy_of(request: Request, policy_id: str | None = None) -> Policy:
+    """The named policy (default: the service's), or 422 naming the known ones."""
+    policies: dict[str, Policy] = request.app.state.policies()
+    wanted = policy_id or request.app.state.settings.policy_id
+    if wanted not in policies:
+        known = ", ".join(sorted(policies)) or "none"
+        raise ApiError(422, messages.UNKNOWN_POLICY.format(policy_id=wanted, known=known),
+                       loc=("body", "policy_id"))
+    return policies[wanted]
+
+
+def screen_stored_case(
+    request: Request, db: Session, user: Principal, case_id: str, now: datetime,
+    expected_version: int | None = None,
+) -> tuple[CaseView, ScreeningView]:
+    """Screen the stored case and record the Decision; returns the case as it now stands."""
+    actor = actor_of(user)
+    view = repo.get_case(db, actor, case_id)
+    person = repo.person_record(db, view.person_id, view.id)
+    try:
+        decision = screen_case(view.to_screening_case(person), policy_of(request))
+    except DivertError as exc:  # e.g. no version of the policy in force on the filing date
+        raise ApiError(422, str(exc), loc=("path", "case_id")) from exc
+    stored = repo.record_screening(db, actor, view.id, decision, expected_version, now)
+    return repo.get_case(db, actor, case_id), stored
