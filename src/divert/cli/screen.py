@@ -1,9 +1,195 @@
-"""CLI commands: screen."""
+"""CLI commands: `divert screen` (every case of a file) and `divert explain` (one case).
+
+`screen` is read → screen → write → summarize: one output row per case, a progress bar, and
+a summary of outcomes, deciding rules and every charge wording the catalog could not read.
+"""
 
 from __future__ import annotations
 
+import json
+from datetime import date, datetime
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from divert.cli.decision_text import decision_lines
+from divert.cli.ingest import FORMAT_ERROR_EXIT, print_input_summary, read_or_exit
+from divert.errors import DivertError, InputFormatError, PolicyErrors
+from divert.ingest.screening import (
+    Screened,
+    deciding_rule_counts,
+    outcome_counts,
+    screen_all,
+    screen_one,
+    unread_wordings,
+)
+from divert.ingest.tables import output_format, write_decisions, write_decisions_json
+from divert.policy.model import Policy
+
+NOT_SCREENED_EXIT = 1
+
+POLICY_OPTION = typer.Option(..., "--policy", help="Policy id, e.g. phl-dao-simple-possession.")
+POLICIES_OPTION = typer.Option(
+    None, "--policies", help="Policies folder (default: DIVERT_POLICY_PATH or the bundled one)."
+)
+AS_OF_OPTION = typer.Option(
+    None, "--as-of", formats=["%Y-%m-%d"],
+    help="Screen as if on this date (a what-if over past cases) instead of each case's date.",
+)  # fmt: skip
+PERSONS_OPTION = typer.Option(None, "--persons", help="Person facts table joined on person_id.")
+STRICT_OPTION = typer.Option(
+    False, "--by-case-date",
+    help="Screen only by each case's own date: a case filed before the policy took effect is "
+    "not screened (by default it is screened under the latest version, as a what-if).",
+)  # fmt: skip
+
+
+def load_policy_or_exit(policy_id: str, folder: Path | None, console: Console) -> Policy:
+    """The policy with this id; its mistakes, or an unknown id, end the command with exit 2."""
+    from divert.policy.load import load_policies
+
+    try:
+        policies = load_policies(folder)
+    except PolicyErrors as errors:
+        console.print("[bold red]error:[/] the policies do not load:")
+        for error in errors.errors:
+            console.print(f"  {error}", soft_wrap=True, highlight=False, markup=False)
+        raise typer.Exit(FORMAT_ERROR_EXIT) from None
+    if policy_id not in policies:
+        known = ", ".join(sorted(policies)) or "none"
+        console.print(f"[bold red]error:[/] no policy '{policy_id}'; known policies: {known}")
+        raise typer.Exit(FORMAT_ERROR_EXIT)
+    return policies[policy_id]
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+def screen(
+    file: Path = typer.Argument(..., help="Case file: Philadelphia filings CSV or a cases table."),
+    policy: str = POLICY_OPTION,
+    out: Path = typer.Option(..., "--out", help="One row per case: .csv, .parquet or .jsonl."),
+    decisions_jsonl: Path | None = typer.Option(
+        None, "--decisions-jsonl", help="Also write every full Decision as JSON Lines."
+    ),
+    as_of: datetime | None = AS_OF_OPTION,
+    persons: Path | None = PERSONS_OPTION,
+    policies: Path | None = POLICIES_OPTION,
+    by_case_date: bool = STRICT_OPTION,
+) -> None:
+    """Screen every case of FILE under a policy; write one row per case, then summarize."""
+    console = Console(stderr=True)
+    try:
+        output_format(out)
+    except InputFormatError as error:
+        console.print(f"[bold red]error:[/] {error}", highlight=False)
+        raise typer.Exit(FORMAT_ERROR_EXIT) from None
+    chosen = load_policy_or_exit(policy, policies, console)
+    got = read_or_exit(file, persons, console)
+    print_input_summary(got, console, show=5)
+    with Progress(
+        TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("screening", total=len(got.cases))
+        screened = screen_all(
+            got.cases, chosen, _day(as_of), lambda: progress.advance(task), not by_case_date
+        )
+    write_decisions(screened.decisions, out)
+    if decisions_jsonl is not None:
+        write_decisions_json(screened.decisions, decisions_jsonl)
+    print_screening_summary(screened, console)
+    if screened.what_if:
+        latest = chosen.latest()
+        console.print(
+            f"{screened.what_if:,} cases were filed before {chosen.id} took effect "
+            f"({chosen.versions[0].effective_from.isoformat()}); they were screened under "
+            f"v{latest.version} as if filed on {latest.effective_from.isoformat()} (a what-if; "
+            "--as-of chooses the date, --by-case-date refuses instead).",
+            highlight=False,
+        )
+    console.print(f"Wrote {len(screened.decisions):,} rows to {out}", highlight=False)
+    if screened.not_screened:
+        raise typer.Exit(NOT_SCREENED_EXIT)
+
+
+def print_screening_summary(screened: Screened, console: Console) -> None:
+    """Cases per outcome, per deciding rule, the unread wordings and the cases not screened."""
+    outcomes = Table(title=f"{screened.cases:,} cases screened")
+    outcomes.add_column("outcome")
+    outcomes.add_column("cases", justify="right")
+    for outcome, count in outcome_counts(screened.decisions):
+        outcomes.add_row(outcome, f"{count:,}")
+    if screened.not_screened:
+        outcomes.add_row("[red]not screened[/]", f"{len(screened.not_screened):,}")
+    console.print(outcomes)
+    rules = Table(title="Cases per deciding rule")
+    for name in ("outcome", "because", "cases"):
+        rules.add_column(name, justify="right" if name == "cases" else "left")
+    for outcome, because, count in deciding_rule_counts(screened.decisions):
+        rules.add_row(outcome, because, f"{count:,}")
+    console.print(rules)
+    unread = unread_wordings(screened.decisions)
+    if unread:
+        table = Table(title=f"Charge wordings the catalog could not read ({len(unread)})")
+        for name in ("wording", "charges", "why"):
+            table.add_column(name, justify="right" if name == "charges" else "left")
+        for wording, count, reason in unread:
+            table.add_row(wording, f"{count:,}", reason)
+        console.print(table)
+    else:
+        console.print("Every charge wording was read.")
+    for item in screened.not_screened[:10]:
+        console.print(f"not screened: case {item.case_id}: {item.reason}", highlight=False)
+    console.print(f"{screened.cases_per_second:,.0f} cases/s", highlight=False)
+
+
+def explain(
+    file: Path = typer.Argument(..., help="Case file: Philadelphia filings CSV or a cases table."),
+    case_id: str = typer.Argument(..., help="The case to explain."),
+    policy: str = POLICY_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print the Decision as JSON."),
+    as_of: datetime | None = AS_OF_OPTION,
+    persons: Path | None = PERSONS_OPTION,
+    policies: Path | None = POLICIES_OPTION,
+    by_case_date: bool = STRICT_OPTION,
+) -> None:
+    """Explain one case's decision in sentences, with the clause numbers that produced it."""
+    console = Console()
+    errors = Console(stderr=True)
+    chosen = load_policy_or_exit(policy, policies, errors)
+    got = read_or_exit(file, persons, errors)
+    case = next((c for c in got.cases if c.case_id == case_id), None)
+    if case is None:
+        hint = (
+            f"; {len(got.refusals):,} rows were refused (`divert ingest {file}` lists them)"
+            if got.refusals
+            else ""
+        )
+        errors.print(
+            f"[bold red]error:[/] case {case_id} is not among the {len(got.cases):,} cases "
+            f"read from {file}{hint}",
+            highlight=False,
+        )
+        raise typer.Exit(FORMAT_ERROR_EXIT)
+    try:
+        decision = screen_one(case, chosen, _day(as_of), not by_case_date)
+    except DivertError as error:
+        errors.print(f"[bold red]error:[/] {error}", highlight=False)
+        raise typer.Exit(NOT_SCREENED_EXIT) from None
+    if as_json:
+        console.print_json(json.dumps(decision.to_json()))
+        return
+    version = next(v for v in chosen.versions if v.version == decision.policy.version)
+    for line in decision_lines(decision, version.default.says):
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `divert` app."""
+    app.command("screen")(screen)
+    app.command("explain")(explain)

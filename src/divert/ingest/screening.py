@@ -28,10 +28,15 @@ class NotScreened:
 
 @dataclass(frozen=True, slots=True)
 class Screened:
-    """Every case's decision, or why it has none, in input order."""
+    """Every case's decision, or why it has none, in input order.
+
+    `what_if` counts the cases filed before the policy's first version took effect, which
+    were screened under its latest version as if filed the day that version took effect.
+    """
 
     decisions: tuple[Decision, ...]
     not_screened: tuple[NotScreened, ...] = ()
+    what_if: int = 0
     seconds: float = field(default=0.0, compare=False)
 
     @property
@@ -43,11 +48,38 @@ class Screened:
         return self.cases / self.seconds if self.seconds > 0 else 0.0
 
 
+def what_if_date(case: Case, policy: Policy) -> date | None:
+    """The date to screen a case filed before the policy existed: its latest version's start.
+
+    None when the case has its own date inside or after the policy's first version (then it
+    is screened by its own date), or no date at all (then the engine says so).
+    """
+    first, latest = policy.versions[0], policy.latest()
+    when = case.date_for(latest.applies_by)
+    if when is not None and when < first.effective_from:
+        return latest.effective_from
+    return None
+
+
+def screen_one(case: Case, policy: Policy, on: date | None, past_as_latest: bool) -> Decision:
+    """One case: by `on` if given; else by its date, or as a what-if when it predates the policy.
+
+    Raises:
+        DivertError: the case cannot be screened (no date, or no version in force on it).
+    """
+    from divert.engines.inprocess import screen_case
+
+    if on is None and past_as_latest:
+        on = what_if_date(case, policy)
+    return screen_case(case, policy, on)
+
+
 def screen_all(
     cases: Sequence[Case],
     policy: Policy,
     on: date | None = None,
     advance: Callable[[], None] | None = None,
+    past_as_latest: bool = True,
 ) -> Screened:
     """Screen each case with the in-process engine; a case that cannot be screened is kept.
 
@@ -56,22 +88,27 @@ def screen_all(
         policy: every version of the policy; each case gets the one in force on its date.
         on: screen every case as if on this date instead (a "what if" over past cases).
         advance: called once per case, for a progress bar.
+        past_as_latest: screen a case filed before the policy's first version under the
+            latest version, as if filed the day it took effect (recorded in the decision as
+            `selected_by: as_of`); when False such a case is not screened, with the reason.
     """
     import time
 
-    from divert.engines.inprocess import screen_case
-
     decisions: list[Decision] = []
     refused: list[NotScreened] = []
+    what_if = 0
     started = time.perf_counter()
     for case in cases:
+        if on is None and past_as_latest and what_if_date(case, policy) is not None:
+            what_if += 1
         try:
-            decisions.append(screen_case(case, policy, on))
+            decisions.append(screen_one(case, policy, on, past_as_latest))
         except DivertError as error:
             refused.append(NotScreened(case.case_id, str(error)))
         if advance is not None:
             advance()
-    return Screened(tuple(decisions), tuple(refused), time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return Screened(tuple(decisions), tuple(refused), what_if, seconds)
 
 
 def outcome_counts(decisions: Iterable[Decision]) -> list[tuple[str, int]]:

@@ -1,0 +1,97 @@
+"""A decision as sentences an ADA reads: outcome first, then the clauses that decided it.
+
+Order: the rules that decided the case (outcome, "clause 2.3 — …"); how each charge was read
+and how surely; the other rules and their truth; then notes and the facts that were unknown.
+Pure text from a Decision, so the CLI and tests read the same words.
+"""
+
+from __future__ import annotations
+
+from divert.policy.explain import ChargeFinding, Decision, RuleResult, Truth
+
+_OUTCOME_WORDS = {
+    "divert": "divert to treatment",
+    "prosecute": "prosecute",
+    "decline": "decline to charge",
+    "needs_review": "needs review by an ADA",
+}
+
+
+def decision_lines(decision: Decision, default_says: str | None = None) -> list[str]:
+    """The decision as lines of plain text, outcome and deciding clauses first.
+
+    Args:
+        decision: what the engine decided and why.
+        default_says: the policy default's sentence, shown when no rule decided the case.
+    """
+    policy = decision.policy
+    when = decision.as_of.isoformat() if decision.as_of else "an unknown date"
+    lines = [
+        f"Case {decision.case_id}: {_OUTCOME_WORDS.get(decision.outcome.value, decision.outcome)}.",
+        f"  Policy {policy.id} v{policy.version} (sha256 {policy.sha256[:12]}), the version in "
+        f"force on {when} (chosen by {decision.selected_by}).",
+        "",
+        "Why:",
+    ]
+    deciding = [r for r in decision.rules if r.rule in decision.because]
+    lines += [f"  {_deciding(r, decision)}" for r in deciding]
+    if not deciding:
+        lines.append(f"  {_undecided(decision, default_says)}")
+    lines += ["", "How each charge was read:"]
+    lines += [f"  {_charge(c)}" for c in decision.charges] or ["  The case lists no charge."]
+    others = [r for r in decision.rules if r.rule not in decision.because]
+    if others:
+        lines += ["", "The other rules:"]
+        review = any(r.truth is Truth.UNKNOWN for r in deciding)
+        lines += [f"  {_other(r, review)}" for r in others]
+    if decision.notes:
+        lines += ["", "Notes:"] + [f"  - {note}" for note in decision.notes]
+    if decision.unknowns:
+        lines += ["", "Facts the data does not give (unknown, never guessed):"]
+        lines += [f"  - {fact}" for fact in decision.unknowns]
+    return lines
+
+
+def _deciding(result: RuleResult, decision: Decision) -> str:
+    if result.truth is Truth.UNKNOWN:
+        # resolve.py names the undecidable rules in `because` when they force review
+        return (
+            f"{decision.outcome.value}: clause {result.clause} could not be decided — "
+            f"{result.says} (rule {result.rule})"
+        )
+    outcome = result.outcome.value if result.outcome else decision.outcome.value
+    return f"{outcome}: clause {result.clause} — {result.says} (rule {result.rule})"
+
+
+def _undecided(decision: Decision, default_says: str | None) -> str:
+    if any(r.truth is Truth.UNKNOWN for r in decision.rules) and decision.unknowns:
+        return (
+            f"{decision.outcome.value}: no rule could be applied with certainty, because "
+            f"{', '.join(decision.unknowns)} "
+            f"{'is' if len(decision.unknowns) == 1 else 'are'} unknown."
+        )
+    said = f" — {default_says}" if default_says else ""
+    return f"{decision.outcome.value}: no rule applies; the policy's default decides{said}"
+
+
+def _charge(charge: ChargeFinding) -> str:
+    number = f"{charge.index + 1}. '{charge.as_written}'"
+    if charge.category is None:
+        nearest = f" Nearest: {', '.join(charge.candidates)}." if charge.candidates else ""
+        return f"{number} could not be read: {charge.reason}.{nearest}"
+    return (
+        f"{number} was read as {charge.citation}, {charge.category.replace('_', ' ')} "
+        f"(matched by {charge.match}, confidence {charge.confidence:.2f})."
+    )
+
+
+def _other(result: RuleResult, review: bool) -> str:
+    if result.truth is Truth.TRUE and review:
+        state = "holds, but the case goes to review because a clause above could not be decided"
+    elif result.truth is Truth.TRUE:
+        state = "holds, but another rule takes precedence"
+    elif result.truth is Truth.FALSE:
+        state = "does not apply"
+    else:
+        state = "cannot tell"
+    return f"clause {result.clause} ({result.rule}) {state}: {result.says}"
