@@ -97,7 +97,7 @@ def date_column(applies_by: str) -> str:
     return applies_by
 
 
-_ARROW_TYPES = {"VARCHAR": "string", "DATE": "date32", "INTEGER": "int32", "BOOLEAN": "bool"}
+_ARROW_TYPES = {"VARCHAR": "string", "DATE": "date32", "INTEGER": "int32", "BOOLEAN": "bool_"}
 SCHEMAS = {"cases": CASE_COLUMNS, "charges": CHARGE_COLUMNS, "persons": PERSON_COLUMNS}
 
 

@@ -5,7 +5,7 @@ winners = fired rules that no fired rule overrides, directly or transitively; an
 that no fired rule overrides and whose outcome differs from the winners' (or the default's,
 when nothing fired) makes the case `needs_review`. Because the override graph and each rule's
 outcome are fixed per version, all of this expands to plain boolean SQL over the truth
-columns: no string comparison per row, no Python per row.
+columns and one `decided` column: no Python per row.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from collections.abc import Mapping
 
 from divert.engines.dialect import Dialect
 from divert.policy.explain import Outcome
-from divert.policy.model import PolicyVersion, Rule
+from divert.policy.model import PolicyVersion
 
 NEEDS_REVIEW = Outcome.NEEDS_REVIEW.value
+SEPARATOR = ";"  # between rule ids in `because`
 
 
 def overriders(version: PolicyVersion) -> dict[str, frozenset[str]]:
@@ -54,54 +55,64 @@ def overriders(version: PolicyVersion) -> dict[str, frozenset[str]]:
 def _terms(
     version: PolicyVersion, truth: Mapping[str, str]
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """SQL for `fired` and `win` of every rule; both are never NULL."""
+    """SQL for `fired` and `beaten` (some fired rule overrides it) per rule; never NULL."""
     fired = {r.id: f"COALESCE({truth[r.id]}, FALSE)" for r in version.rules}
     over = overriders(version)
-    win: dict[str, str] = {}
-    for rule in version.rules:
-        beaten = [fired[o] for o in sorted(over[rule.id]) if o in fired]
-        win[rule.id] = fired[rule.id] + "".join(f" AND NOT {b}" for b in beaten)
-    return fired, win
+    beaten = {
+        r.id: " OR ".join(fired[o] for o in sorted(over[r.id]) if o in fired) or "FALSE"
+        for r in version.rules
+    }
+    return fired, beaten
 
 
-def _gives(version: PolicyVersion, win: Mapping[str, str], outcome: Outcome) -> str:
-    """SQL true when the winners' outcome (or, with no winner, the default's) is `outcome`."""
-    same = [f"({win[r.id]})" for r in version.rules if r.outcome == outcome]
-    if version.default.outcome == outcome:
-        any_win = " OR ".join(f"({w})" for w in win.values()) or "FALSE"
-        same.append(f"NOT ({any_win})")
-    return "(" + (" OR ".join(same) or "FALSE") + ")"
+def _wins(version: PolicyVersion, truth: Mapping[str, str]) -> dict[str, str]:
+    fired, beaten = _terms(version, truth)
+    return {rid: f"({fired[rid]} AND NOT ({beaten[rid]}))" for rid in fired}
 
 
-def _matters(version: PolicyVersion, rule: Rule, truth: Mapping[str, str],
-             fired: Mapping[str, str], win: Mapping[str, str]) -> str:
-    """SQL true when this rule is UNKNOWN, not overridden by a fired rule, and would differ."""
-    beaten = [fired[o] for o in sorted(overriders(version)[rule.id]) if o in fired]
-    parts = [f"{truth[rule.id]} IS NULL", *(f"NOT {b}" for b in beaten),
-             f"NOT {_gives(version, win, rule.outcome)}"]
-    return "(" + " AND ".join(parts) + ")"
+def _matters(version: PolicyVersion, truth: Mapping[str, str], decided: str,
+             dialect: Dialect) -> dict[str, str]:
+    """Per rule, SQL true when it is UNKNOWN, no fired rule overrides it, and it would differ."""
+    _, beaten = _terms(version, truth)
+    return {
+        r.id: f"({truth[r.id]} IS NULL AND NOT ({beaten[r.id]}) "
+        f"AND {decided} <> {dialect.string(r.outcome.value)})"
+        for r in version.rules
+    }
 
 
-def outcome_sql(version: PolicyVersion, truth: Mapping[str, str], dialect: Dialect) -> str:
-    """A CASE giving the outcome of one version from its rules' truth columns."""
-    fired, win = _terms(version, truth)
-    review = " OR ".join(_matters(version, r, truth, fired, win) for r in version.rules)
-    arms = [f"WHEN {review} THEN {dialect.string(NEEDS_REVIEW)}"] if review else []
-    arms += [f"WHEN {win[r.id]} THEN {dialect.string(r.outcome.value)}" for r in version.rules]
-    arms.append(f"ELSE {dialect.string(version.default.outcome.value)}")
-    return "CASE " + " ".join(arms) + " END"
+def decided_sql(version: PolicyVersion, truth: Mapping[str, str], dialect: Dialect) -> str:
+    """The outcome before unknowns are weighed: the first winner's in file order, else default."""
+    if not version.rules:
+        return dialect.string(version.default.outcome.value)
+    wins = _wins(version, truth)
+    arms = [f"WHEN {wins[r.id]} THEN {dialect.string(r.outcome.value)}" for r in version.rules]
+    return " ".join(["CASE", *arms, f"ELSE {dialect.string(version.default.outcome.value)} END"])
 
 
-def because_sql(version: PolicyVersion, truth: Mapping[str, str], dialect: Dialect) -> str:
-    """The deciding rule ids, ';'-joined in file order: winners, or the unknowns that matter."""
+def outcome_sql(version: PolicyVersion, truth: Mapping[str, str], decided: str,
+                dialect: Dialect) -> str:
+    """The final outcome: `needs_review` when an unknown rule matters, else `decided`."""
+    review = " OR ".join(_matters(version, truth, decided, dialect).values())
+    if not review:
+        return decided
+    return f"CASE WHEN {review} THEN {dialect.string(NEEDS_REVIEW)} ELSE {decided} END"
+
+
+def because_sql(version: PolicyVersion, truth: Mapping[str, str], decided: str,
+                dialect: Dialect) -> str:
+    """The deciding rule ids, ';'-joined in file order: the unknowns that matter, or winners.
+
+    When the default decides, `because` is empty, as in policy/resolve.py.
+    """
     if not version.rules:
         return dialect.string("")
-    fired, win = _terms(version, truth)
-    matters = {r.id: _matters(version, r, truth, fired, win) for r in version.rules}
+    matters = _matters(version, truth, decided, dialect)
+    wins = _wins(version, truth)
     review = " OR ".join(matters.values())
-    unknown_ids = ", ".join(f"CASE WHEN {m} THEN {dialect.string(rid)} END"
-                            for rid, m in matters.items())
-    winner_ids = ", ".join(f"CASE WHEN {w} THEN {dialect.string(rid)} END"
-                           for rid, w in win.items())
-    return (f"CASE WHEN {review} THEN concat_ws(';', {unknown_ids}) "
-            f"ELSE concat_ws(';', {winner_ids}) END")
+
+    def ids(flags: Mapping[str, str]) -> str:
+        listed = ", ".join(f"CASE WHEN {f} THEN {dialect.string(i)} END" for i, f in flags.items())
+        return f"concat_ws({dialect.string(SEPARATOR)}, {listed})"
+
+    return f"CASE WHEN {review} THEN {ids(matters)} ELSE {ids(wins)} END"

@@ -12,18 +12,19 @@ COALESCE gives `any` FALSE and `every` TRUE, as condition.py says.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from divert.engines.columns import CHARGE_ALIAS, date_column, fact_column
 from divert.engines.dialect import DUCKDB, Dialect
-from divert.engines.resolution import because_sql, outcome_sql
+from divert.engines.resolution import SEPARATOR, because_sql, decided_sql, outcome_sql
 from divert.errors import PolicyError
 from divert.policy.condition import And, Compare, Condition, Not, Op, Or, Quantified, Quantifier
 from divert.policy.model import Policy, PolicyVersion
 
 TRUTH_PREFIX = "truth:"  # output column per rule id: TRUE, FALSE or NULL (unknown)
-BECAUSE_SEPARATOR = ";"
+BECAUSE_SEPARATOR = SEPARATOR
 _OPS = {Op.IS: "=", Op.IS_NOT: "<>", Op.LT: "<", Op.LE: "<=", Op.GT: ">", Op.GE: ">="}
 
 
@@ -103,16 +104,51 @@ class _Compiler:
         return f"({ref} {_OPS[node.op]} {self.dialect.literal(values[0])})"
 
 
-def _version_selector(versions: Sequence[PolicyVersion], d: Dialect) -> str:
-    """CASE choosing each case's version by its own date column; NULL when none is in force."""
+def _version_selector(policy: Policy, on: date | None) -> str:
+    """CASE choosing each case's version by its date; NULL when none is in force.
+
+    As policy/select.py: the latest version's `applies_by` names the date for every version
+    (or `on`, screening as if on that day), and the newest version in force governs.
+    """
+    col = f"DATE '{on.isoformat()}'" if on else f"k.{date_column(policy.latest().applies_by)}"
     arms = []
-    for v in sorted(versions, key=lambda v: v.version, reverse=True):
-        col = f"k.{date_column(v.applies_by)}"
+    for v in sorted(policy.versions, key=lambda v: v.version, reverse=True):
         test = f"{col} >= DATE '{v.effective_from.isoformat()}'"
         if v.effective_to is not None:
             test += f" AND {col} <= DATE '{v.effective_to.isoformat()}'"
         arms.append(f"WHEN {test} THEN {v.version}")
     return "CASE " + " ".join(arms) + " END" if arms else "CAST(NULL AS INTEGER)"
+
+
+def _compile_rules(policy: Policy, comp: _Compiler) -> dict[str, list[str]]:
+    """Per rule id (first appearance order), its `WHEN <version> THEN <truth>` arms."""
+    arms: dict[str, list[str]] = {}
+    for v in policy.versions:
+        for rule in v.rules:
+            try:
+                expr = comp.condition(rule.when)
+            except PolicyError as exc:
+                exc.path, exc.line, exc.rule_id = v.path or exc.path, rule.line, rule.id
+                raise
+            arms.setdefault(rule.id, []).append(f"WHEN {v.version} THEN {expr}")
+    return arms
+
+
+def _per_version(versions: Sequence[PolicyVersion], render: Callable[[PolicyVersion], str]) -> str:
+    arms = " ".join(f"WHEN {v.version} THEN {render(v)}" for v in versions)
+    return f"CASE v {arms} END" if arms else "NULL"
+
+
+def _needs(comp: _Compiler, policy: Policy, on: date | None) -> dict[str, frozenset[str]]:
+    case_cols = {src[2:] for src in comp.columns.values() if src.startswith("k.")}
+    person_cols = {src[2:] for src in comp.columns.values() if src.startswith("p.")}
+    return {
+        "cases": frozenset({"case_id", *case_cols}
+                           | ({"person_id"} if person_cols else set())
+                           | ({date_column(policy.latest().applies_by)} if not on else set())),
+        "persons": frozenset({"person_id", *person_cols} if person_cols else ()),
+        "charges": frozenset({"case_id", *comp.charge_columns} if comp.agg_sql else ()),
+    }
 
 
 def compile_policy(
@@ -122,69 +158,43 @@ def compile_policy(
     cases: str = "cases",
     charges: str = "charges",
     persons: str = "persons",
+    on: date | None = None,
 ) -> BatchQuery:
     """One query screening every case of `cases` against every version of `policy`.
 
     Table arguments are SQL table expressions (names, views or `read_parquet(...)`).
     Output: case_id, policy_id, policy_version, policy_sha256, outcome, because
     (';'-joined rule ids in file order) and one `truth:<rule id>` column per rule.
+    `on` screens every case as if on that date (a "what if"), as inprocess.screen_case does.
     """
-    versions = tuple(policy.versions)
+    d, versions = dialect, tuple(policy.versions)
     comp = _Compiler(dialect)
-    rule_ids: list[str] = []
-    arms: dict[str, list[str]] = {}
-    for v in versions:
-        for rule in v.rules:
-            if rule.id not in arms:
-                rule_ids.append(rule.id)
-                arms[rule.id] = []
-            try:
-                expr = comp.condition(rule.when)
-            except PolicyError as exc:
-                exc.path, exc.line, exc.rule_id = v.path or exc.path, rule.line, rule.id
-                raise
-            arms[rule.id].append(f"WHEN {v.version} THEN {expr}")
-    truth_names = {rid: f"t{i}" for i, rid in enumerate(rule_ids)}
-    d = dialect
+    arms = _compile_rules(policy, comp)
+    t = {rid: f"t{i}" for i, rid in enumerate(arms)}
+    needs = _needs(comp, policy, on)
     person_join = (f" LEFT JOIN {persons} p ON p.person_id = k.person_id"
-                   if any(src.startswith("p.") for src in comp.columns.values()) else "")
+                   if needs["persons"] else "")
     base_cols = "".join(f", {src} AS {name}" for name, src in comp.columns.items())
-    aggs = comp.agg_sql
-    agg_cte, agg_join = "", ""
-    needs = {
-        "cases": frozenset({"case_id", "person_id"} if person_join else {"case_id"})
-        | {date_column(v.applies_by) for v in versions}
-        | {src[2:] for src in comp.columns.values() if src.startswith("k.")},
-        "persons": frozenset({"person_id"} | {src[2:] for src in comp.columns.values()
-                                              if src.startswith("p.")} if person_join else ()),
-        "charges": frozenset({"case_id"} | comp.charge_columns if aggs else ()),
-    }
-    if aggs:
-        agg_cols = "".join(f", {sql} AS {name}" for name, sql in aggs.items())
+    agg_cte = agg_join = ""
+    if comp.agg_sql:
+        agg_cols = "".join(f", {sql} AS {name}" for name, sql in comp.agg_sql.items())
         agg_cte = (f"agg AS (SELECT {CHARGE_ALIAS}.case_id AS case_id{agg_cols} "
                    f"FROM {charges} {CHARGE_ALIAS} GROUP BY {CHARGE_ALIAS}.case_id), ")
         agg_join = " LEFT JOIN agg a ON a.case_id = b.case_id"
-    truths = "".join(
-        f", CASE b.v {' '.join(arms[rid])} END AS {truth_names[rid]}" for rid in rule_ids
-    )
-    by_version = {v.version: v for v in versions}
-
-    def per_version(render: dict[int, str]) -> str:
-        return "CASE v " + " ".join(f"WHEN {n} THEN {s}" for n, s in render.items()) + " END"
-
-    outcome = per_version({n: outcome_sql(v, truth_names, d) for n, v in by_version.items()})
-    because = per_version({n: because_sql(v, truth_names, d) for n, v in by_version.items()})
-    pid = per_version({n: d.string(v.id) for n, v in by_version.items()})
-    sha = per_version({n: d.string(v.sha256) for n, v in by_version.items()})
-    out_truths = "".join(
-        f", {truth_names[rid]} AS {d.ident(TRUTH_PREFIX + rid)}" for rid in rule_ids
-    )
+    truths = "".join(f", CASE b.v {' '.join(arms[rid])} END AS {t[rid]}" for rid in arms)
+    decided = _per_version(versions, lambda v: decided_sql(v, t, d))
+    outcome = _per_version(versions, lambda v: outcome_sql(v, t, "r.d", d))
+    because = _per_version(versions, lambda v: because_sql(v, t, "r.d", d))
+    pid = _per_version(versions, lambda v: d.string(v.id))
+    sha = _per_version(versions, lambda v: d.string(v.sha256))
+    out_truths = "".join(f", {t[rid]} AS {d.ident(TRUTH_PREFIX + rid)}" for rid in arms)
     sql = (
         f"WITH {agg_cte}"
-        f"b AS (SELECT k.case_id AS case_id, {_version_selector(versions, d)} AS v{base_cols} "
+        f"b AS (SELECT k.case_id AS case_id, {_version_selector(policy, on)} AS v{base_cols} "
         f"FROM {cases} k{person_join}), "
-        f"t AS (SELECT b.case_id AS case_id, b.v AS v{truths} FROM b{agg_join}) "
+        f"t AS (SELECT b.case_id AS case_id, b.v AS v{truths} FROM b{agg_join}), "
+        f"r AS (SELECT t.*, {decided} AS d FROM t) "
         f"SELECT case_id, {pid} AS policy_id, v AS policy_version, {sha} AS policy_sha256, "
-        f"{outcome} AS outcome, {because} AS because{out_truths} FROM t"
+        f"{outcome} AS outcome, {because} AS because{out_truths} FROM r"
     )
-    return BatchQuery(sql, tuple(rule_ids), versions, needs)
+    return BatchQuery(sql, tuple(arms), versions, needs)

@@ -1,0 +1,237 @@
+"""One policy, every engine: in-process, DuckDB and Spark give the same answer for every case.
+
+Same answer means: the same version, the same outcome, the same deciding rule ids in the same
+order, and the same true/false/unknown for every rule. The in-process side is the reference
+evaluator and resolver (policy/evaluate.py, policy/resolve.py) the in-process engine uses.
+
+Policies get 1-3 versions with adjacent effective windows (the last one sometimes closed),
+0-4 rules from a shared pool of ids (one id can mean different conditions in two versions)
+and random acyclic overrides. Cases get 0-4 charges with unknown values, missing person
+records, unicode ids and dates on both sides of every version boundary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from divert.engines.duckdb import screen_duckdb
+from divert.engines.sql import BECAUSE_SEPARATOR, TRUTH_PREFIX
+from divert.engines.tables import CaseTables, TableBuilder
+from divert.errors import DivertError
+from divert.policy.condition import And, Compare, Condition, Not, Op, Or, Quantified, Quantifier
+from divert.policy.evaluate import Facts, Value, evaluate
+from divert.policy.explain import Outcome, Truth
+from divert.policy.facts import FACTS, Kind
+from divert.policy.model import Default, Policy, PolicyVersion, Rule
+from divert.policy.resolve import resolve
+from divert.policy.select import select_version
+
+# --- strategies: policies with 1-3 versions and random rules; cases at every boundary ---
+
+START = date(2026, 1, 1)
+RULE_IDS = ("pwid", "possession-only", "open-diversion", "prior-record", "pad-first")
+CASE_FACTS = [s for s in FACTS.values() if not s.is_charge_fact]
+CHARGE_FACTS = [s for s in FACTS.values() if s.is_charge_fact]
+INTS = st.integers(min_value=0, max_value=3)
+
+
+@st.composite
+def compares(draw: st.DrawFn, charge: bool) -> Compare:
+    spec = draw(st.sampled_from(CHARGE_FACTS if charge else CASE_FACTS))
+    if spec.kind is Kind.ENUM:
+        values = st.sampled_from(spec.values)
+        op = draw(st.sampled_from([Op.IS, Op.IS_NOT, Op.IN, Op.NOT_IN]))
+    elif spec.kind is Kind.INT:
+        values = INTS
+        op = draw(st.sampled_from(list(Op)))
+    else:
+        values = st.booleans()
+        op = draw(st.sampled_from([Op.IS, Op.IS_NOT]))
+    if op in (Op.IN, Op.NOT_IN):
+        listed = draw(st.lists(values, min_size=1, max_size=3, unique=True))
+        return Compare(spec.path, op, tuple(listed))
+    return Compare(spec.path, op, draw(values))
+
+
+def _logic(leaves: st.SearchStrategy[Condition]) -> st.SearchStrategy[Condition]:
+    return st.recursive(
+        leaves,
+        lambda inner: st.one_of(
+            st.lists(inner, min_size=2, max_size=3).map(lambda ps: And(tuple(ps))),
+            st.lists(inner, min_size=2, max_size=3).map(lambda ps: Or(tuple(ps))),
+            inner.map(Not),
+        ),
+        max_leaves=4,
+    )
+
+
+CHARGE_CONDITIONS = _logic(compares(charge=True))
+QUANTIFIED = st.builds(Quantified, st.sampled_from(list(Quantifier)), CHARGE_CONDITIONS)
+CONDITIONS = _logic(st.one_of(compares(charge=False), QUANTIFIED, QUANTIFIED))
+OUTCOMES = st.sampled_from(list(Outcome))
+
+
+@st.composite
+def versions_rules(draw: st.DrawFn) -> tuple[Rule, ...]:
+    ids = draw(st.lists(st.sampled_from(RULE_IDS), max_size=4, unique=True))
+    rules: list[Rule] = []
+    for i, rid in enumerate(ids):
+        # Only earlier rules may be overridden: the graph stays acyclic, as `policy check` wants.
+        overrides = tuple(draw(st.lists(st.sampled_from(ids[:i]), unique=True))) if i else ()
+        rules.append(Rule(rid, f"2.{i + 1}", draw(CONDITIONS), "", draw(OUTCOMES), "",
+                          overrides=overrides))
+    order = draw(st.permutations(range(len(rules))))  # file order is independent of precedence
+    return tuple(rules[i] for i in order)
+
+
+@st.composite
+def policies(draw: st.DrawFn) -> Policy:
+    count = draw(st.integers(min_value=1, max_value=3))
+    lengths = draw(st.lists(st.integers(1, 60), min_size=count, max_size=count))
+    open_ended = draw(st.booleans())
+    versions, start = [], START
+    for n, length in enumerate(lengths, start=1):
+        end = start + timedelta(days=length - 1)
+        last = n == count
+        versions.append(PolicyVersion(
+            "test-policy", "Test", "US-PA", n, "adopted", start,
+            None if last and open_ended else end, "filing_date", {}, draw(versions_rules()),
+            Default(draw(OUTCOMES), ""), f"sha-{n}-é'\\"))
+        start = end + timedelta(days=1)
+    return Policy("test-policy", tuple(versions))
+
+
+def boundary_dates(policy: Policy) -> list[date]:
+    """The day before, of and after every effective date and end date."""
+    edges = {v.effective_from for v in policy.versions}
+    edges |= {v.effective_to for v in policy.versions if v.effective_to}
+    return sorted({e + timedelta(days=k) for e in edges for k in (-1, 0, 1)})
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    case_id: str
+    filing_date: date | None
+    person_id: str | None
+    facts: Facts
+
+
+def _maybe(values: st.SearchStrategy[Value]) -> st.SearchStrategy[Value]:
+    return st.one_of(st.none(), values)
+
+
+CHARGES = st.fixed_dictionaries({
+    s.path: _maybe(st.sampled_from(s.values)) for s in CHARGE_FACTS
+})
+PERSON = st.fixed_dictionaries({
+    s.path: _maybe(INTS) for s in CASE_FACTS if s.path.startswith("person.")
+})
+
+
+@st.composite
+def case_batches(draw: st.DrawFn, policy: Policy) -> list[CaseFacts]:
+    """1-12 cases; persons shared between cases keep one record, as in a real prior-record table."""
+    persons = draw(st.lists(PERSON, min_size=0, max_size=3))
+    dates = st.one_of(st.none(), st.sampled_from(boundary_dates(policy)))
+    out = []
+    for i in range(draw(st.integers(1, 12))):
+        charges = tuple(draw(st.lists(CHARGES, max_size=4)))
+        complete = draw(st.booleans())
+        pid = draw(st.sampled_from([None, *range(len(persons))]))
+        scalars: dict[str, Value] = {
+            "case.charge_scope": "complete" if complete else "top_charge_only",
+            "case.stage": draw(st.sampled_from(["pre_charge", "charged"])),
+            "case.charge_count": len(charges) if complete else None,
+            "case.pad_referred": draw(_maybe(st.booleans())),
+            **(persons[pid] if pid is not None else {}),
+        }
+        out.append(CaseFacts(f"case-{i}-ß", draw(dates),
+                             None if pid is None else f"person-{pid}", Facts(scalars, charges)))
+    return out
+
+
+# --- the reference, and the batch output read back ---
+
+Answer = tuple[int | None, str | None, tuple[str, ...], dict[str, Truth]]
+_TRUTH = {True: Truth.TRUE, False: Truth.FALSE, None: Truth.UNKNOWN}
+
+
+def reference(policy: Policy, case: CaseFacts) -> Answer:
+    """What the in-process engine decides; no version in force gives (None, None, (), {})."""
+    if case.filing_date is None:
+        return None, None, (), {}
+    try:
+        version = select_version(policy, case.filing_date)
+    except DivertError:
+        return None, None, (), {}
+    truths = {rule.id: evaluate(rule.when, case.facts) for rule in version.rules}
+    outcome, because, _ = resolve(version, truths)
+    return version.version, outcome.value, because, truths
+
+
+def answers(policy: Policy, result: pa.Table) -> dict[str, Answer]:
+    """Read a batch engine's output back into the same shape as `reference`."""
+    rules = {v.version: [r.id for r in v.rules] for v in policy.versions}
+    out: dict[str, Answer] = {}
+    for row in result.to_pylist():
+        version = row["policy_version"]
+        if version is None:
+            out[row["case_id"]] = (None, row["outcome"], (), {})
+            continue
+        because = tuple(row["because"].split(BECAUSE_SEPARATOR)) if row["because"] else ()
+        truths = {rid: _TRUTH[row[TRUTH_PREFIX + rid]] for rid in rules[version]}
+        out[row["case_id"]] = (version, row["outcome"], because, truths)
+    return out
+
+
+def lay_out(cases: list[CaseFacts]) -> CaseTables:
+    builder = TableBuilder()
+    for case in cases:
+        builder.add(case.case_id, case.facts, person_id=case.person_id,
+                    filing_date=case.filing_date)
+    return builder.build()
+
+
+def assert_same(policy: Policy, cases: list[CaseFacts], result: Any) -> None:
+    got = answers(policy, result)
+    assert sorted(got) == sorted(c.case_id for c in cases), "every case comes out exactly once"
+    for case in cases:
+        assert got[case.case_id] == reference(policy, case), case
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> tuple[Policy, list[CaseFacts]]:
+    policy = draw(policies())
+    return policy, draw(case_batches(policy))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_duckdb_decides_every_case_as_the_in_process_engine(
+    scenario: tuple[Policy, list[CaseFacts]],
+) -> None:
+    policy, cases = scenario
+    tables = lay_out(cases)
+    assert_same(policy, cases, screen_duckdb(policy, tables.cases, tables.charges, tables.persons))
+
+
+@pytest.mark.spark
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(scenarios())
+def test_spark_decides_every_case_as_the_in_process_engine(
+    spark: Any, scenario: tuple[Policy, list[CaseFacts]],
+) -> None:
+    from divert.engines.spark import screen_spark
+
+    policy, cases = scenario
+    tables = lay_out(cases)
+    result = screen_spark(policy, tables.cases, tables.charges, tables.persons, spark=spark)
+    assert_same(policy, cases, result)
