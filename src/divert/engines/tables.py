@@ -51,8 +51,8 @@ class TableBuilder:
         Raises:
             InputFormatError: the same person id arrives with two different records.
         """
-        row = {"case_id": case_id, "filing_date": filing_date, "contact_date": contact_date,
-               "person_id": person_id}
+        row: dict[str, object] = {"case_id": case_id, "filing_date": filing_date,
+                                  "contact_date": contact_date, "person_id": person_id}
         row.update({c: facts.scalars.get(f"case.{c}") for c in _CASE_FACTS})
         for name, values in self.cases.items():
             values.append(row[name])
@@ -72,7 +72,7 @@ class TableBuilder:
             )
 
     def build(self) -> CaseTables:
-        persons = {"person_id": list(self.persons)}
+        persons: dict[str, list[object]] = {"person_id": list(self.persons)}
         for i, c in enumerate(_PERSON_FACTS):
             persons[c] = [record[i] for record in self.persons.values()]
         return CaseTables(conform("cases", pa.table(self.cases)),
