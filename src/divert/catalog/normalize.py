@@ -1,0 +1,268 @@
+"""From what courts and police write to a catalog entry, with how and how surely — or Unknown.
+
+Order of evidence: a citation (given, or written inside the wording) is the strongest; then a
+curated alias or a court description known verbatim; then the nearest known wording by word
+scoring. Two safety rules hold over all of them:
+
+* **the guard** — a wording that speaks of delivery, manufacture or intent is never read as a
+  possession category, and a wording that speaks only of possession is never read as
+  possession with intent to deliver;
+* **no silent disagreement** — when a citation and a confident reading of the words name
+  different categories, the answer is Unknown with both as candidates.
+
+Readings are cached by (wording, citation): feeds have few distinct wordings but many rows.
+
+>>> normalize_charge("Int Poss Contr Subst By Per Not Reg").category.value
+'simple_possession'
+>>> normalize_charge("Conspiracy - Manufacture, Delivery, or Possession With Intent to "
+...                  "Manufacture or Deliver").inchoate.value
+'conspiracy'
+>>> normalize_charge("PWID", "35 § 780-113 §§ A16").reason[:40]
+'the wording speaks of delivery or intent'
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from divert.catalog.citation import find_citation, parse_citation, without_citations
+from divert.catalog.load import default_catalog, load_catalog
+from divert.catalog.model import (
+    Category,
+    Citation,
+    Inchoate,
+    Match,
+    MatchedBy,
+    Offense,
+    Reading,
+    Unknown,
+)
+from divert.catalog.registry import Catalog
+from divert.catalog.wording import drug_signals, fold, split_inchoate
+
+__all__ = ["default_catalog", "is_possession_like", "load_catalog", "normalize_charge"]
+
+POSSESSION_LIKE = frozenset(
+    {
+        Category.SIMPLE_POSSESSION,
+        Category.PURCHASE_BY_UNAUTHORIZED,
+        Category.MARIJUANA_SMALL_AMOUNT,
+        Category.PARAPHERNALIA,
+    }
+)
+INCHOATE_SECTIONS = {
+    ("18", "901"): Inchoate.ATTEMPT,
+    ("18", "902"): Inchoate.SOLICITATION,
+    ("18", "903"): Inchoate.CONSPIRACY,
+}
+ACCEPT = 0.75  # least word score read as a match (see docs/catalog.md for how it was chosen)
+MARGIN = 0.08  # a rival of another category this close makes the reading Unknown
+DOMINANT = 0.8  # share of a shared description's charges one citation needs to be chosen
+
+
+def is_possession_like(category: Category) -> bool:
+    """True for the categories a possession-diversion policy treats as possession or use."""
+    return category in POSSESSION_LIKE
+
+
+def guard_conflict(wording: str, category: Category) -> str | None:
+    """Why reading this wording as this category would cross possession and delivery, or None."""
+    signals = drug_signals(wording)
+    if category in POSSESSION_LIKE and "delivery" in signals:
+        return f"the wording speaks of delivery or intent, so it cannot be {category.value}"
+    if (
+        category is Category.POSSESSION_WITH_INTENT_TO_DELIVER
+        and "possession" in signals
+        and "delivery" not in signals
+    ):
+        return "the wording speaks of possession only, so it cannot be possession with intent"
+    return None
+
+
+def normalize_charge(
+    as_written: str, citation: str | None = None, *, catalog: Catalog | None = None
+) -> Reading:
+    """Read one charge as a catalog entry (Match) or say why not (Unknown).
+
+    Args:
+        as_written: the charge as the court or police wrote it.
+        citation: the statute citation written beside it, in any common form, if there is one.
+        catalog: the catalog to read against; the bundled one by default.
+    """
+    return _read(catalog or default_catalog(), as_written or "", citation or None)
+
+
+@lru_cache(maxsize=200_000)
+def _read(catalog: Catalog, as_written: str, citation: str | None) -> Reading:
+    if "?" in as_written:
+        return Unknown(as_written, "the wording contains '?': whoever wrote it was not sure")
+    inchoate, target = split_inchoate(without_citations(as_written))
+    cited = _citation(as_written, citation)
+    if isinstance(cited, Unknown):
+        return cited
+    if cited is not None and (cited.title, cited.section) in INCHOATE_SECTIONS:
+        inchoate = inchoate or INCHOATE_SECTIONS[(cited.title, cited.section)]
+        cited = None
+    if not target and cited is None:
+        if inchoate is not None:
+            return Unknown(as_written, f"{inchoate.value} without the offense it aims at")
+        return Unknown(as_written, "no wording and no citation to read")
+    words = _read_words(catalog, as_written, target) if target else None
+    if cited is None:
+        assert words is not None
+        return _with_inchoate(words, inchoate)
+    return _with_inchoate(_combine(catalog, as_written, target, cited, words), inchoate)
+
+
+def _citation(as_written: str, citation: str | None) -> Citation | Unknown | None:
+    if citation and citation.strip():
+        parsed = parse_citation(citation)
+        if parsed is None:
+            return Unknown(as_written, f"cannot read the citation {citation!r}")
+        return parsed
+    return find_citation(as_written)
+
+
+def _combine(
+    catalog: Catalog, as_written: str, target: str, cited: Citation, words: Reading | None
+) -> Reading:
+    offense = catalog.lookup(cited)
+    if offense is None:
+        under = catalog.entries_under(cited)
+        if isinstance(words, Match) and (not under or words.offense in under):
+            return words
+        if under:
+            cats = ", ".join(sorted({o.category.value for o in under}))
+            return Unknown(
+                as_written, f"{cited} covers offenses of several categories ({cats})", under[:5]
+            )
+        offense = catalog.by_rules(cited)
+    conflict = guard_conflict(target, offense.category)
+    if conflict:
+        return Unknown(as_written, f"{conflict} (cited as {cited})", (offense,))
+    if isinstance(words, Match) and words.confidence >= 0.85 and words.category != offense.category:
+        return Unknown(
+            as_written,
+            f"the citation {cited} is {offense.category.value} but the wording reads as "
+            f"{words.offense.citation}, {words.category.value}",
+            (offense, words.offense),
+        )
+    exact = offense.citation == cited and "not in the catalog" not in offense.title
+    return Match(
+        as_written, offense, MatchedBy.CITATION, 1.0 if exact else 0.8, rule=f"citation {cited}"
+    )
+
+
+def _with_inchoate(reading: Reading, inchoate: Inchoate | None) -> Reading:
+    if inchoate is None or not isinstance(reading, Match):
+        return reading
+    return Match(
+        reading.as_written,
+        reading.offense,
+        reading.matched_by,
+        reading.confidence,
+        inchoate,
+        reading.rule,
+    )
+
+
+def _read_words(catalog: Catalog, as_written: str, target: str) -> Reading:
+    key = fold(target)
+    alias = catalog.aliases.get(key)
+    if alias is not None:
+        if alias.citation is None:
+            return Unknown(as_written, alias.unknown or "this wording names no offense")
+        offense = catalog.lookup(alias.citation) or catalog.by_rules(alias.citation)
+        return _guarded(
+            as_written,
+            target,
+            offense,
+            MatchedBy.ALIAS,
+            1.0,
+            f"alias '{alias.wording}' ({alias.source}, seen {alias.seen})",
+        )
+    if key in catalog.descriptions:
+        described = _by_description(catalog, as_written, target, catalog.descriptions[key])
+        if described is not None:
+            return described
+    return _by_words(catalog, as_written, target)
+
+
+def _by_description(
+    catalog: Catalog, as_written: str, target: str, cited: tuple[tuple[Citation, int], ...]
+) -> Reading | None:
+    offenses = [(catalog.offenses[c], n) for c, n in cited]
+    total = sum(n for _, n in offenses) or 1
+    top, count = offenses[0]
+    share = count / total
+    same = len({o.category for o, _ in offenses}) == 1
+    if share < DOMINANT and not same:
+        cats = ", ".join(sorted({o.category.value for o, _ in offenses}))
+        return Unknown(
+            as_written,
+            f"the court uses this description for {len(offenses)} subsections in different "
+            f"categories ({cats}); a citation is needed",
+            tuple(o for o, _ in offenses[:5]),
+        )
+    confidence = 1.0 if len(offenses) == 1 else round(max(share, 0.9 if same else share), 2)
+    return _guarded(
+        as_written,
+        target,
+        top,
+        MatchedBy.DESCRIPTION,
+        confidence,
+        f"court description '{top.descriptions[0] if top.descriptions else target}'"
+        f" ({share:.0%} of its charges)",
+    )
+
+
+def _by_words(catalog: Catalog, as_written: str, target: str) -> Reading:
+    hits = catalog.words.search(target, limit=12)
+    readable = []
+    for hit in hits:
+        offense = catalog.lookup(hit.citation) or catalog.by_rules(hit.citation)
+        if guard_conflict(target, offense.category) is None:
+            readable.append((hit, offense))
+    nearest = tuple(o for _, o in readable[:3])
+    if not readable or readable[0][0].score < ACCEPT:
+        best = f" (best {readable[0][0].score:.2f}: '{readable[0][0].wording}')" if readable else ""
+        return Unknown(as_written, f"no known wording is close enough{best}", nearest)
+    # Equally close wordings: the one courts charge far more often is the reading, unless a
+    # rival of another category is charged at least a tenth as often (then it is Unknown).
+    top = readable[0][0].score
+    tied = (r for r in readable if r[0].score >= top - 1e-9)
+    hit, offense = max(tied, key=lambda r: charged(r[1]))
+    for rival, other in readable:
+        if (
+            other.category != offense.category
+            and hit.score - rival.score < MARGIN
+            and charged(other) * 10 > charged(offense)
+        ):
+            return Unknown(
+                as_written,
+                f"as close to '{rival.wording}' ({rival.score:.2f}, {other.category.value}) as "
+                f"to '{hit.wording}' ({hit.score:.2f}, {offense.category.value})",
+                nearest,
+            )
+    confidence = round(min(0.95, hit.score), 2)
+    return Match(
+        as_written,
+        offense,
+        MatchedBy.FUZZY,
+        confidence,
+        rule=f"nearest wording '{hit.wording}' (score {hit.score:.2f})",
+    )
+
+
+def charged(offense: Offense) -> int:
+    """How many charges the statewide data records for an offense (at least 1)."""
+    return max(1, sum(n for _, n in offense.grades))
+
+
+def _guarded(
+    as_written: str, target: str, offense: Offense, by: MatchedBy, confidence: float, rule: str
+) -> Reading:
+    conflict = guard_conflict(target, offense.category)
+    if conflict:
+        return Unknown(as_written, f"{conflict} (it matched {rule})", (offense,))
+    return Match(as_written, offense, by, confidence, rule=rule)
