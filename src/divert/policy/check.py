@@ -14,6 +14,7 @@ from __future__ import annotations
 from itertools import combinations
 
 from divert.errors import PolicyError
+from divert.policy.condition import facts_of
 from divert.policy.evaluate import evaluate
 from divert.policy.explain import Truth
 from divert.policy.model import Policy, PolicyVersion, Rule
@@ -82,24 +83,24 @@ def check_logic(version: PolicyVersion) -> list[PolicyError]:
                        f"({size:,} cases > {MAX_MODELS:,}); split the policy or simplify it")]
     rules = version.rules
     above = overridden_by(rules)
-    can_fire: set[str] = set()
-    clash: dict[tuple[str, str], str] = {}
-    pairs = [(a, b) for a, b in combinations(rules, 2)
+    can_fire: set[int] = set()
+    clash: dict[tuple[int, int], str] = {}
+    pairs = [(i, j) for (i, a), (j, b) in combinations(enumerate(rules), 2)
              if a.outcome != b.outcome and a.id not in above[b.id] and b.id not in above[a.id]]
     for model in models(version):
-        fired = {r.id for r in rules if evaluate(r.when, model) is Truth.TRUE}
+        fired = {i for i, r in enumerate(rules) if evaluate(r.when, model) is Truth.TRUE}
         can_fire |= fired
-        for a, b in pairs:
-            if a.id in fired and b.id in fired and (a.id, b.id) not in clash:
-                clash[(a.id, b.id)] = in_words(model)
+        for i, j in pairs:
+            if i in fired and j in fired and (i, j) not in clash:
+                read = (*facts_of(rules[i].when), *facts_of(rules[j].when))
+                clash[(i, j)] = in_words(model, read)
     errors = [
         _error(version, f"can never fire: no case of up to {MAX_CHARGES} charges makes "
                f"'{rule.when_text}' true", rule)
-        for rule in rules if rule.id not in can_fire
+        for i, rule in enumerate(rules) if i not in can_fire
     ]
-    by_id = {r.id: r for r in rules}
-    for (a_id, b_id), example in clash.items():
-        a, b = by_id[a_id], by_id[b_id]
+    for (i, j), example in sorted(clash.items()):
+        a, b = rules[i], rules[j]
         errors.append(_error(
             version, f"conflicts with rule '{a.id}' (line {a.line}): both fire for "
             f"{example}, giving {b.outcome.value} and {a.outcome.value}", b,

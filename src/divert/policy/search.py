@@ -128,8 +128,8 @@ def models(version: PolicyVersion) -> Iterator[Facts]:
                         return
 
 
-def in_words(model: Facts) -> str:
-    """A model as the phrase a conflict message shows.
+def in_words(model: Facts, paths: tuple[str, ...] | None = None) -> str:
+    """A model as the phrase a conflict message shows (only `paths`' case facts, if given).
 
     >>> in_words(Facts({"person.pad_contacts": 2, "case.stage": None},
     ...                ({"charge.category": "dui"},)))
@@ -141,7 +141,7 @@ def in_words(model: Facts) -> str:
     )
     parts = [f"charges [{charges}]" if model.charges else "no charges"]
     parts += [f"{k} {_word(v)}" for k, v in model.scalars.items()
-              if not (k == "case.charge_count" and v is None)]
+              if not (k == "case.charge_count" and v is None) and (paths is None or k in paths)]
     return ", ".join(parts)
 
 
