@@ -7,6 +7,8 @@ Pure text from a Decision, so the CLI and tests read the same words.
 
 from __future__ import annotations
 
+from datetime import date
+
 from divert.policy.explain import ChargeFinding, Decision, RuleResult, Truth
 
 _OUTCOME_WORDS = {
@@ -17,12 +19,15 @@ _OUTCOME_WORDS = {
 }
 
 
-def decision_lines(decision: Decision, default_says: str | None = None) -> list[str]:
+def decision_lines(
+    decision: Decision, default_says: str | None = None, filed: date | None = None
+) -> list[str]:
     """The decision as lines of plain text, outcome and deciding clauses first.
 
     Args:
         decision: what the engine decided and why.
         default_says: the policy default's sentence, shown when no rule decided the case.
+        filed: the case's own date, said when the case was screened as if on another date.
     """
     policy = decision.policy
     when = decision.as_of.isoformat() if decision.as_of else "an unknown date"
@@ -30,9 +35,13 @@ def decision_lines(decision: Decision, default_says: str | None = None) -> list[
         f"Case {decision.case_id}: {_OUTCOME_WORDS.get(decision.outcome.value, decision.outcome)}.",
         f"  Policy {policy.id} v{policy.version} (sha256 {policy.sha256[:12]}), the version in "
         f"force on {when} (chosen by {decision.selected_by}).",
-        "",
-        "Why:",
     ]
+    if filed is not None and decision.as_of is not None and filed != decision.as_of:
+        lines.append(
+            f"  The case was filed on {filed.isoformat()}; it was screened as if filed on "
+            f"{decision.as_of.isoformat()} (a what-if)."
+        )
+    lines += ["", "Why:"]
     deciding = [r for r in decision.rules if r.rule in decision.because]
     lines += [f"  {_deciding(r, decision)}" for r in deciding]
     if not deciding:

@@ -185,7 +185,7 @@ def explain(
         console.print_json(json.dumps(decision.to_json()))
         return
     version = next(v for v in chosen.versions if v.version == decision.policy.version)
-    for line in decision_lines(decision, version.default.says):
+    for line in decision_lines(decision, version.default.says, case.filing_date):
         console.print(line, highlight=False, markup=False, soft_wrap=True)
 
 

@@ -1,0 +1,171 @@
+"""`divert screen` and `divert explain` on the real filings and on a deliberately broken CSV."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from conftest import FILINGS
+from divert.cli import app
+from divert.engines.inprocess import TOP_CHARGE_NOTE
+from divert.ingest.phl_filings import read_phl_filings
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+BROKEN = FIXTURES / "phl_filings_broken.csv"
+POLICY = "phl-dao-simple-possession"
+ENV = {"COLUMNS": "200"}
+runner = CliRunner()
+
+POSSESSION = {"35 P.S. § 780-113(a)(16)", "35 P.S. § 780-113(a)(19)"}
+PWID = "35 P.S. § 780-113(a)(30)"
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, list[dict[str, str]], list[Any]]:
+    folder = tmp_path_factory.mktemp("screen")
+    out, full = folder / "decisions.csv", folder / "decisions.jsonl"
+    result = runner.invoke(
+        app,
+        ["screen", str(FILINGS), "--policy", POLICY, "--out", str(out),
+         "--decisions-jsonl", str(full)],
+        env=ENV,
+    )  # fmt: skip
+    decisions = [json.loads(line) for line in full.read_text(encoding="utf-8").splitlines()]
+    return result, _csv(out), decisions
+
+
+def test_every_real_case_is_decided_and_none_is_lost(real: Any) -> None:
+    result, rows, _ = real
+    assert result.exit_code == 0, result.output
+    expected = [fc.case_id for fc in read_phl_filings(FILINGS).cases]
+    assert [r["case_id"] for r in rows] == expected
+    assert len(rows) == 9_288
+    assert {r["outcome"] for r in rows} <= {"divert", "prosecute", "decline", "needs_review"}
+    assert all(r["policy_id"] == POLICY and len(r["policy_sha256"]) == 64 for r in rows)
+
+
+def test_every_possession_or_purchase_top_charge_is_diverted_and_every_pwid_prosecuted(
+    real: Any,
+) -> None:
+    _, _, decisions = real
+    top = [(d["charges"][0]["citation"], d["outcome"]) for d in decisions]
+    possession = [outcome for citation, outcome in top if citation in POSSESSION]
+    pwid = [outcome for citation, outcome in top if citation == PWID]
+    assert len(possession) > 300 and len(pwid) > 1_000
+    assert set(possession) == {"divert"}
+    assert set(pwid) == {"prosecute"}
+
+
+def test_the_summary_lists_outcomes_rules_and_every_unread_wording(real: Any) -> None:
+    result, rows, decisions = real
+    unread = {c["as_written"] for d in decisions for c in d["charges"] if c["category"] is None}
+    for wording in unread:
+        assert wording in result.output
+    assert "Charge wordings the catalog could not read" in result.output
+    assert "9,288 cases screened" in result.output
+    assert "top-charge-possession" in result.output
+    diverted = sum(1 for r in rows if r["outcome"] == "divert")
+    assert f"divert │ {diverted:,}" in " ".join(result.output.split())
+
+
+def test_the_diverted_cases_say_the_other_charges_were_not_published(real: Any) -> None:
+    _, _, decisions = real
+    diverted = [d for d in decisions if d["outcome"] == "divert"]
+    assert diverted
+    assert all(TOP_CHARGE_NOTE in d["notes"] for d in diverted)
+    assert all("not published" in " ".join(r["says"] for r in d["rules"]) for d in diverted)
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".jsonl"])
+def test_parquet_and_json_lines_outputs_hold_the_same_rows(tmp_path: Path, suffix: str) -> None:
+    rows = {}
+    for kind in (".csv", suffix):
+        out = tmp_path / f"out{kind}"
+        result = runner.invoke(app, ["screen", str(BROKEN), "--policy", POLICY, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        if kind == ".csv":
+            rows[kind] = _csv(out)
+        elif kind == ".parquet":
+            rows[kind] = [{k: str(v) for k, v in r.items()} for r in pq.read_table(out).to_pylist()]
+        else:
+            lines = out.read_text(encoding="utf-8").splitlines()
+            rows[kind] = [{k: str(v) for k, v in json.loads(x).items()} for x in lines]
+    assert rows[suffix] == rows[".csv"]
+    assert [r["case_id"] for r in rows[".csv"]] == ["C-00000000000a", "C-00000000000b",
+                                                     "C-00000000000c"]  # fmt: skip
+
+
+def test_a_broken_csv_is_screened_with_its_refusals_listed_by_line(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, ["screen", str(BROKEN), "--policy", POLICY, "--out", str(out)],
+                           env=ENV)  # fmt: skip
+    assert result.exit_code == 0
+    assert f"{BROKEN}:4: expected 16 columns, found 15" in result.output
+    assert "rows refused │ 9" in " ".join(result.output.split())
+    assert len(_csv(out)) == 3
+
+
+def test_by_case_date_refuses_cases_filed_before_the_policy_and_says_so(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    result = runner.invoke(
+        app, ["screen", str(BROKEN), "--policy", POLICY, "--out", str(out), "--by-case-date"],
+        env=ENV,
+    )
+    assert result.exit_code == 1
+    assert "not screened: case C-00000000000a: policy phl-dao-simple-possession has no " \
+           "version in force on 2021-09-01" in result.output  # fmt: skip
+    assert _csv(out) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--policy", "no-such-policy", "--out", "x.csv"], "no policy 'no-such-policy'; known"),
+        (["--policy", POLICY, "--out", "x.xlsx"], "use .csv, .parquet or .jsonl"),
+    ],
+)
+def test_a_wrong_policy_or_output_exits_2_before_screening(args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["screen", str(BROKEN), *args], env=ENV)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_explain_gives_the_deciding_clause_then_the_charge_reading() -> None:
+    result = runner.invoke(app, ["explain", str(BROKEN), "C-00000000000a", "--policy", POLICY],
+                           env=ENV)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Case C-00000000000a: divert to treatment."
+    why = lines.index("Why:")
+    assert lines[why + 1].startswith("  divert: clause 2.2 — The most serious charge, ")
+    assert lines[why + 1].endswith("(rule top-charge-possession)")
+    assert "  1. 'Int Poss Contr Subst By Per Not Reg' was read as 35 P.S. § 780-113(a)(16), " \
+           "simple possession" in result.output  # fmt: skip
+    assert "it was screened as if filed on" in result.output
+
+
+def test_explain_json_is_the_decision() -> None:
+    result = runner.invoke(
+        app, ["explain", str(BROKEN), "C-00000000000b", "--policy", POLICY, "--json"], env=ENV
+    )
+    decision = json.loads(result.output)
+    assert decision["case_id"] == "C-00000000000b"
+    assert decision["policy"]["id"] == POLICY
+    assert decision["charges"][0]["as_written"] == "Int Poss Contr Subst By Per Not Reg"
+
+
+def test_explain_an_unknown_case_exits_2() -> None:
+    result = runner.invoke(app, ["explain", str(BROKEN), "C-nope", "--policy", POLICY], env=ENV)
+    assert result.exit_code == 2
+    assert "case C-nope is not among the 3 cases read from" in result.output
