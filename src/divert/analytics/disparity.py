@@ -19,7 +19,7 @@ from divert.analytics.suppress import THRESHOLD
 AGE_BANDS = ((0, 17, "under 18"), (18, 24, "18–24"), (25, 34, "25–34"), (35, 44, "35–44"),
              (45, 54, "45–54"), (55, 200, "55 and over"))
 UNKNOWN = "not recorded"
-OTHER = "other ZIPs (each too small to show)"
+OTHER = "all others (each too small to show alone)"
 ABSENT_IN_PHL = ("race", "ethnicity", "sex")
 
 
@@ -51,19 +51,31 @@ def rates_by_group(
     end: date,
     reference: str | None = None,
     order: Iterable[str] = (),
+    pool_below: int = 0,
 ) -> list[GroupRate]:
-    """Rate of `True` per group, each compared with the reference (default: largest group)."""
+    """Rate of `True` per group, each compared with the reference (default: largest group).
+
+    With `pool_below`, groups with fewer hits than that are pooled into one 'other' group
+    (so that many small ZIPs become one readable row instead of many hidden ones).
+    """
     hits: dict[str, int] = defaultdict(int)
     totals: dict[str, int] = defaultdict(int)
     for group, hit in items:
         totals[group] += 1
         hits[group] += int(hit)
+    if pool_below:
+        small = [g for g in totals if hits[g] < pool_below and g != UNKNOWN]
+        for g in small:
+            totals[OTHER] += totals.pop(g)
+            hits[OTHER] += hits.pop(g)
     if not totals:
         return []
     ref = reference or max(sorted(totals), key=lambda g: totals[g])
     if ref not in totals:
         raise ValueError(f"reference group {ref!r} has no cases; groups are {sorted(totals)}")
-    ranked = [g for g in order if g in totals] + sorted(g for g in totals if g not in set(order))
+    ranked = [g for g in order if g in totals] + sorted(
+        g for g in totals if g not in set(order) and g != OTHER
+    ) + ([OTHER] if OTHER in totals else [])
     measures = {g: proportion(f"{name} — {g}", hits[g], totals[g], start, end) for g in ranked}
     return [
         GroupRate(g, measures[g], None if g == ref else compare(measures[g], measures[ref]))

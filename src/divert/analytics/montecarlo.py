@@ -17,7 +17,7 @@ import numpy as np
 from divert.analytics.assumptions import Assumptions
 from divert.analytics.capacity import slots_needed, waiting_list
 
-HORIZON_MONTHS = 12
+HORIZON_MONTHS = 24  # long enough for a 12-month program to reach steady state
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,7 @@ class CaseDiff:
     bail_type: str
     bail_amount: str
     held: bool
+    unknowns: str = ""  # facts either policy needed and the data did not give
 
     @property
     def changed(self) -> bool:
@@ -90,6 +91,7 @@ def diff_cases(
             b.outcome.value, c.outcome.value, direction, " ".join(b.because),
             " ".join(c.because), r.bail_type or "", "" if r.bail_amount is None
             else f"{r.bail_amount:.0f}", r.held,
+            " ".join(sorted(set(b.unknowns) | set(c.unknowns))),
         ))
     return out
 

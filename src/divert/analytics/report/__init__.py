@@ -1,0 +1,1 @@
+"""The repercussions report: figures from analytics, rendered as one self-contained HTML/PDF."""
