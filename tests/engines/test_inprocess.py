@@ -1,0 +1,143 @@
+"""The in-process engine: the Decision an ADA reads, and the real Philadelphia filings."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from conftest import FILINGS
+from divert.cases.model import Case, Charge, ChargeScope, PersonRecord, Stage
+from divert.engines.base import Engine
+from divert.engines.inprocess import TOP_CHARGE_NOTE, InProcessEngine, screen_case, screen_cases
+from divert.errors import DivertError
+from divert.policy.explain import Outcome, Truth
+from divert.policy.load import load_policies
+from divert.policy.model import Policy
+
+POLICIES = load_policies()
+PROPOSAL = POLICIES["phl-dao-simple-possession"]
+PWID = "Manufacture, Delivery, or Possession With Intent to Manufacture or Deliver"
+POSSESSION = "Int Poss Contr Subst By Per Not Reg"
+
+
+def case(*charges: str, on: date = date(2026, 7, 2), **fields: object) -> Case:
+    return Case("C-1", tuple(Charge(c) for c in charges), filing_date=on, **fields)  # type: ignore[arg-type]
+
+
+def test_a_pwid_decision_explains_every_rule_in_whole_sentences() -> None:
+    decision = screen_case(case(PWID), PROPOSAL)
+    version = PROPOSAL.versions[1]
+    assert (decision.outcome, decision.because) == (Outcome.PROSECUTE, ("pwid",))
+    assert [(r.rule, r.truth, r.outcome, r.says) for r in decision.rules] == [
+        ("pwid", Truth.TRUE, Outcome.PROSECUTE,
+         "35 P.S. § 780-113(a)(30) is possession with intent to deliver, which stays a felony."),
+        ("possession-only", Truth.FALSE, None,
+         "Not every charge is simple possession, purchase, a small amount of marijuana or "
+         "paraphernalia."),
+        ("top-charge-possession", Truth.FALSE, None, "Does not apply (clause 2.2)."),
+        ("mixed-charges", Truth.FALSE, None, "Does not apply (clause 2.4)."),
+        ("firearm", Truth.FALSE, None, "No charge is a firearm offense."),
+    ]  # fmt: skip
+    assert decision.rules[0].facts == {"charges[0].category": "possession_with_intent_to_deliver"}
+    assert decision.rules[1].facts == {
+        "case.charge_scope": "complete",
+        "charges[0].category": "possession_with_intent_to_deliver",
+    }
+    (charge,) = decision.charges
+    assert (charge.citation, charge.category, charge.as_written) == (
+        "35 P.S. § 780-113(a)(30)", "possession_with_intent_to_deliver", PWID)
+    assert decision.policy == version.ref and len(decision.policy.sha256) == 64
+    assert (decision.as_of, decision.selected_by, decision.engine) == (
+        date(2026, 7, 2), "filing_date", "inprocess")
+    assert decision.unknowns == () and decision.notes == ()
+    assert json.loads(json.dumps(decision.to_json()))["because"] == ["pwid"]
+
+
+def test_only_a_published_top_charge_is_diverted_with_a_note_saying_so() -> None:
+    decision = screen_case(case(POSSESSION, charge_scope=ChargeScope.TOP_CHARGE_ONLY), PROPOSAL)
+    assert (decision.outcome, decision.because) == (Outcome.DIVERT, ("top-charge-possession",))
+    assert decision.notes == (TOP_CHARGE_NOTE,)
+    assert decision.rules[2].facts["case.charge_scope"] == "top_charge_only"
+
+
+def test_an_unreadable_charge_is_review_with_the_unknown_fact_and_the_reason() -> None:
+    decision = screen_case(case("CS-POSS ??"), PROPOSAL)
+    assert decision.outcome is Outcome.NEEDS_REVIEW
+    assert decision.unknowns == ("charges[0].category",)
+    assert decision.charges[0].category is None and decision.charges[0].match == "unknown"
+    assert decision.notes == (
+        "Charge 1 ('CS-POSS ??') could not be read: the wording contains '?': whoever wrote "
+        "it was not sure.",
+    )
+    assert decision.rules[1].says == (
+        "Cannot tell whether clause 2.1 applies: charges[0].category unknown."
+    )
+
+
+def test_a_missing_person_fact_sends_a_pad_contact_to_review() -> None:
+    pad = POLICIES["phl-pad"]
+    contact = Case("P-1", (Charge(POSSESSION),), contact_date=date(2024, 5, 1),
+                   stage=Stage.PRE_CHARGE, person=PersonRecord("p"))
+    decision = screen_case(contact, pad)
+    assert (decision.outcome, decision.because) == (Outcome.NEEDS_REVIEW, ("third-contact",))
+    assert decision.unknowns == ("person.pad_contacts",)
+    assert decision.selected_by == "contact_date"
+
+
+def test_the_version_follows_the_filing_date_and_a_what_if_date_is_recorded() -> None:
+    assert screen_case(case(POSSESSION, on=date(2026, 6, 30)), PROPOSAL).policy.version == 1
+    assert screen_case(case(POSSESSION, on=date(2026, 7, 1)), PROPOSAL).policy.version == 2
+    what_if = screen_case(case(POSSESSION, on=date(2021, 9, 1)), PROPOSAL, on=date(2026, 7, 1))
+    assert (what_if.as_of, what_if.selected_by, what_if.policy.version) == (
+        date(2026, 7, 1), "as_of", 2)
+
+
+def test_a_case_outside_every_version_is_refused_with_the_dates_covered() -> None:
+    with pytest.raises(DivertError, match="it covers v1 from 2026-01-01 to 2026-06-30; v2 "
+                       "from 2026-07-01 on"):
+        screen_case(case(POSSESSION, on=date(2025, 12, 31)), PROPOSAL)
+    with pytest.raises(DivertError, match="has no filing_date"):
+        screen_case(Case("C-2", (Charge(POSSESSION),)), PROPOSAL)
+
+
+def test_the_engine_meets_the_batch_protocol_and_keeps_input_order() -> None:
+    engine = InProcessEngine()
+    assert isinstance(engine, Engine)
+    cases = [Case(f"C-{i}", (Charge(c),), filing_date=date(2026, 7, 2))
+             for i, c in enumerate([PWID, POSSESSION, "Simple Assault"])]
+    assert [(d.case_id, d.outcome) for d in engine.screen_cases(cases, PROPOSAL)] == [
+        ("C-0", Outcome.PROSECUTE), ("C-1", Outcome.DIVERT), ("C-2", Outcome.PROSECUTE)]
+
+
+@pytest.fixture(scope="module")
+def real_cases() -> list[Case]:
+    from divert.ingest.phl_filings import read_phl_filings
+
+    return [filed.case for filed in read_phl_filings(FILINGS).cases]
+
+
+def _by_top_charge(cases: list[Case], policy: Policy, on: date) -> Counter[tuple[str, str]]:
+    return Counter(
+        (d.charges[0].citation or "unread", d.outcome.value)
+        for d in screen_cases(cases, policy, on)
+    )
+
+
+def test_the_proposal_diverts_every_real_possession_and_prosecutes_every_pwid(
+    real_cases: list[Case],
+) -> None:
+    assert len(real_cases) == 9_288
+    counts = _by_top_charge(real_cases, PROPOSAL, date(2026, 7, 1))
+    assert sum(counts.values()) == 9_288
+    for (citation, outcome), n in counts.items():
+        if citation in ("35 P.S. § 780-113(a)(16)", "35 P.S. § 780-113(a)(19)"):
+            assert outcome == "divert", (citation, outcome, n)
+        if citation.startswith("35 P.S. § 780-113(a)(30)"):
+            assert outcome == "prosecute", (citation, outcome, n)
+        if citation == "unread":
+            assert outcome == "needs_review", (citation, outcome, n)
+    assert counts[("35 P.S. § 780-113(a)(16)", "divert")] > 0
+    assert counts[("35 P.S. § 780-113(a)(30)", "prosecute")] > 0
