@@ -36,7 +36,7 @@ _MOJIBAKE = {"ยง": "§", "Â§": "§", "Ã‚Â§": "§", "Â": "", "\u00a0"
 _CODE = r"(?:P\.?\s*S\.?|PA\.?\s*C\.?\s*S\.?\s*A?\.?|PA\.?\s*CONS\.?\s*STAT\.?(?:\s*ANN\.?)?)"
 _SECTION = r"\d+(?:[-.]\d+)*(?:\.\d+)?"
 # A subsection in parentheses "(a)(16)", in CPCMS form "§§ A16*", or bare "A16" after a space.
-_PAREN_SUB = r"(?:\s*\(\s*[A-Z0-9.]{1,6}\s*\))+"
+_PAREN_SUB = r"(?:\s*\(\s*(?:[A-Z]{1,4}(?:\.\d+)?|\d+(?:\.\d+)?[A-Z]?)\s*\))+"
 _CPCMS_SUB = r"\s*§§\s*[A-Z0-9.\-]+"
 _BARE_SUB = r"\s+[A-Z](?:\.?\d+[A-Z0-9.]*)?(?![A-Z])"
 _SUB = rf"(?P<sub>{_PAREN_SUB}|{_CPCMS_SUB}|{_BARE_SUB})?\s*\**"

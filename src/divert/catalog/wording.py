@@ -96,6 +96,7 @@ def split_inchoate(text: str) -> tuple[Inchoate | None, str]:
 def drug_signals(text: str) -> frozenset[str]:
     """Which of 'delivery' and 'possession' a wording speaks of; the guard's evidence."""
     signals = set()
+    text = _lower(text)
     if _DELIVERY.search(text):
         signals.add("delivery")
     if _POSSESSION.search(text):
