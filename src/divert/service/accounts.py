@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -60,7 +61,8 @@ def check_account(username: str, password: str, role: str, provider_id: str | No
 
 def add_account(db: Session, by: Actor, username: str, password: str, role: str,
                 provider_id: str | None, now: datetime, *, secret: str | None = None,
-                issuer: str = "divert", exist_ok: bool = False) -> NewAccount:
+                issuer: str = "divert", exist_ok: bool = False,
+                hasher: PasswordHasher | None = None) -> NewAccount:
     """Create the account in the caller's transaction, audited; or return it if `exist_ok`."""
     check_account(username, password, role, provider_id)
     found = db.scalars(select(UserRow).where(UserRow.username == username)).first()
@@ -72,9 +74,9 @@ def add_account(db: Session, by: Actor, username: str, password: str, role: str,
     if provider_id is not None and db.get(ProviderRow, provider_id) is None:
         raise AccountError("provider_id", f"no provider with id {provider_id!r}")
     secret = secret or new_totp_secret()
-    row = UserRow(username=username, password_hash=hash_password(password), totp_secret=secret,
-                  role=role, provider_id=provider_id, failed_logins=0, locked=False,
-                  created_at=now, version=1)
+    row = UserRow(username=username, password_hash=hash_password(password, hasher),
+                  totp_secret=secret, role=role, provider_id=provider_id, failed_logins=0,
+                  locked=False, created_at=now, version=1)
     db.add(row)
     db.flush()
     audit.append(db, by, "create", f"users/{username}", at=now, detail={"role": role})

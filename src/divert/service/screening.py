@@ -9,6 +9,7 @@ from datetime import datetime
 from fastapi import Request
 from sqlalchemy.orm import Session
 
+from divert.cases.access import Actor
 from divert.engines.inprocess import screen_case
 from divert.errors import DivertError
 from divert.policy.model import Policy
@@ -36,11 +37,19 @@ def screen_stored_case(
     expected_version: int | None = None,
 ) -> tuple[CaseView, ScreeningView]:
     """Screen the stored case and record the Decision; returns the case as it now stands."""
-    actor = actor_of(user)
+    return screen_and_store(db, actor_of(user), case_id, policy_of(request), now,
+                            expected_version)
+
+
+def screen_and_store(
+    db: Session, actor: Actor, case_id: str, policy: Policy, now: datetime,
+    expected_version: int | None = None,
+) -> tuple[CaseView, ScreeningView]:
+    """Screen under the version in force on the case's date; store the Decision verbatim."""
     view = repo.get_case(db, actor, case_id)
     person = repo.person_record(db, view.person_id, view.id)
     try:
-        decision = screen_case(view.to_screening_case(person), policy_of(request))
+        decision = screen_case(view.to_screening_case(person), policy)
     except DivertError as exc:  # e.g. no version of the policy in force on the filing date
         raise ApiError(422, str(exc), loc=("path", "case_id")) from exc
     stored = repo.record_screening(db, actor, view.id, decision, expected_version, now)

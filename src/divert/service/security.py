@@ -21,9 +21,12 @@ from divert.service.settings import Settings
 _HASHER = PasswordHasher()
 
 
-def hash_password(password: str) -> str:
-    """An Argon2id hash string (parameters and salt inside it)."""
-    return _HASHER.hash(password)
+def hash_password(password: str, hasher: PasswordHasher | None = None) -> str:
+    """An Argon2id hash string (parameters and salt inside it, so verifying needs neither).
+
+    `hasher` lets tests use cheap parameters; production uses argon2-cffi's defaults.
+    """
+    return (hasher or _HASHER).hash(password)
 
 
 def verify_password(stored_hash: str, password: str) -> bool:

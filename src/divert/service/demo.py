@@ -1,0 +1,126 @@
+"""The demo: a migrated database with the real Philadelphia filings imported and screened, two
+invented providers and one invented account per role. Idempotent: a re-run adds nothing.
+
+The demo passwords are printed on purpose and live only in this module: they exist so a
+newcomer can log in within a minute, and must never be used outside the demo.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from divert.cases.access import Actor
+from divert.cases.model import Charge
+from divert.ingest.phl_filings import read_phl_filings
+from divert.policy.load import load_policies
+from divert.policy.model import Policy
+from divert.resources import sample_filings
+from divert.service.accounts import NewAccount, add_account
+from divert.service.screening import screen_and_store
+from divert.service.settings import Settings
+from divert.store import repo, treatment
+from divert.store.db import make_engine, make_sessionmaker, transaction, upgrade
+from divert.store.importer import import_filings
+from divert.store.views import ImportSummary, NotFound
+
+DEMO_ACTOR = Actor("demo", "administrator", "cli")
+
+# Invented organisations; nothing here names a real provider.
+PROVIDERS = (
+    ("harbor-light", "Harbor Light Recovery Services (invented)", "outpatient, case management"),
+    ("northside-care", "Northside Care Collective (invented)", "medication-assisted treatment"),
+)
+
+# (role, username, password, provider) — invented people, demo-only passwords.
+ACCOUNTS = (
+    ("charging_ada", "ada.rivera", "demo-ada-password", None),
+    ("supervisor", "sam.okafor", "demo-supervisor-password", None),
+    ("coordinator", "cora.lind", "demo-coordinator-password", None),
+    ("police", "officer.pike", "demo-police-password", None),
+    ("provider", "harbor.intake", "demo-provider-password", "harbor-light"),
+    ("analyst", "ana.lytics", "demo-analyst-password", None),
+    ("administrator", "admin", "demo-admin-password", None),
+    ("auditor", "audrey.check", "demo-auditor-password", None),
+)
+
+
+# Invented cases filed while the policy is in force, so the demo always has decisions to open
+# (the shipped filings are from 2021-22, before phl-dao-simple-possession took effect).
+DEMO_CASES = (
+    ("DEMO-0001", "demo-person-1", date(2026, 7, 6),
+     (("Int Poss Contr Subst By Per Not Reg", "35 § 780-113 §§ A16"),)),
+    ("DEMO-0002", "demo-person-2", date(2026, 7, 7),
+     (("Manufacture, Delivery, or Possession With Intent to Manufacture or Deliver",
+       "35 § 780-113 §§ A30"),
+      ("Int Poss Contr Subst By Per Not Reg", "35 § 780-113 §§ A16"))),
+    ("DEMO-0003", "demo-person-3", date(2026, 7, 8),
+     (("Use/Poss Of Drug Paraph", "35 § 780-113 §§ A32"),)),
+    ("DEMO-0004", "demo-person-4", date(2026, 7, 9), (("CS-POSS ??", None),)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoReport:
+    accounts: tuple[NewAccount, ...]
+    summary: ImportSummary
+    import_seconds: float
+
+
+def add_demo_cases(factory: sessionmaker[Session], policy: Policy,
+                   echo: Callable[[str], None]) -> None:
+    """File and screen the invented demo cases that are not there yet."""
+    now = datetime.now(UTC)
+    for case_id, person_id, filed, charges in DEMO_CASES:
+        with factory() as session:
+            try:
+                repo.get_case(session, DEMO_ACTOR, case_id)
+                continue
+            except NotFound:
+                session.rollback()
+            repo.create_case(session, DEMO_ACTOR, case_id=case_id, person_id=person_id,
+                             charges=[Charge(w, c) for w, c in charges], filing_date=filed,
+                             at=now)
+            _, stored = screen_and_store(session, DEMO_ACTOR, case_id, policy, now)
+            echo(f"  invented case {case_id} (filed {filed}) screened: {stored.outcome}")
+
+
+def prepare_demo(settings: Settings, echo: Callable[[str], None] = print) -> DemoReport:
+    """Migrate, import and screen the shipped filings, add providers and accounts."""
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        factory = make_sessionmaker(engine)
+        policy = load_policies()[settings.policy_id]
+        ingested = read_phl_filings(sample_filings())
+        echo(f"importing {sample_filings().name}: {ingested.rows_read} rows …")
+        started = time.perf_counter()
+        with factory() as session:
+            summary = import_filings(session, ingested, policy, DEMO_ACTOR)
+        seconds = time.perf_counter() - started
+        echo(f"  {summary.cases_added} cases added, {summary.cases_already_present} already "
+             f"present, {summary.cases_screened} screened, {summary.rows_refused} rows refused "
+             f"({seconds:.1f} s); outcomes {summary.outcomes}")
+        for note in summary.unscreened:
+            echo(f"  not screened: {note}")
+        add_demo_cases(factory, policy, echo)
+        with factory() as session:
+            known = {p.id for p in treatment.list_providers(session)}
+        for pid, name, services in PROVIDERS:
+            if pid not in known:
+                with factory() as session:
+                    treatment.create_provider(session, DEMO_ACTOR, provider_id=pid, name=name,
+                                              services=services)
+        accounts = []
+        with transaction(factory) as session:
+            for role, username, password, provider in ACCOUNTS:
+                accounts.append(add_account(
+                    session, DEMO_ACTOR, username, password, role, provider,
+                    datetime.now(UTC), issuer=settings.totp_issuer, exist_ok=True))
+        return DemoReport(tuple(accounts), summary, seconds)
+    finally:
+        engine.dispose()
