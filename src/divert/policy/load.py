@@ -40,6 +40,7 @@ APPLIES_BY = ("filing_date", "contact_date")
 OUTCOMES = tuple(o.value for o in Outcome)
 _RULE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _VERSION_FILE = re.compile(r"^v(\d+)\.ya?ml$")
+_RECORDED = re.compile(r"sha256 of v(\d+):\s*`?([0-9a-f]{64})")
 
 
 def shown(path: Path) -> str:
@@ -323,6 +324,8 @@ def load_policies(root: Path | None = None) -> dict[str, Policy]:
             errors.extend(exc.errors)
             continue
         versions.setdefault(version.id, []).append(version)
+    for found in versions.values():
+        errors.extend(check_recorded(found))
     for policy_id, found in versions.items():
         folders = {Path(v.path).parent for v in found}
         if len(folders) > 1:
@@ -333,3 +336,34 @@ def load_policies(root: Path | None = None) -> dict[str, Policy]:
         raise PolicyErrors(errors)
     return {pid: Policy(pid, tuple(sorted(vs, key=lambda v: v.version)))
             for pid, vs in sorted(versions.items())}
+
+
+def check_recorded(versions: list[PolicyVersion]) -> list[PolicyError]:
+    """Refuse a version whose meaning changed after its sha256 was recorded in CHANGELOG.md.
+
+    Once a version is adopted its sha256 is written in the policy's changelog
+    ("sha256 of v1: …"); past versions are never edited, so a different sha256 means the
+    file was, and decisions already made under it could no longer be replayed.
+    """
+    errors: list[PolicyError] = []
+    by_folder: dict[Path, list[PolicyVersion]] = {}
+    for version in versions:
+        by_folder.setdefault(Path(version.path).parent, []).append(version)
+    for folder, found in by_folder.items():
+        changelog = folder / "CHANGELOG.md"
+        if not changelog.is_file():
+            continue
+        text = changelog.read_text(encoding="utf-8")
+        for line_number, line in enumerate(text.splitlines(), start=1):
+            for match in _RECORDED.finditer(line):
+                number, recorded = int(match.group(1)), match.group(2)
+                for version in found:
+                    if version.version == number and version.sha256 != recorded:
+                        errors.append(PolicyError(
+                            f"v{number} no longer matches the sha256 recorded for it "
+                            f"({recorded[:12]}…, now {version.sha256[:12]}…); an adopted "
+                            "version is never edited",
+                            path=shown(changelog), line=line_number,
+                            hint=f"undo the edit to v{number}.yaml and put the change in a "
+                            "new version"))
+    return errors
