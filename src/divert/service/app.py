@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.routing import BaseRoute
 
 from divert import __version__
 from divert.policy.load import load_policies
@@ -43,6 +45,7 @@ def _routers() -> list[APIRouter]:
         cases,
         consents,
         engagement,
+        imports,
         offers,
         outcomes,
         policies,
@@ -59,7 +62,7 @@ def _routers() -> list[APIRouter]:
         auth.router, cases.router, screenings.router, reviews.router, offers.router,
         outcomes.router, referrals.router, consents.router, engagement.router,
         providers.router, users.router, audit.router, screen.router, policies.router,
-        pages.router,
+        imports.router, pages.router,
     ]
     if importlib.util.find_spec("divert.service.api.analytics") is not None:
         # The analytics teammate's router (analyst role, pseudonymous data).
@@ -67,13 +70,22 @@ def _routers() -> list[APIRouter]:
     return found
 
 
+def api_routes(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:
+    """Every APIRoute, looking inside included routers (FastAPI now includes them lazily)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from api_routes(inner.routes)
+
+
 def check_operations(app: FastAPI) -> None:
     """Deny by default: every route must say which operation it is (deps.op / deps.public)."""
     missing = [
         f"{sorted(r.methods or ())} {r.path}"
-        for r in app.routes
-        if isinstance(r, APIRoute)
-        and "x-operation" not in (r.openapi_extra or {})
+        for r in api_routes(app.routes)
+        if "x-operation" not in (r.openapi_extra or {})
     ]
     if missing:
         raise RuntimeError(f"routes without a declared operation: {', '.join(missing)}")

@@ -95,7 +95,7 @@ def case_list(request: Request, db: SessionDep, user: PageUser,
     pages = max(1, -(-found.total // size))
     return TEMPLATES.TemplateResponse(request, "cases.html", {
         "user": user, "outcome": outcome, "outcomes": OUTCOMES, "pages": pages,
-        "page": {"items": rows, "total": found.total, "page": found.page}})
+        "page": {"rows": rows, "total": found.total, "page": found.page}})
 
 
 def render_case(request: Request, db: SessionDep, user: Principal, case_id: str, now: Any,
