@@ -185,7 +185,7 @@ def _wording(parts: list[str], how: int, prefix: str) -> str:
     return prefix + _case(" ".join(p for p in parts if p), how)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.lists(st.sampled_from(POSSESSION + FILLER), max_size=3),
     st.sampled_from(DELIVERY),
@@ -201,7 +201,7 @@ def test_a_delivery_wording_is_never_read_as_possession(
         assert reading.category not in POSSESSION_LIKE, reading
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.sampled_from(POSSESSION),
     st.lists(st.sampled_from(POSSESSION + FILLER), max_size=4),

@@ -177,10 +177,15 @@ def _read_rules(path: Path, problems: _Problems) -> CategoryRules:
 def _read_vocabulary(path: Path) -> Vocabulary:
     data = _read_yaml(path)
     expand = {str(k).lower(): tuple(str(v).lower().split()) for k, v in data["expand"].items()}
+    drugs = {
+        str(w).lower(): tuple(str(data.get("drug_reads_as", "")).split())
+        for w in data.get("drugs", ())
+    }
     return Vocabulary(
         expand,
         frozenset(str(w).lower() for w in data.get("ignore", ())),
         frozenset(str(w).lower() for w in data.get("stop", ())),
+        drugs,
     )
 
 

@@ -76,6 +76,7 @@ class WordIndex:
         query = self.vocabulary.tokens(text)
         if not query:
             return []
+        soft = self.vocabulary.soft(text)
         credits: dict[str, dict[str, float]] = {}
         weights: dict[str, float] = {}
         candidates: set[int] = set()
@@ -88,7 +89,7 @@ class WordIndex:
         best: dict[Citation, Hit] = {}
         for doc_id in candidates:
             citation, wording, words = self._docs[doc_id]
-            score = self._score(query, words, credits, weights)
+            score = self._score(query, words, credits, weights, soft)
             if citation not in best or score > best[citation].score:
                 best[citation] = Hit(citation, score, wording)
         return sorted(best.values(), key=lambda h: (-h.score, h.citation))[:limit]
@@ -99,9 +100,11 @@ class WordIndex:
         words: tuple[str, ...],
         credits: dict[str, dict[str, float]],
         weights: dict[str, float],
+        soft: frozenset[str],
     ) -> float:
         doc_matched: dict[str, float] = {}
         query_matched = 0.0
+        query_total = 0.0
         for word in query:
             credit = 0.0
             for term in words:
@@ -111,8 +114,11 @@ class WordIndex:
                 if c > doc_matched.get(term, 0.0):
                     doc_matched[term] = c
             query_matched += weights[word] * credit
-        query_total = sum(weights[w] for w in query)
+            if credit or word not in soft:
+                query_total += weights[word]
         doc_total = sum(self._idf[t] for t in words)
+        if query_total == 0:
+            return 0.0
         recall = query_matched / query_total
         precision = sum(self._idf[t] * c for t, c in doc_matched.items()) / doc_total
         if recall + precision == 0:

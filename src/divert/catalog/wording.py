@@ -50,8 +50,8 @@ _INCHOATE_WORDS = {
 # A bare "Solicit Ride" or "Conspiracy Viol Odometer" (real offenses of their own) needs a
 # separator or "to commit", so only the unambiguous short forms may be followed by a space.
 _INCHOATE = re.compile(
-    r"^\s*(?:criminal\s+)?(?P<word>attempted|attempt|att|conspiracy|consp|conspire|"
-    r"solicitation|solicit)\.?(?:\s*[-:–—]+\s*|\s+to\s+commit\s+|\s+to\s+(?=\S)|"
+    r"^[\s\-:–—]*(?:criminal\s+)?(?P<word>attempted|attempt|att|conspiracy|consp|conspire|"
+    r"solicitation|solicit)\.?(?:\s*[-:–—(]+\s*|\s+to\s+commit\b[\s:\-–—]*|\s+to\s+(?=\S)|"
     r"(?<=attempted)\s+|(?<=consp)\s+|(?<=att)\s+|\s*$)(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
@@ -106,34 +106,57 @@ def drug_signals(text: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Abbreviations, ignored words and stop words, from ``abbreviations.yaml``."""
+    """Abbreviations, drug names, ignored words and stop words, from ``abbreviations.yaml``.
+
+    A drug's name reads as "controlled substance" but only *softly*: it helps a wording meet
+    a description that speaks of controlled substances, and costs nothing when it does not
+    ("Possession of Drug Paraphernalia (crack pipe)" is still paraphernalia).
+    """
 
     expand: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     ignore: frozenset[str] = frozenset()
     stop: frozenset[str] = frozenset()
+    drugs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def tokens(self, text: str) -> tuple[str, ...]:
         """The meaningful words of a wording, abbreviations expanded, in order, deduplicated.
 
-        >>> Vocabulary({"poss": ("possession",)}, frozenset({"cocaine"}), frozenset({"of"})).tokens(
+        >>> Vocabulary({"poss": ("possession",)}, frozenset({"g"}), frozenset({"of"})).tokens(
         ...     "Poss of Cocaine, 3 g")
-        ('possession', 'g')
+        ('possession', 'cocaine')
         """
-        out: list[str] = []
+        return tuple(w for w, _ in self._words(text))
+
+    def soft(self, text: str) -> frozenset[str]:
+        """Words that only a drug's name put in the wording (see the class docstring).
+
+        >>> Vocabulary(drugs={"heroin": ("controlled", "substance")}).soft("Poss Heroin")
+        frozenset({'controlled', 'substance'})
+        """
+        words = self._words(text)
+        hard = {w for w, soft in words if not soft}
+        return frozenset(w for w, soft in words if soft and w not in hard)
+
+    def _words(self, text: str) -> list[tuple[str, bool]]:
+        out: list[tuple[str, bool]] = []
         for raw in _NON_TOKEN.sub(" ", _lower(text)).split():
             raw = raw.strip("/&")
             if not raw:
                 continue
-            for word in self._expand(raw):
-                if word in self.stop or word in self.ignore or word.isdigit() or word in out:
+            for word, soft in self._expand(raw):
+                if word in self.stop or word in self.ignore or word.isdigit():
                     continue
-                out.append(word)
-        return tuple(out)
+                out.append((word, soft))
+        seen: dict[str, bool] = {}
+        for word, soft in out:
+            seen[word] = seen.get(word, True) and soft
+        return list(seen.items())
 
-    def _expand(self, raw: str) -> tuple[str, ...]:
+    def _expand(self, raw: str) -> list[tuple[str, bool]]:
         if raw in self.expand:
-            return self.expand[raw]
+            return [(w, False) for w in self.expand[raw]]
+        if raw in self.drugs:
+            return [(w, True) for w in self.drugs[raw]]
         if "/" in raw or "&" in raw:
-            parts = [p for p in re.split(r"[/&]", raw) if p]
-            return tuple(w for p in parts for w in self.expand.get(p, (p,)))
-        return (raw,)
+            return [x for p in re.split(r"[/&]", raw) if p for x in self._expand(p)]
+        return [(raw, False)]
