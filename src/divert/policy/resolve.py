@@ -48,6 +48,18 @@ def overridden_by(rules: Iterable[Rule]) -> dict[str, set[str]]:
     return closure
 
 
+_CLOSURES: dict[int, tuple[tuple[Rule, ...], dict[str, set[str]]]] = {}
+
+
+def _overridden_by_cached(rules: tuple[Rule, ...]) -> dict[str, set[str]]:
+    """overridden_by, computed once per rules tuple (resolve runs once per case)."""
+    hit = _CLOSURES.get(id(rules))
+    if hit is None or hit[0] is not rules:
+        hit = (rules, overridden_by(rules))
+        _CLOSURES[id(rules)] = hit
+    return hit[1]
+
+
 def resolve(
     version: PolicyVersion, truths: Mapping[str, Truth]
 ) -> tuple[Outcome, tuple[str, ...], tuple[str, ...]]:
@@ -56,7 +68,7 @@ def resolve(
     `truths` maps every rule id of `version` to its Truth; a missing id counts as UNKNOWN.
     Ids are returned in the policy file's rule order.
     """
-    above = overridden_by(version.rules)
+    above = _overridden_by_cached(version.rules)
     fired = {r.id for r in version.rules if truths.get(r.id, Truth.UNKNOWN) is Truth.TRUE}
     winners = [r for r in version.rules if r.id in fired and not (above[r.id] & fired)]
     decided = winners[0].outcome if winners else version.default.outcome
