@@ -1,0 +1,93 @@
+"""One error body everywhere: every kind of refusal the API gives has the same shape, a
+sentence that says what to do, and a `loc` pointing at the offending field where there is one.
+"""
+
+from __future__ import annotations
+
+from divert.service import messages
+
+from .conftest import Env, assert_error
+
+
+def test_401_without_credentials(env: Env) -> None:
+    body = assert_error(env.client.get("/api/cases"), 401)
+    assert body["error"] == messages.NOT_AUTHENTICATED
+
+
+def test_403_for_a_role_the_table_does_not_list(env: Env) -> None:
+    body = assert_error(env.client.get("/api/cases", headers=env.headers("analyst")), 403)
+    assert body["error"] == messages.NOT_PERMITTED.format(role="analyst", operation="cases.list")
+
+
+def test_404_for_an_unknown_case_and_an_unknown_address(env: Env) -> None:
+    ada = env.headers("charging_ada")
+    body = assert_error(env.client.get("/api/cases/NO-SUCH", headers=ada), 404)
+    assert "NO-SUCH" in body["error"]
+    body = assert_error(env.client.get("/api/nothing-here", headers=ada), 404)
+    assert "/api/nothing-here" in body["error"]
+
+
+def test_405_for_a_wrong_method(env: Env) -> None:
+    assert_error(env.client.delete("/api/cases", headers=env.headers("charging_ada")), 405)
+
+
+def test_409_for_an_illegal_transition_names_the_allowed_events(env: Env) -> None:
+    headers = env.headers("supervisor", **{"If-Match": "3"})
+    response = env.client.post("/api/cases/T-POSS/offer/answer", json={"answer": "accepted"},
+                               headers=headers)
+    body = assert_error(response, 409)
+    assert "OfferAccepted" in body["error"] and "DecisionConfirmed" in body["error"]
+
+
+def test_412_for_a_stale_version_and_428_without_one(env: Env) -> None:
+    ada = env.headers("charging_ada")
+    body = assert_error(env.client.post("/api/cases/T-POSS/reviews", json={"action": "confirm"},
+                                        headers={**ada, "If-Match": "1"}), 412)
+    assert body["errors"][0]["loc"] == ["header", "If-Match"]
+    body = assert_error(env.client.post("/api/cases/T-POSS/reviews", json={"action": "confirm"},
+                                        headers=ada), 428)
+    assert body["error"] == messages.IF_MATCH_REQUIRED
+
+
+def test_413_for_a_body_over_the_limit(env: Env) -> None:
+    big = {"case": {"charges": [{"as_written": "x" * 400}] * 3000}}
+    body = assert_error(env.client.post("/api/screen", json=big,
+                                        headers=env.headers("charging_ada")), 413)
+    assert "1000000 bytes" in body["error"]
+
+
+def test_422_points_at_the_offending_field(env: Env) -> None:
+    response = env.client.post("/api/screen", headers=env.headers("charging_ada"), json={
+        "case": {"filing_date": "2026-07-02", "charges": [{"as_written": ""}]}})
+    body = assert_error(response, 422)
+    assert body["errors"][0]["loc"] == ["body", "case", "charges", 0, "as_written"]
+
+
+def test_422_for_an_idempotency_key_reused_with_another_body(env: Env) -> None:
+    admin = env.headers("administrator", **{"Idempotency-Key": "k-1"})
+    first = env.client.post("/api/providers", json={"id": "prov-c", "name": "C"}, headers=admin)
+    assert first.status_code == 201
+    body = assert_error(env.client.post("/api/providers", json={"id": "prov-d", "name": "D"},
+                                        headers=admin), 422)
+    assert body["errors"][0]["loc"] == ["header", "Idempotency-Key"]
+
+
+def test_423_for_a_locked_account(env: Env) -> None:
+    for _ in range(5):
+        env.login("u-police", password="wrong password!")
+    body = assert_error(env.login("u-police"), 423)
+    assert body["error"] == messages.ACCOUNT_LOCKED
+
+
+def test_page_size_over_200_is_refused_not_silently_cut(env: Env) -> None:
+    body = assert_error(env.client.get("/api/cases", params={"page_size": 201},
+                                       headers=env.headers("charging_ada")), 422)
+    assert body["errors"][0]["loc"] == ["query", "page_size"]
+
+
+def test_openapi_documents_the_error_body(env: Env) -> None:
+    spec = env.client.get("/openapi.json").json()
+    responses = spec["paths"]["/api/cases/{case_id}/reviews"]["post"]["responses"]
+    for status in ("401", "403", "409", "412", "428"):
+        schema = responses[status]["content"]["application/json"]["schema"]
+        assert schema["required"] == ["ok", "error", "errors", "status"]
