@@ -38,13 +38,16 @@ def _svg(fig: Figure) -> str:
     return text[text.index("<svg"):]
 
 
-def survival_plot(curves: Sequence[Curve], horizon: int | None = None) -> str:
+MIN_AT_RISK = 20  # the curve stops where fewer people are still followed: its tail is noise
+
+
+def survival_plot(curves: Sequence[Curve], min_at_risk: int = MIN_AT_RISK) -> str:
     """Cumulative share with a new filing by day, one step curve and 95% band per group."""
     with rc_context(RC):
         fig = Figure(figsize=(6.4, 3.4))
         ax = fig.subplots()
         for colour, curve in zip(COLOURS, curves, strict=False):
-            pts = [p for p in curve.points if horizon is None or p.day <= horizon]
+            pts = [p for p in curve.points if p.at_risk >= min_at_risk]
             days = [p.day for p in pts]
             label = f"{curve.group} (n = {curve.n:,}, {curve.events:,} re-filed)"
             ax.step(days, [p.cumulative for p in pts], where="post", color=colour, label=label)
@@ -53,7 +56,7 @@ def survival_plot(curves: Sequence[Curve], horizon: int | None = None) -> str:
         ax.set_xlabel("days after the filing")
         ax.set_ylabel("share with a new filing")
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-        ax.legend(frameon=False, loc="upper left")
+        ax.legend(frameon=False, loc="upper left", fontsize=8)
         return _svg(fig)
 
 
@@ -67,7 +70,7 @@ def volumes_plot(volumes: Sequence[MonthVolume]) -> str:
         ax.bar([x - 0.2 for x in xs], [v.baseline_diverted for v in volumes], 0.4,
                color=COLOURS[1], label="diverted under the baseline")
         ax.bar([x + 0.2 for x in xs], [v.candidate_diverted for v in volumes], 0.4,
-               color=COLOURS[0], label="diverted under the candidate")
+               color=COLOURS[0], label="diverted under the proposal")
         ax.set_xticks(xs, labels)
         ax.set_ylabel("cases")
         ax.legend(frameon=False)
