@@ -1,0 +1,69 @@
+"""The pages: login sets a strict cookie, the case list filters by outcome, the case page shows
+each fired rule as "clause N — sentence" with the full trace behind "why?", and the review
+form records an override with its reason."""
+
+from __future__ import annotations
+
+from divert.service.security import totp_code
+
+from .conftest import PASSWORD, Env
+
+
+def login(env: Env, username: str = "u-charging_ada") -> None:
+    response = env.client.post("/login", follow_redirects=False, data={
+        "username": username, "password": PASSWORD,
+        "totp": totp_code(env.secrets[username], env.clock.now())})
+    assert response.status_code == 303 and response.headers["location"] == "/cases"
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+
+
+def test_a_wrong_login_stays_on_the_form_with_the_reason(env: Env) -> None:
+    response = env.client.post("/login", data={"username": "u-charging_ada",
+                                               "password": "nope nope nope", "totp": "000000"})
+    assert response.status_code == 401
+    assert "Username, password or one-time code is wrong." in response.text
+
+
+def test_the_case_list_filters_by_outcome(env: Env) -> None:
+    login(env)
+    everything = env.client.get("/cases").text
+    assert "3 cases" in everything and "T-PWID" in everything and "T-POSS" in everything
+    diverted = env.client.get("/cases", params={"outcome": "divert"}).text
+    assert "T-POSS" in diverted and "T-PWID" not in diverted
+
+
+def test_the_case_page_shows_fired_rules_as_clause_sentences_and_the_trace(env: Env) -> None:
+    login(env)
+    page = env.client.get("/cases/T-PWID").text
+    assert "clause 2.3 — " in page
+    assert "is possession with intent to deliver" in page
+    assert "<summary>why?</summary>" in page
+    assert "possession-only" in page  # a rule that did not fire appears only in the trace
+    assert "/static/htmx.min.js" in page
+
+
+def test_the_review_form_records_an_override_and_keeps_the_decision(env: Env) -> None:
+    login(env)
+    version = env.client.get("/api/cases/T-PWID", headers=env.headers("charging_ada")).json()[
+        "version"]
+    response = env.client.post("/cases/T-PWID/review", follow_redirects=True, data={
+        "action": "override", "outcome": "divert", "version": str(version),
+        "reason": "Quantity is consistent with personal use."})
+    assert response.status_code == 200
+    assert "Your review was recorded" in response.text
+    assert "divert — Quantity is consistent with personal use." in response.text
+    assert "clause 2.3 — " in response.text  # the stored decision is still shown as it was
+
+
+def test_an_override_without_a_reason_is_refused_on_the_page(env: Env) -> None:
+    login(env)
+    response = env.client.post("/cases/T-PWID/review", data={
+        "action": "override", "outcome": "divert", "version": "3", "reason": ""})
+    assert response.status_code == 422
+    assert "An override needs a written reason" in response.text
+
+
+def test_htmx_is_served_locally(env: Env) -> None:
+    response = env.client.get("/static/htmx.min.js")
+    assert response.status_code == 200 and "htmx" in response.text[:2000]
