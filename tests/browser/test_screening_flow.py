@@ -1,0 +1,108 @@
+"""A charging ADA in a real headless Chromium: log in with a one-time code, open a case, read
+the decision's clause sentences and its "why?" trace, override it with a written reason."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import uvicorn
+from argon2 import PasswordHasher
+
+from divert.cases.access import Actor
+from divert.cases.model import Charge
+from divert.policy.load import load_policies
+from divert.service.accounts import add_account
+from divert.service.app import create_app
+from divert.service.screening import screen_and_store
+from divert.service.security import totp_code
+from divert.service.settings import Settings
+from divert.store import repo
+from divert.store.db import make_engine, make_sessionmaker, transaction, upgrade
+
+pytestmark = pytest.mark.browser
+PASSWORD = "an invented password"
+SETUP = Actor("test-setup", "administrator", "test")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _prepare(url: str) -> str:
+    upgrade(url)
+    engine = make_engine(url)
+    factory = make_sessionmaker(engine)
+    now = datetime.now(UTC)
+    with transaction(factory) as db:
+        secret = add_account(db, SETUP, "ada.browser", PASSWORD, "charging_ada", None, now,
+                             hasher=PasswordHasher(time_cost=1, memory_cost=1024,
+                                                   parallelism=1)).totp_secret
+    with factory() as db:
+        repo.create_case(db, SETUP, case_id="B-PWID", person_id="bp-1",
+                         filing_date=date(2026, 7, 6), at=now, charges=[Charge(
+                             "Manufacture, Delivery, or Possession With Intent to Manufacture "
+                             "or Deliver", "35 § 780-113 §§ A30")])
+        screen_and_store(db, SETUP, "B-PWID", load_policies()["phl-dao-simple-possession"], now)
+    engine.dispose()
+    return secret
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    url = f"sqlite:///{tmp_path / 'browser.sqlite'}"
+    secret = _prepare(url)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(Settings(database_url=url)),
+                                           host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start within 20 s")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", secret
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_an_ada_logs_in_reads_the_decision_and_overrides_it(
+    served: tuple[str, str], chromium_path: str
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, secret = served
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=ARGS)
+        page = browser.new_page()
+        page.goto(f"{base}/cases/B-PWID")
+        expect(page).to_have_url(f"{base}/login")
+        page.fill("input[name=username]", "ada.browser")
+        page.fill("input[name=password]", PASSWORD)
+        page.fill("input[name=totp]", totp_code(secret, datetime.now(UTC)))
+        page.click("button[type=submit]")
+        expect(page).to_have_url(f"{base}/cases")
+        page.click("text=B-PWID")
+        expect(page.locator("#decision h2")).to_contain_text("prosecute")
+        expect(page.locator("ul.fired")).to_contain_text(
+            "clause 2.3 — 35 P.S. § 780-113(a)(30) is possession with intent to deliver")
+        trace = page.locator("#why table")
+        expect(trace).not_to_be_visible()
+        page.click("#why summary")
+        expect(trace).to_be_visible()
+        expect(trace).to_contain_text("possession-only")
+        page.check("input[value=override]")
+        page.select_option("select[name=outcome]", "divert")
+        page.fill("textarea[name=reason]", "Quantity is consistent with personal use.")
+        page.click("#review button[type=submit]")
+        expect(page.locator(".flash")).to_contain_text("Your review was recorded")
+        expect(page.locator("#reviews")).to_contain_text(
+            "divert — Quantity is consistent with personal use.")
+        expect(page.locator("#decision h2")).to_contain_text("prosecute")  # never edited
+        browser.close()
