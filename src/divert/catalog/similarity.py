@@ -10,6 +10,7 @@ itself the query explains, so a short wording does not match a long description 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -59,17 +60,20 @@ class WordIndex:
 
     def _related(self, word: str) -> tuple[tuple[str, float], ...]:
         """Index words this query word matches, with the credit each match earns."""
-        if word in self._idf and len(word) < MIN_PREFIX:
-            return ((word, 1.0),)
-        found: list[tuple[str, float]] = []
-        for term in self._terms:
-            if term == word:
-                found.append((term, 1.0))
-            elif min(len(term), len(word)) >= MIN_PREFIX and (
-                term.startswith(word) or word.startswith(term)
-            ):
-                found.append((term, PREFIX_CREDIT))
-        return tuple(found)
+        found: dict[str, float] = {}
+        if word in self._idf:
+            found[word] = 1.0
+        if len(word) >= MIN_PREFIX:
+            # Index words that start with this word (sorted: one contiguous run)...
+            at = bisect_left(self._terms, word)
+            while at < len(self._terms) and self._terms[at].startswith(word):
+                found.setdefault(self._terms[at], PREFIX_CREDIT)
+                at += 1
+            # ...and index words this word starts with.
+            for end in range(MIN_PREFIX, len(word)):
+                if word[:end] in self._idf:
+                    found.setdefault(word[:end], PREFIX_CREDIT)
+        return tuple(found.items())
 
     def search(self, text: str, limit: int = 5) -> list[Hit]:
         """The best-scoring citations for a wording, best first (one hit per citation)."""
@@ -77,50 +81,51 @@ class WordIndex:
         if not query:
             return []
         soft = self.vocabulary.soft(text)
-        credits: dict[str, dict[str, float]] = {}
+        # Inverted: for each index word, which query words it answers and with what credit.
+        answers: dict[str, list[tuple[str, float]]] = defaultdict(list)
         weights: dict[str, float] = {}
         candidates: set[int] = set()
         for word in query:
-            related = dict(self.related(word))
-            credits[word] = related
-            weights[word] = max((self._idf[t] for t in related), default=self._unknown_weight)
-            for term in related:
+            related = self.related(word)
+            weights[word] = max((self._idf[t] for t, _ in related), default=self._unknown_weight)
+            for term, credit in related:
+                answers[term].append((word, credit))
                 candidates.update(self._postings[term])
+        hard_total = sum(w for q, w in weights.items() if q not in soft)
         best: dict[Citation, Hit] = {}
         for doc_id in candidates:
             citation, wording, words = self._docs[doc_id]
-            score = self._score(query, words, credits, weights, soft)
+            score = self._score(words, answers, weights, hard_total, soft)
             if citation not in best or score > best[citation].score:
                 best[citation] = Hit(citation, score, wording)
         return sorted(best.values(), key=lambda h: (-h.score, h.citation))[:limit]
 
     def _score(
         self,
-        query: tuple[str, ...],
         words: tuple[str, ...],
-        credits: dict[str, dict[str, float]],
+        answers: dict[str, list[tuple[str, float]]],
         weights: dict[str, float],
+        hard_total: float,
         soft: frozenset[str],
     ) -> float:
-        doc_matched: dict[str, float] = {}
-        query_matched = 0.0
-        query_total = 0.0
-        for word in query:
-            credit = 0.0
-            for term in words:
-                c = credits[word].get(term, 0.0)
-                if c > credit:
-                    credit = c
-                if c > doc_matched.get(term, 0.0):
-                    doc_matched[term] = c
-            query_matched += weights[word] * credit
-            if credit or word not in soft:
-                query_total += weights[word]
-        doc_total = sum(self._idf[t] for t in words)
-        if query_total == 0:
+        """Harmonic mean of the query's weight explained and the description's weight used."""
+        query_credit: dict[str, float] = {}
+        doc_used = doc_total = 0.0
+        for term in words:
+            idf = self._idf[term]
+            doc_total += idf
+            best = 0.0
+            for word, credit in answers.get(term, ()):
+                best = max(best, credit)
+                if credit > query_credit.get(word, 0.0):
+                    query_credit[word] = credit
+            doc_used += idf * best
+        # A soft word (a drug's name) counts toward the query only where a description has it.
+        query_total = hard_total + sum(weights[w] for w in query_credit if w in soft)
+        if query_total == 0 or doc_total == 0:
             return 0.0
-        recall = query_matched / query_total
-        precision = sum(self._idf[t] * c for t, c in doc_matched.items()) / doc_total
+        recall = sum(weights[w] * c for w, c in query_credit.items()) / query_total
+        precision = doc_used / doc_total
         if recall + precision == 0:
             return 0.0
         return 2 * recall * precision / (recall + precision)
