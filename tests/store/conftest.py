@@ -18,11 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from divert.store import db
 from divert.store.tables import Base
 
-
-def pg_schema_url(base: str, schema: str) -> str:
-    url = sa.engine.make_url(db._normalize(base))
-    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False)
+from .kit import pg_schema_url
 
 
 @pytest.fixture(scope="session")

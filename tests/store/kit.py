@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from divert.cases.access import Actor
@@ -11,7 +12,7 @@ from divert.cases.model import Charge
 from divert.policy.condition import Compare, Op, Quantified, Quantifier
 from divert.policy.explain import Decision, Outcome, PolicyRef, RuleResult, Truth
 from divert.policy.model import Default, Policy, PolicyVersion, Rule
-from divert.store import repo
+from divert.store import db, repo
 from divert.store.views import CaseView
 
 AT = datetime(2026, 7, 2, 9, 30, tzinfo=UTC)
@@ -58,3 +59,9 @@ def decision(case_id: str, outcome: Outcome = Outcome.DIVERT) -> Decision:
         charges=(), unknowns=(), policy=PolicyRef("test-possession", 1, "ab" * 32,
                                                   date(2021, 1, 1)),
         as_of=date(2026, 7, 1), selected_by="filing_date", engine="inprocess")
+
+
+def pg_schema_url(base: str, schema: str) -> str:
+    url = sa.engine.make_url(db._normalize(base))
+    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+        hide_password=False)

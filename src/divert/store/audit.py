@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from divert.cases.access import Actor
@@ -47,6 +47,41 @@ def _lock_chain(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
     # SQLite: every transaction already holds the write lock (BEGIN IMMEDIATE, store/db.py).
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One entry for `append_many`: what was done to which resource, about whom."""
+
+    action: str
+    resource: str
+    person_id: str | None = None
+    detail: dict[str, Any] | None = None
+    outcome: str = "ok"
+
+
+def append_many(
+    session: Session, actor: Actor, entries: list[Entry], at: datetime | None = None
+) -> None:
+    """Append many entries at once (bulk import), chained exactly as `append` would chain them."""
+    if not entries:
+        return
+    _lock_chain(session)
+    last = session.execute(
+        select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
+    ).first()
+    seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
+    when = (at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
+    rows: list[dict[str, Any]] = []
+    for e in entries:
+        seq += 1
+        row = AuditRow(seq=seq, at=when, actor=actor.username, role=actor.role,
+                       source=actor.source, action=e.action, resource=e.resource,
+                       person_id=e.person_id, outcome=e.outcome, detail=canonical(e.detail or {}),
+                       prev_hash=prev)
+        prev = entry_hash(row)
+        rows.append(_content(row) | {"hash": prev})
+    session.execute(insert(AuditRow), rows)
 
 
 def append(

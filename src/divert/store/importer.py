@@ -5,27 +5,50 @@ in the store is left exactly as it is, so re-importing a file changes nothing an
 file adds only its new cases. Each new case is screened under the policy version in force
 on its filing date (engines.inprocess.screen_case); a case no version covers is stored
 unscreened and counted with the reason. Batches commit with their audit entries.
+
+New cases are written in bulk with exactly the rows, events and audit entries that
+`repo.file_case` + `repo.store_screening` would write one by one; a case whose person has
+an open or past diversion goes through `file_case` itself so its re-arrests are recorded.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from divert.cases import lifecycle
 from divert.cases.access import Actor
+from divert.cases.events import CaseFiled, Event, Screened, kind_of, to_payload
+from divert.cases.lifecycle import State
+from divert.cases.model import Case, PersonRecord, Stage
 from divert.engines.inprocess import screen_case
 from divert.errors import DivertError
 from divert.ingest.filed_case import FiledCase, Ingested
+from divert.policy.explain import Decision
 from divert.policy.model import Policy
 from divert.store import audit
-from divert.store.repo import file_case, person_record, store_screening
-from divert.store.tables import CaseRow, Person
-from divert.store.unit import utcnow
+from divert.store.repo import OPEN_DIVERSION, file_case, person_record, store_screening
+from divert.store.tables import CaseEventRow, CaseRow, ChargeRow, Person, ScreeningRow
+from divert.store.unit import dumps, utcnow
 from divert.store.views import ImportSummary
+
+SOURCE = "phl_filings"
+
+
+@dataclass
+class _Tally:
+    added: int = 0
+    present: int = 0
+    screened: int = 0
+    people: int = 0
+    rearrests: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    unscreened: Counter[str] = field(default_factory=Counter)
 
 
 def _present(session: Session, ids: Sequence[str]) -> set[str]:
@@ -36,50 +59,137 @@ def _present(session: Session, ids: Sequence[str]) -> set[str]:
     return {r.id for r in rows} | {r.docket_id for r in rows if r.docket_id}
 
 
-def _order(fc: FiledCase) -> tuple[str, str]:
-    return (fc.filed_at.isoformat(), fc.case_id)
+def _with_diversion(session: Session, people: set[str]) -> set[str]:
+    query = (select(CaseRow.person_id).join(CaseEventRow, CaseEventRow.case_id == CaseRow.id)
+             .where(CaseRow.person_id.in_(people),
+                    CaseEventRow.kind.in_(lifecycle.DIVERSION_MARKERS)).distinct())
+    return set(session.scalars(query))
+
+
+def _records(session: Session, people: set[str]) -> dict[str, PersonRecord]:
+    """Person facts as repo.person_record gives them (no new case of the batch counts)."""
+    opened: dict[str, int] = dict(session.execute(
+        select(CaseRow.person_id, func.count()).where(
+            CaseRow.person_id.in_(people), CaseRow.state.in_(OPEN_DIVERSION))
+        .group_by(CaseRow.person_id)).all())
+    pad: dict[str, int] = dict(session.execute(
+        select(CaseRow.person_id, func.count()).where(
+            CaseRow.person_id.in_(people), CaseRow.pad_referred.is_(True))
+        .group_by(CaseRow.person_id)).all())
+    return {p: PersonRecord(p, None, opened.get(p, 0), pad.get(p, 0), None) for p in people}
+
+
+def _screen(fc: FiledCase, person: PersonRecord, policy: Policy | None,
+            tally: _Tally) -> Decision | None:
+    if policy is None:
+        return None
+    case = Case(case_id=fc.case_id, charges=fc.case.charges, filing_date=fc.filed_at.date(),
+                person=person, charge_scope=fc.case.charge_scope, stage=Stage.CHARGED,
+                pad_referred=False)
+    try:
+        decision = screen_case(case, policy)
+    except DivertError as exc:  # no version in force on the filing date
+        tally.unscreened[str(exc)] += 1
+        return None
+    tally.screened += 1
+    tally.outcomes[decision.outcome.value] += 1
+    return decision
+
+
+def _bulk(session: Session, actor: Actor, fresh: list[FiledCase], policy: Policy | None,
+          now: datetime, tally: _Tally) -> None:
+    if not fresh:
+        return
+    people = {fc.person_id for fc in fresh}
+    known = set(session.scalars(select(Person.id).where(Person.id.in_(people))))
+    new_people = {fc.person_id: fc.person_link for fc in fresh if fc.person_id not in known}
+    if new_people:
+        session.execute(insert(Person), [
+            {"id": p, "person_link": link, "created_at": now, "version": 1}
+            for p, link in new_people.items()])
+    tally.people += len(new_people)
+    records = _records(session, people)
+    decisions = [_screen(fc, records[fc.person_id], policy, tally) for fc in fresh]
+    session.execute(insert(CaseRow), [{
+        "id": fc.case_id, "person_id": fc.person_id, "incident_id": None, "docket_id": None,
+        "stage": Stage.CHARGED.value,
+        "state": (State.SCREENED if d is not None else State.FILED).value,
+        "filing_date": fc.filed_at.date(), "contact_date": None,
+        "charge_scope": fc.case.charge_scope.value, "pad_referred": False, "age": fc.age,
+        "zip": fc.zip, "source": SOURCE, "last_seq": 1 + (d is not None),
+        "created_at": now, "updated_at": now, "version": 2 + (d is not None),
+    } for fc, d in zip(fresh, decisions, strict=True)])
+    session.execute(insert(ChargeRow), [
+        {"case_id": fc.case_id, "position": i, "as_written": c.as_written,
+         "citation": c.citation, "grade": c.grade, "drug": c.drug}
+        for fc in fresh for i, c in enumerate(fc.case.charges)])
+    screened = [(fc, d) for fc, d in zip(fresh, decisions, strict=True) if d is not None]
+    ids = list(session.scalars(insert(ScreeningRow).returning(
+        ScreeningRow.id, sort_by_parameter_order=True), [
+        {"case_id": fc.case_id, "outcome": d.outcome.value, "policy_id": d.policy.id,
+         "policy_version": d.policy.version, "policy_sha256": d.policy.sha256,
+         "engine": d.engine, "as_of": d.as_of, "decision_json": dumps(d.to_json()),
+         "created_at": now} for fc, d in screened])) if screened else []
+    screening_ids = {fc.case_id: i for (fc, _), i in zip(screened, ids, strict=True)}
+    events, entries = [], []
+    for fc, d in zip(fresh, decisions, strict=True):
+        history: list[Event] = [CaseFiled(
+            fc.filed_at.date(), tuple(c.as_written for c in fc.case.charges))]
+        if d is not None:
+            history.append(Screened(screening_ids[fc.case_id], d.outcome.value, d.policy.id,
+                                    d.policy.version, d.policy.sha256))
+        lifecycle.fold(history, fc.case_id)  # the same table guards the bulk path
+        for seq, event in enumerate(history, start=1):
+            payload = to_payload(event)
+            events.append({"case_id": fc.case_id, "seq": seq, "kind": kind_of(event),
+                           "payload": dumps(payload), "actor": actor.username,
+                           "recorded_at": now})
+            entries.append(audit.Entry(f"event.{kind_of(event)}", f"cases/{fc.case_id}",
+                                       fc.person_id, {"seq": seq, **payload}))
+    session.execute(insert(CaseEventRow), events)
+    audit.append_many(session, actor, entries, now)
+    tally.added += len(fresh)
+
+
+def _one_by_one(session: Session, actor: Actor, fc: FiledCase, policy: Policy | None,
+                now: datetime, tally: _Tally) -> None:
+    """A person with a diversion on record: file through the repository (re-arrests)."""
+    new_person = session.get(Person, fc.person_id) is None
+    view, rearrests = file_case(
+        session, actor, case_id=fc.case_id, person_id=fc.person_id, charges=fc.case.charges,
+        filing_date=fc.filed_at.date(), charge_scope=fc.case.charge_scope,
+        person_link=fc.person_link, age=fc.age, zip=fc.zip, source=SOURCE, at=now)
+    tally.added, tally.rearrests = tally.added + 1, tally.rearrests + rearrests
+    tally.people += int(new_person)
+    decision = _screen(fc, person_record(session, fc.person_id, view.id), policy, tally)
+    if decision is not None:
+        store_screening(session, actor, view.id, decision, at=now)
 
 
 def import_filings(
     session: Session, ingested: Ingested, policy: Policy | None, actor: Actor, *,
-    batch_size: int = 500, at: datetime | None = None,
+    batch_size: int = 1000, at: datetime | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     """Store the new cases of an ingested file (in filing order) and screen each one.
 
-    Returns counts that tie: cases_in_file == cases_added + cases_already_present.
+    Counts tie: cases_in_file == cases_added + cases_already_present.
     """
     now = utcnow(at)
-    cases = sorted(ingested.cases, key=_order)
-    added = present = screened = people = rearrests = 0
-    outcomes: Counter[str] = Counter()
-    unscreened: Counter[str] = Counter()
+    cases = sorted(ingested.cases, key=lambda fc: (fc.filed_at, fc.case_id))
+    tally = _Tally()
     for start in range(0, len(cases), batch_size):
         batch = cases[start:start + batch_size]
-        existing = _present(session, [fc.case_id for fc in batch])
         try:
-            for fc in batch:
-                if fc.case_id in existing:
-                    present += 1
-                    continue
-                new_person = session.get(Person, fc.person_id) is None
-                view, n = file_case(
-                    session, actor, case_id=fc.case_id, person_id=fc.person_id,
-                    charges=fc.case.charges, filing_date=fc.filed_at.date(),
-                    charge_scope=fc.case.charge_scope, person_link=fc.person_link,
-                    age=fc.age, zip=fc.zip, source="phl_filings", at=now)
-                added, rearrests, people = added + 1, rearrests + n, people + int(new_person)
-                if policy is None:
-                    continue
-                case = view.to_screening_case(person_record(session, fc.person_id, view.id))
-                try:
-                    decision = screen_case(case, policy)
-                except DivertError as exc:  # no version in force on the filing date
-                    unscreened[str(exc)] += 1
-                    continue
-                store_screening(session, actor, view.id, decision, at=now)
-                screened += 1
-                outcomes[decision.outcome.value] += 1
+            existing = _present(session, [fc.case_id for fc in batch])
+            fresh = [fc for fc in batch if fc.case_id not in existing]
+            tally.present += len(batch) - len(fresh)
+            diverted = _with_diversion(session, {fc.person_id for fc in fresh})
+            _bulk(session, actor, [fc for fc in fresh if fc.person_id not in diverted],
+                  policy, now, tally)
+            for fc in fresh:
+                if fc.person_id in diverted:
+                    _one_by_one(session, actor, fc, policy, now, tally)
             session.commit()
         except BaseException:
             session.rollback()
@@ -88,14 +198,17 @@ def import_filings(
             progress(len(batch))
     summary = ImportSummary(
         path=str(ingested.path), rows_read=ingested.rows_read,
-        rows_refused=len(ingested.refusals), cases_in_file=len(cases), cases_added=added,
-        cases_already_present=present, cases_screened=screened, people_added=people,
-        rearrests_recorded=rearrests, refusals=tuple(str(r) for r in ingested.refusals),
-        outcomes=dict(outcomes), unscreened=tuple(f"{n} × {why}" for why, n in unscreened.items()),
+        rows_refused=len(ingested.refusals), cases_in_file=len(cases),
+        cases_added=tally.added, cases_already_present=tally.present,
+        cases_screened=tally.screened, people_added=tally.people,
+        rearrests_recorded=tally.rearrests, refusals=tuple(str(r) for r in ingested.refusals),
+        outcomes=dict(tally.outcomes),
+        unscreened=tuple(f"{n} × {why}" for why, n in tally.unscreened.items()),
     )
-    audit.append(session, actor, "import", str(ingested.path.name), at=now, detail={
+    audit.append(session, actor, "import", ingested.path.name, at=now, detail={
         "rows_read": summary.rows_read, "rows_refused": summary.rows_refused,
-        "cases_added": added, "cases_already_present": present, "cases_screened": screened})
+        "cases_added": tally.added, "cases_already_present": tally.present,
+        "cases_screened": tally.screened})
     session.commit()
     return summary
 

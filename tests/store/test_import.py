@@ -1,0 +1,139 @@
+"""Importing the daily filings feed: idempotent, additive, screened under the policy in force."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from divert.ingest.phl_filings import read_phl_filings
+from divert.store.importer import import_filings
+from divert.store.tables import AuditRow, CaseEventRow, CaseRow, ChargeRow, Person, ScreeningRow
+
+from .kit import ADMIN, AT, tiny_policy
+
+REPO = Path(__file__).resolve().parents[2]
+FILINGS = REPO / "data" / "phl_filings_2021-08_2022-01.csv"
+BROKEN = REPO / "tests" / "fixtures" / "phl_filings_broken.csv"
+IMPORTER = ADMIN.__class__("importer", "administrator", "cli")
+
+
+def head(tmp_path: Path, lines: int) -> Path:
+    """The first `lines` data rows of the real feed, as a daily file would carry them."""
+    text = FILINGS.read_text(encoding="utf-8").splitlines(keepends=True)
+    path = tmp_path / f"filings_{lines}.csv"
+    path.write_text("".join(text[: lines + 1]), encoding="utf-8")
+    return path
+
+
+def counts(session: Session) -> tuple[int, ...]:
+    return tuple(session.scalar(select(func.count()).select_from(t)) or 0
+                 for t in (CaseRow, ChargeRow, CaseEventRow, ScreeningRow, Person))
+
+
+def test_import_stores_and_screens_every_case(session: Session, tmp_path: Path) -> None:
+    ingested = read_phl_filings(head(tmp_path, 300))
+    summary = import_filings(session, ingested, tiny_policy(), IMPORTER, at=AT)
+    n = len(ingested.cases)
+    assert (summary.cases_in_file, summary.cases_added, summary.cases_screened) == (n, n, n)
+    assert sum(summary.outcomes.values()) == n
+    assert summary.outcomes.get("divert", 0) > 0  # the file is full of (a)(16) possession
+    assert counts(session)[0] == n and counts(session)[3] == n
+    row = session.scalars(select(CaseRow).limit(1)).one()
+    assert (row.state, row.charge_scope, row.source) == ("screened", "top_charge_only",
+                                                          "phl_filings")
+
+
+def test_reimporting_the_same_file_changes_nothing(session: Session, tmp_path: Path) -> None:
+    ingested = read_phl_filings(head(tmp_path, 300))
+    import_filings(session, ingested, tiny_policy(), IMPORTER, at=AT)
+    before = counts(session)
+    again = import_filings(session, ingested, tiny_policy(), IMPORTER, at=AT)
+    assert (again.cases_added, again.cases_screened, again.people_added) == (0, 0, 0)
+    assert again.cases_already_present == len(ingested.cases)
+    assert counts(session) == before
+    last = session.scalars(select(AuditRow).order_by(AuditRow.seq.desc())).first()
+    assert last is not None and last.action == "import"  # only the import itself is logged
+
+
+def test_a_newer_file_adds_only_what_is_new(session: Session, tmp_path: Path) -> None:
+    first = read_phl_filings(head(tmp_path, 200))
+    import_filings(session, first, tiny_policy(), IMPORTER, at=AT)
+    second = read_phl_filings(head(tmp_path, 500))
+    old = {fc.case_id for fc in first.cases}
+    new = [fc for fc in second.cases if fc.case_id not in old]
+    summary = import_filings(session, second, tiny_policy(), IMPORTER, at=AT)
+    assert summary.cases_added == len(new) > 0
+    assert summary.cases_already_present == len(second.cases) - len(new)
+    assert counts(session)[0] == len(old) + len(new)
+
+
+def test_cases_no_version_covers_are_stored_unscreened_with_the_reason(
+    session: Session, tmp_path: Path
+) -> None:
+    ingested = read_phl_filings(head(tmp_path, 100))
+    summary = import_filings(session, ingested, tiny_policy(date(2026, 1, 1)), IMPORTER, at=AT)
+    assert summary.cases_added == len(ingested.cases) and summary.cases_screened == 0
+    assert len(summary.unscreened) >= 1 and "2021" in summary.unscreened[0]
+    assert counts(session)[3] == 0
+
+
+def test_refused_rows_are_listed_with_their_line(session: Session) -> None:
+    ingested = read_phl_filings(BROKEN)
+    summary = import_filings(session, ingested, tiny_policy(), IMPORTER, at=AT)
+    assert summary.rows_refused == len(ingested.refusals) > 0
+    assert summary.refusals[0].startswith(f"{BROKEN}:4: ")
+    assert summary.rows_read == ingested.rows_read
+
+
+@pytest.mark.slow
+def test_the_whole_shared_file_imports_once(session: Session, db_url: str) -> None:
+    if not db_url.startswith("sqlite"):
+        pytest.skip("the full-file import is measured on the embedded default only")
+    ingested = read_phl_filings(FILINGS)
+    summary = import_filings(session, ingested, tiny_policy(), IMPORTER, at=AT)
+    assert summary.cases_added == 9288 and summary.rows_read == 12564
+    again = import_filings(session, ingested, tiny_policy(), IMPORTER, at=AT)
+    assert again.cases_added == 0
+
+
+def test_imported_cases_carry_the_same_history_as_cases_filed_one_by_one(
+    session: Session, tmp_path: Path
+) -> None:
+    from divert.store import audit, repo
+
+    ingested = read_phl_filings(head(tmp_path, 50))
+    import_filings(session, ingested, tiny_policy(), IMPORTER, at=AT)
+    case_id = ingested.cases[0].case_id
+    history = repo.list_events(session, IMPORTER, case_id)
+    assert [e.kind for e in history] == ["CaseFiled", "Screened"]
+    [screening] = repo.list_screenings(session, IMPORTER, case_id)
+    assert history[1].payload["screening_id"] == screening.id
+    assert screening.decision["case_id"] == case_id
+    view = repo.get_case(session, IMPORTER, case_id)
+    assert (view.state, view.version) == ("screened", 3)
+    assert audit.verify(session).ok
+
+
+def test_an_imported_filing_for_a_diverted_person_records_a_rearrest(
+    session: Session, tmp_path: Path
+) -> None:
+    from divert.store import repo
+
+    from .kit import filed
+    from .test_repo import divert_case
+
+    ingested = read_phl_filings(head(tmp_path, 50))
+    person = ingested.cases[0].person_id
+    filed(session, "OLD-1", person, on=date(2021, 1, 5))
+    divert_case(session, "OLD-1")
+    summary = import_filings(session, ingested, tiny_policy(), IMPORTER, at=AT)
+    mine = [fc.case_id for fc in ingested.cases if fc.person_id == person]
+    assert summary.rearrests_recorded == len(mine) >= 1
+    rearrests = [e for e in repo.list_events(session, IMPORTER, "OLD-1")
+                 if e.kind == "ReArrestRecorded"]
+    assert sorted(e.payload["new_case_id"] for e in rearrests) == sorted(mine)
+    assert summary.cases_added == len(ingested.cases)
