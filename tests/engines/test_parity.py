@@ -212,18 +212,21 @@ def scenarios(draw: st.DrawFn) -> tuple[Policy, list[CaseFacts]]:
     return policy, draw(case_batches(policy))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
 def test_duckdb_decides_every_case_as_the_in_process_engine(
     scenario: tuple[Policy, list[CaseFacts]],
 ) -> None:
     policy, cases = scenario
     tables = lay_out(cases)
-    assert_same(policy, cases, screen_duckdb(policy, tables.cases, tables.charges, tables.persons))
+    for resolution in ("table", "case"):  # the decision table, and the CASE fallback
+        result = screen_duckdb(policy, tables.cases, tables.charges, tables.persons,
+                               resolution=resolution)
+        assert_same(policy, cases, result)
 
 
 @pytest.mark.spark
-@settings(max_examples=30, deadline=None,
+@settings(max_examples=20, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(scenarios())
 def test_spark_decides_every_case_as_the_in_process_engine(

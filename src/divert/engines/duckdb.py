@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TypeAlias
 
@@ -91,28 +92,34 @@ def _check_columns(con: duckdb.DuckDBPyConnection, query: BatchQuery,
 
 
 def prepare(policy: Policy, cases: TableInput, charges: TableInput | None = None,
-            persons: TableInput | None = None, *,
-            con: duckdb.DuckDBPyConnection | None = None) -> tuple[duckdb.DuckDBPyConnection, str]:
+            persons: TableInput | None = None, *, con: duckdb.DuckDBPyConnection | None = None,
+            on: date | None = None, past_as_latest: bool = False,
+            resolution: str = "auto") -> tuple[duckdb.DuckDBPyConnection, str]:
     """Register the inputs and compile the policy; returns the connection and the SQL."""
     con = con or connect()
     inputs: dict[str, TableInput | None] = {"cases": cases, "charges": charges,
                                             "persons": persons}
     for name, table in inputs.items():
         _source(con, name, table)
-    query = compile_policy(policy, DUCKDB)
+    query = compile_policy(policy, DUCKDB, on=on, past_as_latest=past_as_latest,
+                           resolution=resolution)
     _check_columns(con, query, inputs)
+    if query.decisions is not None:
+        con.register("decisions", query.decisions)
     return con, query.sql
 
 
 def screen_duckdb(policy: Policy, cases: TableInput, charges: TableInput | None = None,
                   persons: TableInput | None = None, *, out: str | Path | None = None,
-                  settings: DuckDBSettings = DuckDBSettings()) -> pa.Table | Path:
+                  settings: DuckDBSettings = DuckDBSettings(), on: date | None = None,
+                  past_as_latest: bool = False, resolution: str = "auto") -> pa.Table | Path:
     """Screen every case against `policy` on DuckDB.
 
     With `out` (.parquet or .csv) the result streams to that file and its path is returned;
-    without, the result comes back as an Arrow table.
+    without, the result comes back as an Arrow table. `resolution`: see sql.compile_policy.
     """
-    con, sql = prepare(policy, cases, charges, persons, con=connect(settings))
+    con, sql = prepare(policy, cases, charges, persons, con=connect(settings), on=on,
+                       past_as_latest=past_as_latest, resolution=resolution)
     try:
         if out is None:
             result: pa.Table = con.sql(sql).to_arrow_table()

@@ -8,6 +8,7 @@ PySpark is imported only when this module is used (the [spark] extra); `master` 
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -63,12 +64,16 @@ def _frame(spark: SparkSession, name: str, table: SparkInput | None) -> DataFram
 
 
 def prepare(policy: Policy, cases: SparkInput, charges: SparkInput | None = None,
-            persons: SparkInput | None = None, *,
-            spark: SparkSession | None = None) -> tuple[DataFrame, BatchQuery]:
+            persons: SparkInput | None = None, *, spark: SparkSession | None = None,
+            on: date | None = None, past_as_latest: bool = False,
+            resolution: str = "auto") -> tuple[DataFrame, BatchQuery]:
     """Register the inputs as temp views and plan the compiled query; nothing runs yet."""
     spark = spark or session()
     query = compile_policy(policy, SPARK, cases="divert_cases", charges="divert_charges",
-                           persons="divert_persons")
+                           persons="divert_persons", on=on, past_as_latest=past_as_latest,
+                           resolution=resolution, decisions="divert_decisions")
+    if query.decisions is not None:
+        spark.createDataFrame(query.decisions).createOrReplaceTempView("divert_decisions")
     inputs = {"cases": cases, "charges": charges, "persons": persons}
     for name, table in inputs.items():
         frame = _frame(spark, name, table)
@@ -83,9 +88,11 @@ def prepare(policy: Policy, cases: SparkInput, charges: SparkInput | None = None
 
 def screen_spark(policy: Policy, cases: SparkInput, charges: SparkInput | None = None,
                  persons: SparkInput | None = None, *, spark: SparkSession | None = None,
-                 out: str | Path | None = None) -> Any:
+                 out: str | Path | None = None, on: date | None = None,
+                 past_as_latest: bool = False, resolution: str = "auto") -> Any:
     """Screen every case on Spark: an Arrow table, or with `out` a Parquet/CSV folder."""
-    frame, _ = prepare(policy, cases, charges, persons, spark=spark)
+    frame, _ = prepare(policy, cases, charges, persons, spark=spark, on=on,
+                       past_as_latest=past_as_latest, resolution=resolution)
     if out is None:
         return frame.toArrow()
     target = Path(out)

@@ -16,7 +16,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+import pyarrow as pa
+
 from divert.engines.columns import CHARGE_ALIAS, date_column, fact_column
+from divert.engines.decision_table import decision_rows, fits, signature_sql
 from divert.engines.dialect import DUCKDB, Dialect
 from divert.engines.resolution import SEPARATOR, because_sql, decided_sql, outcome_sql
 from divert.errors import PolicyError
@@ -38,6 +41,7 @@ class BatchQuery:
     rule_ids: tuple[str, ...]  # one `truth:<id>` column each, across all versions
     versions: tuple[PolicyVersion, ...]
     needs: dict[str, frozenset[str]]  # "cases"/"charges"/"persons" -> the columns read
+    decisions: pa.Table | None = None  # register as the `decisions` table when not None
 
 
 @dataclass
@@ -104,13 +108,19 @@ class _Compiler:
         return f"({ref} {_OPS[node.op]} {self.dialect.literal(values[0])})"
 
 
-def _version_selector(policy: Policy, on: date | None) -> str:
+def _version_selector(policy: Policy, on: date | None, past_as_latest: bool) -> str:
     """CASE choosing each case's version by its date; NULL when none is in force.
 
     As policy/select.py: the latest version's `applies_by` names the date for every version
-    (or `on`, screening as if on that day), and the newest version in force governs.
+    (or `on`, screening as if on that day), and the newest version in force governs. With
+    `past_as_latest`, a case dated before the first version is screened as if on the latest
+    version's first day (ingest/screening.py's what-if).
     """
     col = f"DATE '{on.isoformat()}'" if on else f"k.{date_column(policy.latest().applies_by)}"
+    if on is None and past_as_latest and policy.versions:
+        first = policy.versions[0].effective_from.isoformat()
+        latest = policy.latest().effective_from.isoformat()
+        col = f"(CASE WHEN {col} < DATE '{first}' THEN DATE '{latest}' ELSE {col} END)"
     arms = []
     for v in sorted(policy.versions, key=lambda v: v.version, reverse=True):
         test = f"{col} >= DATE '{v.effective_from.isoformat()}'"
@@ -159,13 +169,19 @@ def compile_policy(
     charges: str = "charges",
     persons: str = "persons",
     on: date | None = None,
+    past_as_latest: bool = False,
+    resolution: str = "auto",
+    decisions: str = "decisions",
 ) -> BatchQuery:
     """One query screening every case of `cases` against every version of `policy`.
 
     Table arguments are SQL table expressions (names, views or `read_parquet(...)`).
     Output: case_id, policy_id, policy_version, policy_sha256, outcome, because
     (';'-joined rule ids in file order) and one `truth:<rule id>` column per rule.
-    `on` screens every case as if on that date (a "what if"), as inprocess.screen_case does.
+    `on` screens every case as if on that date (a "what if"), as inprocess.screen_case does;
+    `past_as_latest` screens cases older than the policy under its latest version.
+    `resolution` is "table" (a join on engines/decision_table.py's table, which the caller
+    registers as `decisions`), "case" (resolution.py's CASE) or "auto" (table when it fits).
     """
     d, versions = dialect, tuple(policy.versions)
     comp = _Compiler(dialect)
@@ -182,19 +198,35 @@ def compile_policy(
                    f"FROM {charges} {CHARGE_ALIAS} GROUP BY {CHARGE_ALIAS}.case_id), ")
         agg_join = " LEFT JOIN agg a ON a.case_id = b.case_id"
     truths = "".join(f", CASE b.v {' '.join(arms[rid])} END AS {t[rid]}" for rid in arms)
+    out_truths = "".join(f", {t[rid]} AS {d.ident(TRUTH_PREFIX + rid)}" for rid in arms)
+    selector = _version_selector(policy, on, past_as_latest)
+    head = (
+        f"WITH {agg_cte}"
+        f"b AS (SELECT k.case_id AS case_id, {selector} AS v{base_cols} "
+        f"FROM {cases} k{person_join}), "
+        f"t AS (SELECT b.case_id AS case_id, b.v AS v{truths} FROM b{agg_join}) "
+    )
+    if resolution == "table" or (resolution == "auto" and fits(versions)):
+        table = decision_rows(versions, list(arms), BECAUSE_SEPARATOR)
+        sql = (f"{head}SELECT t.case_id AS case_id, dt.policy_id AS policy_id, "
+               f"t.v AS policy_version, dt.policy_sha256 AS policy_sha256, "
+               f"dt.outcome AS outcome, dt.because AS because{out_truths} FROM t "
+               f"LEFT JOIN {decisions} dt ON dt.signature = {signature_sql(t, 't.v')}")
+        return BatchQuery(sql, tuple(arms), versions, needs, table)
+    return BatchQuery(head + _resolve_case(versions, t, d, out_truths), tuple(arms),
+                      versions, needs)
+
+
+def _resolve_case(versions: Sequence[PolicyVersion], t: dict[str, str], d: Dialect,
+                  out_truths: str) -> str:
+    """The tail of the query resolving with resolution.py's CASE expressions."""
     decided = _per_version(versions, lambda v: decided_sql(v, t, d))
     outcome = _per_version(versions, lambda v: outcome_sql(v, t, "r.d", d))
     because = _per_version(versions, lambda v: because_sql(v, t, "r.d", d))
     pid = _per_version(versions, lambda v: d.string(v.id))
     sha = _per_version(versions, lambda v: d.string(v.sha256))
-    out_truths = "".join(f", {t[rid]} AS {d.ident(TRUTH_PREFIX + rid)}" for rid in arms)
-    sql = (
-        f"WITH {agg_cte}"
-        f"b AS (SELECT k.case_id AS case_id, {_version_selector(policy, on)} AS v{base_cols} "
-        f"FROM {cases} k{person_join}), "
-        f"t AS (SELECT b.case_id AS case_id, b.v AS v{truths} FROM b{agg_join}), "
-        f"r AS (SELECT t.*, {decided} AS d FROM t) "
+    return (
+        f", r AS (SELECT t.*, {decided} AS d FROM t) "
         f"SELECT case_id, {pid} AS policy_id, v AS policy_version, {sha} AS policy_sha256, "
         f"{outcome} AS outcome, {because} AS because{out_truths} FROM r"
     )
-    return BatchQuery(sql, tuple(arms), versions, needs)
