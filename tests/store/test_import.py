@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from divert.ingest.phl_filings import read_phl_filings
+from divert.policy.model import Policy
 from divert.store.importer import import_filings
 from divert.store.tables import AuditRow, CaseEventRow, CaseRow, ChargeRow, Person, ScreeningRow
 
@@ -77,8 +79,22 @@ def test_cases_no_version_covers_are_stored_unscreened_with_the_reason(
     ingested = read_phl_filings(head(tmp_path, 100))
     summary = import_filings(session, ingested, tiny_policy(date(2026, 1, 1)), IMPORTER, at=AT)
     assert summary.cases_added == len(ingested.cases) and summary.cases_screened == 0
-    assert len(summary.unscreened) >= 1 and "2021" in summary.unscreened[0]
+    assert summary.unscreened == (
+        f"{summary.cases_added} × no version of test-possession is in force on the filing date",)
     assert counts(session)[3] == 0
+
+
+def test_each_case_gets_the_first_policy_in_force_on_its_filing_date(
+    session: Session, tmp_path: Path
+) -> None:
+    ingested = read_phl_filings(head(tmp_path, 100))
+    future = tiny_policy(date(2026, 1, 1))
+    older = Policy("test-older", tuple(replace(v, id="test-older")
+                                       for v in tiny_policy().versions))
+    summary = import_filings(session, ingested, [future, older], IMPORTER, at=AT)
+    assert summary.cases_screened == summary.cases_added
+    ids = set(session.scalars(select(ScreeningRow.policy_id)))
+    assert ids == {"test-older"}
 
 
 def test_refused_rows_are_listed_with_their_line(session: Session) -> None:

@@ -27,7 +27,6 @@ from divert.cases.events import CaseFiled, Event, Screened, kind_of, to_payload
 from divert.cases.lifecycle import State
 from divert.cases.model import Case, PersonRecord, Stage
 from divert.engines.inprocess import screen_case
-from divert.errors import DivertError
 from divert.ingest.filed_case import FiledCase, Ingested
 from divert.policy.explain import Decision
 from divert.policy.model import Policy
@@ -79,24 +78,34 @@ def _records(session: Session, people: set[str]) -> dict[str, PersonRecord]:
     return {p: PersonRecord(p, None, opened.get(p, 0), pad.get(p, 0), None) for p in people}
 
 
-def _screen(fc: FiledCase, person: PersonRecord, policy: Policy | None,
+def _in_force(case: Case, policies: Sequence[Policy]) -> Policy | None:
+    """The first policy (in the caller's order of preference) with a version in force."""
+    when = case.filing_date
+    for policy in policies:
+        if when is not None and any(v.is_in_force(when) for v in policy.versions):
+            return policy
+    return None
+
+
+def _screen(fc: FiledCase, person: PersonRecord, policies: Sequence[Policy],
             tally: _Tally) -> Decision | None:
-    if policy is None:
+    if not policies:
         return None
     case = Case(case_id=fc.case_id, charges=fc.case.charges, filing_date=fc.filed_at.date(),
                 person=person, charge_scope=fc.case.charge_scope, stage=Stage.CHARGED,
                 pad_referred=False)
-    try:
-        decision = screen_case(case, policy)
-    except DivertError as exc:  # no version in force on the filing date
-        tally.unscreened[str(exc)] += 1
+    policy = _in_force(case, policies)
+    if policy is None:
+        ids = ", ".join(p.id for p in policies)
+        tally.unscreened[f"no version of {ids} is in force on the filing date"] += 1
         return None
+    decision = screen_case(case, policy)
     tally.screened += 1
     tally.outcomes[decision.outcome.value] += 1
     return decision
 
 
-def _bulk(session: Session, actor: Actor, fresh: list[FiledCase], policy: Policy | None,
+def _bulk(session: Session, actor: Actor, fresh: list[FiledCase], policies: Sequence[Policy],
           now: datetime, tally: _Tally) -> None:
     if not fresh:
         return
@@ -109,7 +118,7 @@ def _bulk(session: Session, actor: Actor, fresh: list[FiledCase], policy: Policy
             for p, link in new_people.items()])
     tally.people += len(new_people)
     records = _records(session, people)
-    decisions = [_screen(fc, records[fc.person_id], policy, tally) for fc in fresh]
+    decisions = [_screen(fc, records[fc.person_id], policies, tally) for fc in fresh]
     session.execute(insert(CaseRow), [{
         "id": fc.case_id, "person_id": fc.person_id, "incident_id": None, "docket_id": None,
         "stage": Stage.CHARGED.value,
@@ -151,7 +160,7 @@ def _bulk(session: Session, actor: Actor, fresh: list[FiledCase], policy: Policy
     tally.added += len(fresh)
 
 
-def _one_by_one(session: Session, actor: Actor, fc: FiledCase, policy: Policy | None,
+def _one_by_one(session: Session, actor: Actor, fc: FiledCase, policies: Sequence[Policy],
                 now: datetime, tally: _Tally) -> None:
     """A person with a diversion on record: file through the repository (re-arrests)."""
     new_person = session.get(Person, fc.person_id) is None
@@ -161,21 +170,28 @@ def _one_by_one(session: Session, actor: Actor, fc: FiledCase, policy: Policy | 
         person_link=fc.person_link, age=fc.age, zip=fc.zip, source=SOURCE, at=now)
     tally.added, tally.rearrests = tally.added + 1, tally.rearrests + rearrests
     tally.people += int(new_person)
-    decision = _screen(fc, person_record(session, fc.person_id, view.id), policy, tally)
+    decision = _screen(fc, person_record(session, fc.person_id, view.id), policies, tally)
     if decision is not None:
         store_screening(session, actor, view.id, decision, at=now)
 
 
 def import_filings(
-    session: Session, ingested: Ingested, policy: Policy | None, actor: Actor, *,
+    session: Session, ingested: Ingested, policy: Policy | Sequence[Policy] | None,
+    actor: Actor, *,
     batch_size: int = 1000, at: datetime | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     """Store the new cases of an ingested file (in filing order) and screen each one.
 
+    `policy` may be several policies in order of preference: each case is screened under
+    the first one with a version in force on its filing date (e.g. the 2026 simple-possession
+    policy, then the office's 2018 policy for older filings). None stores without screening.
+
     Counts tie: cases_in_file == cases_added + cases_already_present.
     """
     now = utcnow(at)
+    policies = (() if policy is None else (policy,) if isinstance(policy, Policy)
+                else tuple(policy))
     cases = sorted(ingested.cases, key=lambda fc: (fc.filed_at, fc.case_id))
     tally = _Tally()
     for start in range(0, len(cases), batch_size):
@@ -186,10 +202,10 @@ def import_filings(
             tally.present += len(batch) - len(fresh)
             diverted = _with_diversion(session, {fc.person_id for fc in fresh})
             _bulk(session, actor, [fc for fc in fresh if fc.person_id not in diverted],
-                  policy, now, tally)
+                  policies, now, tally)
             for fc in fresh:
                 if fc.person_id in diverted:
-                    _one_by_one(session, actor, fc, policy, now, tally)
+                    _one_by_one(session, actor, fc, policies, now, tally)
             session.commit()
         except BaseException:
             session.rollback()
