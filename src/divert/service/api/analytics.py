@@ -1,0 +1,138 @@
+"""Analytics for analysts (role `analyst`, operation `analytics.read`): pseudonymous only.
+
+Measures, the policy simulation and the repercussions report over the bundled real
+filings (pseudonymous before they reached divert), and the funnel over event records an
+analyst posts (the live store's event shape: `{"case_id", "type", ...}`). Results are
+computed once per policy pair and kept in memory: the data and policies do not change
+while the service runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+
+from divert.analytics.assumptions import load_assumptions
+from divert.analytics.filings import load_filings
+from divert.analytics.funnel import STEPS, funnel
+from divert.analytics.measures import Measure
+from divert.analytics.report.content import Content, build_content
+from divert.analytics.report.settings import load_settings
+from divert.errors import DivertError
+from divert.policy.model import Policy
+from divert.resources import sample_filings
+from divert.service.deps import op
+from divert.service.errors import ApiError
+from divert.service.screening import policy_of
+
+router = APIRouter(prefix="/api/analytics", tags=["analytics"])
+
+CANDIDATE = Query("phl-dao-simple-possession", description="Candidate policy id.")
+BASELINE = Query("phl-dao-2018", description="Baseline policy id.")
+
+
+def measure_json(m: Measure) -> dict[str, Any]:
+    """A Measure with its whole definition: numerator, denominator, window, dates, interval."""
+    return {"name": m.name, "numerator": m.numerator, "denominator": m.denominator,
+            "rate": m.rate, "ci95": [m.low, m.high] if m.low is not None else None,
+            "window_days": m.window_days, "censored": m.censored,
+            "from": m.start.isoformat(), "to": m.end.isoformat(), "says": m.describe()}
+
+
+_CACHE: dict[tuple[str, ...], Content] = {}
+
+
+def _content(candidate: Policy, baseline: Policy) -> Content:
+    """Computed once per pair of policy versions (keyed by their sha256)."""
+    key = tuple(v.sha256 for p in (candidate, baseline) for v in p.versions)
+    if key not in _CACHE:
+        path = sample_filings()
+        if len(_CACHE) >= 4:  # a few pairs at most: each holds every case's diff
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = build_content(load_filings(path), path, candidate, baseline,
+                                    load_assumptions(), load_settings())
+    return _CACHE[key]
+
+
+def content_for(request: Request, candidate: str, baseline: str) -> Content:
+    cand, base = policy_of(request, candidate), policy_of(request, baseline)
+    try:
+        return _content(cand, base)
+    except DivertError as exc:
+        raise ApiError(422, str(exc), loc=("query", "policy")) from exc
+
+
+@router.get("/measures", summary="Re-filing after possession and after PWID",
+            **op("analytics.read"))
+def measures(request: Request, baseline: str = BASELINE) -> dict[str, Any]:
+    """Re-filing within each window, censored windows left out, with 95% intervals."""
+    c = content_for(request, baseline, baseline)
+    return {
+        "data": {"source": c.table.source, "from": c.table.start.isoformat(),
+                 "to": c.table.end.isoformat(), "cases": len(c.table.rows),
+                 "people": c.table.people},
+        "groups": {k: {"label": r.group.label, "measures": [measure_json(m) for m in r.measures]}
+                   for k, r in c.refiling.items()},
+        "comparisons": [x.describe() for x in c.comparisons],
+    }
+
+
+@router.get("/simulation", summary="Candidate vs baseline on the same past cases",
+            **op("analytics.read"))
+def simulation(request: Request, policy: str = CANDIDATE, baseline: str = BASELINE
+               ) -> dict[str, Any]:
+    """Changes by direction and rule, months, capacity and re-filing ranges, bail, custody."""
+    c = content_for(request, policy, baseline)
+    return {
+        "policy": c.candidate.ref.to_json(), "baseline": c.baseline.ref.to_json(),
+        "changes": [{"direction": d, "baseline_rule": b, "candidate_rule": a, "cases": n}
+                    for (d, b, a), n in sorted(c.rules.items())],
+        "people_newly_diverted": len({d.person_id for d in c.newly}),
+        "months": [{"month": v.month, "full_month": v.full_month, "cases": v.cases,
+                    "newly_diverted": v.newly_diverted, "people": v.people_newly_diverted}
+                   for v in c.volumes],
+        "ranges": [{"name": r.name, "unit": r.unit, "at_defaults": r.at_defaults,
+                    "median": r.median, "p5": r.p5, "p95": r.p95} for r in c.ranges],
+        "bail": {"cases": c.bail.cases, "people": c.bail.people, "by_type": c.bail.by_type,
+                 "monetary": c.bail.monetary, "held": c.bail.held,
+                 "people_held": c.bail.people_held},
+        "assumptions": {k: {"default": a.default, "low": a.low, "high": a.high,
+                            "source": a.source} for k, a in c.assumptions.parameters.items()},
+    }
+
+
+@router.get("/report", summary="The repercussions report (HTML)", response_class=HTMLResponse,
+            **op("analytics.read"))
+def report(request: Request, policy: str = CANDIDATE, baseline: str = BASELINE) -> HTMLResponse:
+    """The same self-contained document `divert report` writes."""
+    from divert.analytics.report.build import render_html
+
+    return HTMLResponse(render_html(content_for(request, policy, baseline)))
+
+
+class FunnelEvent(BaseModel):
+    case_id: str = Field(min_length=1)
+    type: str = Field(min_length=1, description="Event type, e.g. Screened, OfferAccepted.")
+    outcome: str | None = None
+    engaged: bool | None = None
+
+
+class FunnelRequest(BaseModel):
+    events: list[FunnelEvent]
+    recorded: list[str] = Field(default=list(STEPS), description="Steps the source records.")
+
+
+@router.post("/funnel", summary="The diversion funnel over event records",
+             **op("analytics.read"))
+def funnel_of(body: FunnelRequest) -> dict[str, Any]:
+    """Each step's count and share lost; steps the source does not record say so."""
+    try:
+        f = funnel([e.model_dump() for e in body.events], body.recorded)
+    except ValueError as exc:
+        raise ApiError(422, str(exc), loc=("body", "recorded")) from exc
+    return {"steps": [{"step": s.step, "count": s.count, "share_of_previous": s.share_of_previous,
+                       "lost": s.lost} for s in f.steps],
+            "missing": list(f.missing()), "says": f.describe()}

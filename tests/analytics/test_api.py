@@ -1,0 +1,44 @@
+"""The analysts' endpoints: analyst-only, pseudonymous figures with their definitions."""
+
+from __future__ import annotations
+
+from service.conftest import Env, assert_error, db_url, env, template_db
+
+__all__ = ["db_url", "env", "template_db"]  # the service's fixtures, reused
+
+
+def test_the_funnel_endpoint_counts_posted_events_and_names_missing_steps(env: Env) -> None:
+    events = [{"case_id": "a", "type": "Screened", "outcome": "divert"},
+              {"case_id": "b", "type": "Screened", "outcome": "divert"},
+              {"case_id": "a", "type": "OfferMade"}]
+    got = env.client.post("/api/analytics/funnel", headers=env.headers("analyst"),
+                          json={"events": events, "recorded": ["eligible", "offered"]})
+    assert got.status_code == 200, got.text
+    body = got.json()
+    assert [s["count"] for s in body["steps"]] == [2, 1, None, None, None]
+    assert body["missing"] == ["accepted", "engaged", "completed"]
+
+
+def test_an_unknown_funnel_step_is_a_422_naming_it(env: Env) -> None:
+    got = env.client.post("/api/analytics/funnel", headers=env.headers("analyst"),
+                          json={"events": [], "recorded": ["enrolled"]})
+    body = assert_error(got, 422)
+    assert "enrolled" in body["error"]
+
+
+def test_only_analysts_read_analytics(env: Env) -> None:
+    got = env.client.post("/api/analytics/funnel", headers=env.headers("charging_ada"),
+                          json={"events": []})
+    assert_error(got, 403)
+
+
+def test_measures_state_numerator_denominator_window_and_dates(env: Env) -> None:
+    got = env.client.get("/api/analytics/measures", headers=env.headers("analyst"))
+    assert got.status_code == 200, got.text
+    body = got.json()
+    m90 = next(m for m in body["groups"]["simple_possession"]["measures"]
+               if m["window_days"] == 90)
+    assert (m90["numerator"], m90["denominator"]) == (16, 254)
+    assert m90["from"] == "2021-08-19" and m90["to"] == "2022-01-31"
+    assert m90["censored"] > 0
+    assert "person_id" not in got.text
