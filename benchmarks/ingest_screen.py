@@ -26,8 +26,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}"
+    )
     path = sample_filings()
     ingest_seconds = []
     for _ in range(args.repeat):
@@ -35,8 +37,10 @@ def main() -> None:
         got = read_phl_filings(path)
         ingest_seconds.append(time.perf_counter() - started)
     best = min(ingest_seconds)
-    print(f"ingest: {got.rows_read:,} rows, {len(got.cases):,} cases in {best:.2f} s "
-          f"(best of {args.repeat}) = {got.rows_read / best:,.0f} rows/s")
+    print(
+        f"ingest: {got.rows_read:,} rows, {len(got.cases):,} cases in {best:.2f} s "
+        f"(best of {args.repeat}) = {got.rows_read / best:,.0f} rows/s"
+    )
     cases = got.screening_cases()
     for policy_id, policy in sorted(load_policies().items()):
         rates = []
@@ -44,9 +48,11 @@ def main() -> None:
             screened = screen_all(cases, policy)
             rates.append(screened.cases_per_second)
         counts = ", ".join(f"{k} {v:,}" for k, v in outcome_counts(screened.decisions)) or "none"
-        print(f"screen {policy_id}: median {statistics.median(rates):,.0f} cases/s "
-              f"(first pass {rates[0]:,.0f}); {counts}; not screened "
-              f"{len(screened.not_screened):,}")
+        print(
+            f"screen {policy_id}: median {statistics.median(rates):,.0f} cases/s "
+            f"(first pass {rates[0]:,.0f}); {counts}; not screened "
+            f"{len(screened.not_screened):,}"
+        )
 
 
 if __name__ == "__main__":

@@ -119,7 +119,8 @@ def test_a_broken_csv_is_screened_with_its_refusals_listed_by_line(tmp_path: Pat
 def test_by_case_date_refuses_cases_filed_before_the_policy_and_says_so(tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     result = runner.invoke(
-        app, ["screen", str(BROKEN), "--policy", POLICY, "--out", str(out), "--by-case-date"],
+        app,
+        ["screen", str(BROKEN), "--policy", POLICY, "--out", str(out), "--by-case-date"],
         env=ENV,
     )
     assert result.exit_code == 1

@@ -37,10 +37,11 @@ def read_phl_filings(path: Path) -> Ingested:
     header = [name.strip() for name in header]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
+        found = ", ".join(header[:8]) + (", …" if len(header) > 8 else "")
         raise InputFormatError(
             str(path),
-            f"is not the Philadelphia filings format: its header lacks {', '.join(missing)}; "
-            f"expected the columns {', '.join(COLUMNS)}",
+            f"is not the Philadelphia filings format: its header lacks {', '.join(missing)} "
+            f"(found: {found}); expected the columns {', '.join(COLUMNS)}",
         )
     refusals: list[Refusal] = []
     warnings: list[Refusal] = []
