@@ -170,3 +170,23 @@ def test_explain_an_unknown_case_exits_2() -> None:
     result = runner.invoke(app, ["explain", str(BROKEN), "C-nope", "--policy", POLICY], env=ENV)
     assert result.exit_code == 2
     assert "case C-nope is not among the 3 cases read from" in result.output
+
+
+def test_a_generic_cases_table_is_screened_by_its_own_filing_dates(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    cases, persons = FIXTURES / "cases_generic.csv", FIXTURES / "persons_generic.csv"
+    result = runner.invoke(
+        app,
+        ["screen", str(cases), "--persons", str(persons), "--policy", POLICY, "--out", str(out)],
+        env=ENV,
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(r["case_id"], r["outcome"], r["because"], r["as_of"]) for r in rows] == [
+        ("G-1", "divert", "possession-only", "2026-07-02"),
+        ("G-2", "prosecute", "pwid", "2026-07-02"),
+        ("G-3", "needs_review", "mixed-charges", "2026-07-02"),
+        ("G-4", "divert", "top-charge-possession", "2026-07-02"),
+    ]
+    assert f"{cases}:7: column 'filing_date': value 'not-a-date'" in result.output
+    assert "filed before" not in result.output
