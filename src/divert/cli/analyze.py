@@ -80,6 +80,10 @@ def report(
 ) -> None:
     """Write the repercussions report of POLICY against BASELINE on past cases."""
     console = Console(stderr=True)
+    if out.suffix.lower() not in (".html", ".pdf"):
+        console.print(f"[bold red]error:[/] --out must end in .html or .pdf, got {out.name!r}",
+                      highlight=False)
+        raise typer.Exit(2)
     content = _content(data, policy, baseline, policies, assumptions, console)
     try:
         from divert.analytics.report.build import write_report
