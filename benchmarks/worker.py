@@ -1,0 +1,106 @@
+"""One engine on one data size, in its own process, so peak RSS belongs to that engine alone.
+
+    .venv/bin/python benchmarks/worker.py duckdb 1m
+prints one JSON line: engine, size, seconds (end to end from Parquet to Parquet: import,
+policy load, read, screen, write), phases, rows written, and for Spark the JVM's peak RSS.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+STARTED = time.perf_counter()
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+DATA = ROOT / "benchmarks" / "data"
+OUT = DATA / "out"
+
+
+def _policy():  # type: ignore[no-untyped-def]
+    from divert.policy.load import load_policies
+
+    return load_policies(ROOT / "benchmarks" / "policies")["bench-screening"]
+
+
+def run_duckdb(folder: Path, out: Path) -> dict[str, float]:
+    from divert.engines.duckdb import DuckDBSettings, screen_duckdb
+
+    policy = _policy()
+    t = time.perf_counter()
+    screen_duckdb(policy, folder / "cases.parquet", folder / "charges.parquet",
+                  folder / "persons.parquet", out=out, settings=DuckDBSettings("1GB"))
+    return {"screen": time.perf_counter() - t}
+
+
+def _jvm_peak_mb() -> float | None:
+    """Peak RSS (VmHWM) of the JVM this Python process started, read from /proc."""
+    import os
+
+    me = str(os.getpid())
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().split(") ")[1].split()
+            if fields[1] != me:
+                continue
+            for line in (stat.parent / "status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        except (OSError, IndexError):
+            continue
+    return None
+
+
+def run_spark(folder: Path, out: Path) -> dict[str, float | None]:
+    from divert.engines.spark import prepare, session
+
+    policy = _policy()
+    t0 = time.perf_counter()
+    spark = session("local[2]", "divert-bench", **{"spark.driver.memory": "4g",
+                                                   "spark.sql.shuffle.partitions": "8"})
+    t1 = time.perf_counter()
+    frame, _ = prepare(policy, str(folder / "cases.parquet"), str(folder / "charges.parquet"),
+                       str(folder / "persons.parquet"), spark=spark)
+    frame._jdf.queryExecution().executedPlan()  # analysis, optimization, physical planning
+    t2 = time.perf_counter()
+    frame.write.mode("overwrite").parquet(str(out))
+    t3 = time.perf_counter()
+    jvm = _jvm_peak_mb()
+    spark.stop()
+    return {"jvm_start": t1 - t0, "planning": t2 - t1, "execution": t3 - t2, "jvm_peak_mb": jvm}
+
+
+def run_numpy(folder: Path, out: Path) -> dict[str, float]:
+    from reference_numpy import screen_numpy
+
+    policy = _policy()
+    t = time.perf_counter()
+    screen_numpy(policy, folder, out)
+    return {"screen": time.perf_counter() - t}
+
+
+def run_loop(folder: Path, out: Path) -> dict[str, float]:
+    from reference_loop import screen_loop
+
+    policy = _policy()
+    t = time.perf_counter()
+    screen_loop(policy, folder, out)
+    return {"screen": time.perf_counter() - t}
+
+
+ENGINES = {"duckdb": run_duckdb, "spark": run_spark, "numpy": run_numpy, "loop": run_loop}
+
+
+def main(engine: str, size: str) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    out = OUT / f"{engine}-{size}.parquet"
+    phases = ENGINES[engine](DATA / size, out)
+    seconds = time.perf_counter() - STARTED
+    print(json.dumps({"engine": engine, "size": size, "seconds": seconds, "phases": phases}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
