@@ -1,0 +1,1 @@
+"""Files in: case files read into cases, with every refused row kept and located."""

@@ -162,7 +162,7 @@ def _person(
     counts: dict[str, int | None] = {}
     for column in PERSON_FACTS:
         value = row.get(column, "")
-        if value and not value.isdigit():
+        if value and not (value.isascii() and value.isdigit()):
             return Refusal(path, line, column, value, "is not a whole number 0 or more")
         counts[column] = int(value) if value else None
     return PersonRecord(person_id=person_id, **counts)

@@ -159,7 +159,8 @@ def parse_row(
 
 
 def _age(value: str) -> int | None:
-    return int(value) if value.isdigit() and 0 < int(value) < 130 else None
+    # isascii: str.isdigit() also accepts digits such as '²' that int() cannot read
+    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 130 else None
 
 
 def _parse(line: int, f: dict[str, str]) -> PhlRow:
@@ -171,7 +172,7 @@ def _parse(line: int, f: dict[str, str]) -> PhlRow:
         person_link=_field(f, "person_link", _link),
         filed_at=_field(f, "filing_date", _filed_at),
         top_charge=_field(f, "top_charge", _required),
-        age=None,
+        age=None,  # read leniently by parse_row: a bad age or ZIP is a warning
         zip=None,
         defense=_field(f, "defense", _one_of(DEFENSES)),
         bail_date=_field(f, "bail_date", _when),
