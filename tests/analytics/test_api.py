@@ -42,3 +42,17 @@ def test_measures_state_numerator_denominator_window_and_dates(env: Env) -> None
     assert m90["from"] == "2021-08-19" and m90["to"] == "2022-01-31"
     assert m90["censored"] > 0
     assert "person_id" not in got.text
+
+
+def test_the_funnel_by_group_needs_its_dates_and_then_compares_groups(env: Env) -> None:
+    events = [{"case_id": c, "type": "Screened", "outcome": "divert"} for c in "abc"]
+    body = {"events": events, "recorded": ["eligible"], "groups": {"a": "x", "b": "x", "c": "y"}}
+    assert_error(env.client.post("/api/analytics/funnel", headers=env.headers("analyst"),
+                                 json=body), 422)
+    got = env.client.post("/api/analytics/funnel", headers=env.headers("analyst"),
+                          json={**body, "start": "2026-07-01", "end": "2026-07-31"})
+    assert got.status_code == 200, got.text
+    rows = got.json()["by_group"]["eligible (of all cases)"]
+    assert [(r["group"], r["numerator"], r["denominator"]) for r in rows] == [
+        ("x", 2, 2), ("y", 1, 1),
+    ]

@@ -49,3 +49,22 @@ def test_a_zero_cell_still_gives_an_interval() -> None:
     c = compare(proportion("a", 0, 20, D0, D1), proportion("b", 5, 20, D0, D1))
     assert c.ratio is not None and c.ratio_low is not None and c.ratio_high is not None
     assert c.ratio_low < c.ratio < c.ratio_high
+
+
+def test_each_funnel_step_is_compared_across_groups_among_those_at_the_step_before() -> None:
+    from divert.analytics.disparity import by_funnel_step
+
+    events = [{"case_id": c, "type": "Screened", "outcome": "divert"} for c in "abcdef"]
+    events += [{"case_id": c, "type": "OfferMade"} for c in "abd"]
+    groups = {"a": "young", "b": "young", "c": "young", "d": "old", "e": "old", "f": "old",
+              "g": "old"}
+    steps = by_funnel_step(events, groups, D0, D1, recorded=["eligible", "offered"])
+    eligible, offered = steps.values()
+    assert [(g.group, g.measure.numerator, g.measure.denominator) for g in eligible] == [
+        ("old", 3, 4), ("young", 3, 3),
+    ]
+    # offered among the eligible: young 2 of 3, old 1 of 3
+    assert [(g.group, g.measure.numerator, g.measure.denominator) for g in offered] == [
+        ("old", 1, 3), ("young", 2, 3),
+    ]
+    assert list(steps) == ["eligible (of all cases)", "offered (of the step before)"]

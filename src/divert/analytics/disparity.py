@@ -8,11 +8,13 @@ ZIP), because an inferred race would be presented as a fact about real people.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from divert.analytics.compare import Comparison, compare
+from divert.analytics.funnel import STEPS, reached
 from divert.analytics.measures import Measure, proportion
 from divert.analytics.suppress import THRESHOLD
 
@@ -90,3 +92,31 @@ def pool_small(groups: Iterable[str | None], threshold: int = THRESHOLD) -> dict
     for g in raw:
         counts[g] += 1
     return {g: g if counts[g] >= threshold or g == UNKNOWN else OTHER for g in counts}
+
+
+def by_funnel_step(
+    events: Iterable[Mapping[str, Any]],
+    group_of: Mapping[str, str],
+    start: date,
+    end: date,
+    recorded: Iterable[str] = STEPS,
+) -> dict[str, list[GroupRate]]:
+    """At each recorded step, the share of a group's cases that reached it from the step
+    before (first step: among every case in `group_of`), compared across groups.
+
+    Cases with events but no group are counted under 'not recorded', never dropped.
+    """
+    got = reached(events)
+    steps = [s for s in STEPS if s in set(recorded)]
+    everyone = set(group_of) | set().union(*got.values())
+    out: dict[str, list[GroupRate]] = {}
+    before: set[str] = everyone
+    for step in steps:
+        label = f"{step} (of {'all cases' if before is everyone else 'the step before'})"
+        out[label] = rates_by_group(
+            f"reached {step}",
+            ((group_of.get(c, UNKNOWN), c in got[step]) for c in sorted(before)),
+            start, end,
+        )
+        before = got[step]
+    return out

@@ -9,6 +9,7 @@ while the service runs.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -16,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from divert.analytics.assumptions import load_assumptions
+from divert.analytics.disparity import by_funnel_step
 from divert.analytics.filings import load_filings
 from divert.analytics.funnel import STEPS, funnel
 from divert.analytics.measures import Measure
@@ -123,6 +125,12 @@ class FunnelEvent(BaseModel):
 class FunnelRequest(BaseModel):
     events: list[FunnelEvent]
     recorded: list[str] = Field(default=list(STEPS), description="Steps the source records.")
+    groups: dict[str, str] = Field(
+        default_factory=dict,
+        description="Optional case_id → group (e.g. age band): adds rates by group per step.",
+    )
+    start: date | None = Field(None, description="First day the events cover (with groups).")
+    end: date | None = Field(None, description="Last day the events cover (with groups).")
 
 
 @router.post("/funnel", summary="The diversion funnel over event records",
@@ -133,6 +141,24 @@ def funnel_of(body: FunnelRequest) -> dict[str, Any]:
         f = funnel([e.model_dump() for e in body.events], body.recorded)
     except ValueError as exc:
         raise ApiError(422, str(exc), loc=("body", "recorded")) from exc
-    return {"steps": [{"step": s.step, "count": s.count, "share_of_previous": s.share_of_previous,
-                       "lost": s.lost} for s in f.steps],
-            "missing": list(f.missing()), "says": f.describe()}
+    out: dict[str, Any] = {
+        "steps": [{"step": s.step, "count": s.count, "share_of_previous": s.share_of_previous,
+                   "lost": s.lost} for s in f.steps],
+        "missing": list(f.missing()), "says": f.describe(),
+    }
+    if body.groups:
+        if body.start is None or body.end is None:
+            raise ApiError(422, "rates by group need 'start' and 'end': every figure states "
+                           "the dates it covers", loc=("body", "start"))
+        by_step = by_funnel_step([e.model_dump() for e in body.events], body.groups,
+                                 body.start, body.end, f.recorded)
+        out["by_group"] = {
+            step: [{"group": g.group, "numerator": g.measure.numerator,
+                    "denominator": g.measure.denominator, "rate": g.measure.rate,
+                    "ci95": [g.measure.low, g.measure.high],
+                    "ratio_vs_reference": None if g.vs_reference is None else
+                    [g.vs_reference.ratio, g.vs_reference.ratio_low, g.vs_reference.ratio_high]}
+                   for g in rows]
+            for step, rows in by_step.items()
+        }
+    return out
