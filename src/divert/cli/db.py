@@ -1,9 +1,161 @@
-"""CLI commands: db."""
+"""CLI commands for the case store: `divert db upgrade|downgrade|check`, `divert audit verify`,
+and `divert import FILE` (the daily filings feed, screened on arrival).
+
+DIVERT_DATABASE_URL selects the database (default: the embedded SQLite file); every command
+also takes --url. Exit codes: 0 done, 1 a check failed, 2 bad input.
+"""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from divert.cases.access import Actor
+
+DEFAULT_POLICIES = ["phl-dao-simple-possession", "phl-dao-2018"]
+URL_HELP = "Database URL (default: $DIVERT_DATABASE_URL, else sqlite:///var/divert.sqlite)."
+
+db_app = typer.Typer(help="The case store's schema: migrate it, check it.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+
+
+def _url(url: str | None) -> str:
+    from divert.store.db import database_url
+
+    return url or database_url()
+
+
+@db_app.command("upgrade")
+def upgrade(
+    url: str | None = typer.Option(None, "--url", help=URL_HELP),
+    revision: str = typer.Option("head", help="Revision to upgrade to."),
+) -> None:
+    """Create or migrate the case store's tables (Alembic, from code)."""
+    from divert.store import db
+
+    db.upgrade(_url(url), revision)
+    typer.echo(f"database at revision {db.current_revision(_url(url))}")
+
+
+@db_app.command("downgrade")
+def downgrade(
+    url: str | None = typer.Option(None, "--url", help=URL_HELP),
+    revision: str = typer.Option("base", help="Revision to go down to ('base' = empty)."),
+    yes: bool = typer.Option(False, "--yes", help="Confirm: this can delete every table."),
+) -> None:
+    """Undo migrations down to a revision (needs --yes: data in dropped tables is lost)."""
+    from divert.store import db
+
+    if not yes:
+        typer.echo("refusing to downgrade without --yes (tables and their data are dropped)",
+                   err=True)
+        raise typer.Exit(2)
+    db.downgrade(_url(url), revision)
+    typer.echo(f"database at revision {db.current_revision(_url(url)) or 'base (empty)'}")
+
+
+@db_app.command("check")
+def check(url: str | None = typer.Option(None, "--url", help=URL_HELP)) -> None:
+    """Say whether the database is at the newest migration and matches the models."""
+    from alembic.script import ScriptDirectory
+
+    from divert.store import db
+
+    target = _url(url)
+    head = ScriptDirectory.from_config(db.alembic_config(target)).get_current_head()
+    current = db.current_revision(target)
+    if current != head:
+        typer.echo(f"database at {current or 'no revision'}, newest is {head}: "
+                   "run `divert db upgrade`")
+        raise typer.Exit(1)
+    diff = db.drift(target)
+    if diff:
+        typer.echo(f"database at {head} but differs from the models: {diff}")
+        raise typer.Exit(1)
+    typer.echo(f"database at {head} (newest); tables match the models")
+
+
+@audit_app.command("verify")
+def verify(url: str | None = typer.Option(None, "--url", help=URL_HELP)) -> None:
+    """Walk the audit chain; report every edited, deleted or reordered entry (exit 1)."""
+    from divert.store import audit, db
+
+    engine = db.make_engine(_url(url))
+    with db.make_sessionmaker(engine)() as session:
+        result = audit.verify(session)
+    engine.dispose()
+    for problem in result.problems:
+        typer.echo(problem)
+    if not result.ok:
+        typer.echo(f"audit log BROKEN: {len(result.problems)} problem(s) in "
+                   f"{result.entries} entries")
+        raise typer.Exit(1)
+    typer.echo(f"audit log ok: {result.entries} entries, head {result.head}")
+
+
+def import_file(
+    file: Path = typer.Argument(..., help="A Philadelphia filings CSV (../shared/data format)."),
+    url: str | None = typer.Option(None, "--url", help=URL_HELP),
+    policy: list[str] = typer.Option(
+        DEFAULT_POLICIES, "--policy",
+        help="Policy ids in order of preference; each case is screened under the first "
+             "with a version in force on its filing date."),
+    no_screen: bool = typer.Option(False, "--no-screen", help="Store without screening."),
+    actor: str = typer.Option("import", "--as", help="Who the audit log names."),
+    show: int = typer.Option(20, "--show", help="How many refused rows to list."),
+) -> None:
+    """Import a filings file: idempotent (a re-import adds nothing), screened on arrival."""
+    from divert.errors import InputFormatError, PolicyErrors
+    from divert.ingest.phl_filings import read_phl_filings
+    from divert.policy.load import load_policies
+    from divert.store import db
+    from divert.store.importer import import_filings
+
+    console = Console(stderr=True)
+    started = time.perf_counter()
+    try:
+        ingested = read_phl_filings(file)
+        loaded = {} if no_screen else load_policies()
+    except (InputFormatError, PolicyErrors, OSError) as exc:
+        console.print(str(exc), markup=False, soft_wrap=True)
+        raise typer.Exit(2) from exc
+    unknown = [p for p in policy if not no_screen and p not in loaded]
+    if unknown:
+        console.print(f"unknown policy id(s) {', '.join(unknown)}; known: "
+                      f"{', '.join(sorted(loaded))}", markup=False, soft_wrap=True)
+        raise typer.Exit(2)
+    chosen = [] if no_screen else [loaded[p] for p in policy]
+    target = _url(url)
+    db.upgrade(target)
+    engine = db.make_engine(target)
+    who = Actor(actor, "administrator", "cli")
+    with Progress(console=console, transient=True) as bar, \
+            db.make_sessionmaker(engine)() as session:
+        task = bar.add_task("importing", total=len(ingested.cases))
+        summary = import_filings(session, ingested, chosen, who,
+                                 progress=lambda n: bar.advance(task, n))
+    engine.dispose()
+    seconds = time.perf_counter() - started
+    typer.echo(
+        f"{summary.path}: {summary.rows_read} rows read, {summary.rows_refused} refused; "
+        f"{summary.cases_in_file} cases: {summary.cases_added} added, "
+        f"{summary.cases_already_present} already present; {summary.cases_screened} screened "
+        f"{dict(sorted(summary.outcomes.items()))}; {summary.people_added} new people; "
+        f"{summary.rearrests_recorded} re-arrests recorded; {seconds:.1f} s")
+    for line in summary.unscreened:
+        typer.echo(f"not screened: {line}")
+    for line in summary.refusals[:show]:
+        typer.echo(f"refused: {line}")
+    if len(summary.refusals) > show:
+        typer.echo(f"… and {len(summary.refusals) - show} more refused rows (use --show)")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `divert` app."""
+    app.add_typer(db_app, name="db")
+    app.add_typer(audit_app, name="audit")
+    app.command("import")(import_file)
