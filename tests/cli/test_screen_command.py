@@ -74,6 +74,9 @@ def test_the_summary_lists_outcomes_rules_and_every_unread_wording(real: Any) ->
         assert wording in result.output
     assert "Charge wordings the catalog could not read" in result.output
     assert "9,288 cases screened" in result.output
+    assert "9,288 cases were filed before phl-dao-simple-possession took effect" in " ".join(
+        result.output.split()
+    )
     assert "top-charge-possession" in result.output
     diverted = sum(1 for r in rows if r["outcome"] == "divert")
     assert f"divert │ {diverted:,}" in " ".join(result.output.split())

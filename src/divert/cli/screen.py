@@ -102,22 +102,13 @@ def screen(
     write_decisions(screened.decisions, out)
     if decisions_jsonl is not None:
         write_decisions_json(screened.decisions, decisions_jsonl)
-    print_screening_summary(screened, console)
-    if screened.what_if:
-        latest = chosen.latest()
-        console.print(
-            f"{screened.what_if:,} cases were filed before {chosen.id} took effect "
-            f"({chosen.versions[0].effective_from.isoformat()}); they were screened under "
-            f"v{latest.version} as if filed on {latest.effective_from.isoformat()} (a what-if; "
-            "--as-of chooses the date, --by-case-date refuses instead).",
-            highlight=False,
-        )
+    print_screening_summary(screened, console, chosen)
     console.print(f"Wrote {len(screened.decisions):,} rows to {out}", highlight=False)
     if screened.not_screened:
         raise typer.Exit(NOT_SCREENED_EXIT)
 
 
-def print_screening_summary(screened: Screened, console: Console) -> None:
+def print_screening_summary(screened: Screened, console: Console, policy: Policy) -> None:
     """Cases per outcome, per deciding rule, the unread wordings and the cases not screened."""
     outcomes = Table(title=f"{screened.cases:,} cases screened")
     outcomes.add_column("outcome")
@@ -146,6 +137,15 @@ def print_screening_summary(screened: Screened, console: Console) -> None:
     for item in screened.not_screened[:10]:
         console.print(f"not screened: case {item.case_id}: {item.reason}", highlight=False)
     console.print(f"{screened.cases_per_second:,.0f} cases/s", highlight=False)
+    if screened.what_if:
+        first, latest = policy.versions[0], policy.latest()
+        console.print(
+            f"{screened.what_if:,} cases were filed before {policy.id} took effect "
+            f"({first.effective_from.isoformat()}); they were screened under "
+            f"v{latest.version} as if filed on {latest.effective_from.isoformat()} (a what-if; "
+            "--as-of chooses the date, --by-case-date refuses instead).",
+            highlight=False,
+        )
 
 
 def explain(
