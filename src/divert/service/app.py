@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import threading
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
@@ -102,9 +103,16 @@ def create_app(
     app.state.engine = engine or make_engine(settings.database_url)
     app.state.sessionmaker = make_sessionmaker(app.state.engine)
 
+    lock = threading.Lock()
+
     @cache
-    def policies() -> dict[str, Policy]:
+    def load_once() -> dict[str, Policy]:
         return load_policies()
+
+    def policies() -> dict[str, Policy]:
+        """Loaded on first use (tests that never screen skip the cost), once, under a lock."""
+        with lock:
+            return load_once()
 
     app.state.policies = policies
     install_handlers(app)
@@ -115,3 +123,8 @@ def create_app(
     check_operations(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """For `uvicorn --factory divert.service.app:app_from_env`: settings from DIVERT_*."""
+    return create_app(Settings())

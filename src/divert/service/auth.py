@@ -9,7 +9,7 @@ text), each in the caller's transaction with its audit entry.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +28,10 @@ from divert.service.security import (
 from divert.service.settings import Settings
 from divert.store import audit
 from divert.store.tables import SessionRow, UserRow
+
+# Recording "last seen" on every request would make every read a durable write; once a
+# minute is enough for a 30-minute idle limit (a session may end up to a minute early).
+TOUCH_EVERY = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +113,9 @@ def resume_session(db: Session, token: str, now: datetime, settings: Settings,
         row.ended_at = now
         db.commit()
         return None
-    row.last_seen_at = now
-    db.commit()
+    if now - _utc(row.last_seen_at) >= TOUCH_EVERY:
+        row.last_seen_at = now
+    db.commit()  # also ends the read transaction at once, so other requests are not held up
     return Principal(user.id, user.username, user.role, user.provider_id, row.id, source)
 
 

@@ -38,7 +38,9 @@ def latest_outcomes(db: Session, case_ids: Sequence[str]) -> dict[str, str]:
         .where(ScreeningRow.case_id.in_(list(case_ids)))
         .order_by(ScreeningRow.id)
     )
-    return {case_id: outcome for case_id, outcome in rows}
+    found = {case_id: outcome for case_id, outcome in rows}
+    db.commit()  # end the read transaction now (SQLite holds its lock until then)
+    return found
 
 
 def apply_event(
