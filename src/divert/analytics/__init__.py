@@ -1,0 +1,1 @@
+"""Measuring what happened and what a policy would change: outcomes, disparity, impact, report."""

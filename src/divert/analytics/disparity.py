@@ -55,7 +55,8 @@ def rates_by_group(
     order: Iterable[str] = (),
     pool_below: int = 0,
 ) -> list[GroupRate]:
-    """Rate of `True` per group, each compared with the reference (default: largest group).
+    """Rate of `True` per group, each compared with the reference (default: the largest
+    named group — never the pooled 'other' or 'not recorded' rows).
 
     With `pool_below`, groups with fewer hits than that are pooled into one 'other' group
     (so that many small ZIPs become one readable row instead of many hidden ones).
@@ -72,7 +73,8 @@ def rates_by_group(
             hits[OTHER] += hits.pop(g)
     if not totals:
         return []
-    ref = reference or max(sorted(totals), key=lambda g: totals[g])
+    named = [g for g in sorted(totals) if g not in (OTHER, UNKNOWN)] or sorted(totals)
+    ref = reference or max(named, key=lambda g: totals[g])
     if ref not in totals:
         raise ValueError(f"reference group {ref!r} has no cases; groups are {sorted(totals)}")
     ranked = [g for g in order if g in totals] + sorted(

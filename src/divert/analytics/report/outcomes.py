@@ -95,7 +95,7 @@ def disparity(table: CaseTable, candidate: Mapping[str, Decision],
             table.start, table.end, pool_below=THRESHOLD),
     }
     sp = settings.groups["simple_possession"]
-    window = min(settings.windows)
+    window = settings.simulation_window
     index = first_per_person(r.filing for r in in_group(rows, candidate, sp))
     closed = [i for i in index if (table.end - i.filed).days >= window]
     nxt = _refiled_within(closed, table.filings(), window)

@@ -105,12 +105,15 @@ def funnel_plot(funnel: Funnel) -> str:
         ax = fig.subplots()
         names = [s.step for s in funnel.steps]
         ys = list(range(len(names)))[::-1]
+        top = max((s.count or 0 for s in funnel.steps), default=0) or 1
         for y, s in zip(ys, funnel.steps, strict=True):
             if s.count is None:
-                ax.text(0, y, "  no data in this data set", va="center", color="#666666")
+                ax.text(top * 0.02, y, "no data in this data set", va="center", color="#666666")
             else:
                 ax.barh(y, s.count, color=COLOURS[0])
                 ax.text(s.count, y, f" {s.count:,}", va="center")
         ax.set_yticks(ys, names)
+        ax.set_ylim(-0.6, len(names) - 0.4)
+        ax.set_xlim(0, top * 1.12)
         ax.set_xlabel("cases")
         return _svg(fig)
