@@ -30,6 +30,7 @@ from divert.service.settings import Settings
 from divert.store import repo, treatment
 from divert.store.db import make_engine, make_sessionmaker, transaction, upgrade
 
+REPO_DOCS = Path(__file__).resolve().parents[2] / "docs"
 START = datetime(2026, 7, 2, 9, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"
 SETUP = Actor("test-setup", "administrator", "test")
