@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -10,6 +11,7 @@ from divert.cli import app
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 runner = CliRunner()
+ENV = {"COLUMNS": "200"}
 
 
 def _plain(text: str) -> str:
@@ -41,3 +43,20 @@ def test_a_file_that_is_not_a_case_file_exits_2_with_one_sentence(tmp_path: Path
     assert result.exit_code == 2
     assert "is a binary file, not a text table" in result.output
     assert "Traceback" not in result.output
+
+
+def test_every_refusal_and_warning_can_be_written_to_a_csv(tmp_path: Path) -> None:
+    broken = FIXTURES / "phl_filings_broken.csv"
+    out = tmp_path / "refused.csv"
+    result = runner.invoke(app, ["ingest", str(broken), "--refusals-out", str(out)], env=ENV)
+    assert result.exit_code == 0, result.output
+    with out.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [int(r["line"]) for r in rows] == [4, 5, 6, 7, 8, 9, 11, 12, 13, 14]
+    assert rows[2] == {
+        "path": str(broken),
+        "line": "6",
+        "column": "bail_type",
+        "value": "Cash",
+        "reason": "is not one of Monetary, Unsecured, ROR, Nonmonetary",
+    }

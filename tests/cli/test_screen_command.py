@@ -193,3 +193,12 @@ def test_a_generic_cases_table_is_screened_by_its_own_filing_dates(tmp_path: Pat
     ]
     assert f"{cases}:7: column 'filing_date': value 'not-a-date'" in result.output
     assert "filed before" not in result.output
+
+
+def test_as_of_chooses_the_version_for_every_case(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    args = ["screen", str(BROKEN), "--policy", POLICY, "--out", str(out), "--as-of", "2026-06-30"]
+    result = runner.invoke(app, args, env=ENV)
+    assert result.exit_code == 0, result.output
+    assert {(r["policy_version"], r["as_of"]) for r in _csv(out)} == {("1", "2026-06-30")}
+    assert "filed before" not in result.output

@@ -15,6 +15,7 @@ from rich.table import Table
 from divert.errors import InputFormatError
 from divert.ingest.reader import CaseInput, read_cases
 from divert.ingest.refusals import Refusal, count_by_reason
+from divert.ingest.tables import write_refusals
 
 FORMAT_ERROR_EXIT = 2
 
@@ -70,11 +71,17 @@ def ingest(
         None, "--persons", help="Person facts table joined on person_id."
     ),
     show: int = typer.Option(20, "--show", help="How many refused rows to list."),
+    refusals_out: Path | None = typer.Option(
+        None, "--refusals-out", help="Write every refused row (and warning) to this CSV."
+    ),
 ) -> None:
     """Read a case file: rows read, accepted and refused (with line numbers and reasons)."""
     console = Console()
     got = read_or_exit(file, persons, console)
     print_input_summary(got, console, show)
+    if refusals_out is not None:
+        count = write_refusals(got.refusals + got.warnings, refusals_out)
+        console.print(f"Wrote {count:,} refusals and warnings to {refusals_out}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from divert.errors import InputFormatError
+from divert.ingest.refusals import Refusal
 from divert.policy.explain import Decision
 
 COLUMNS = (
@@ -69,6 +70,19 @@ def write_decisions(decisions: Sequence[Decision], out: Path) -> int:
     else:
         _write_parquet(rows, out)
     return len(rows)
+
+
+def write_refusals(refusals: Iterable[Refusal], out: Path) -> int:
+    """Every refusal (or warning) as CSV rows: path, line, column, value, reason."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(("path", "line", "column", "value", "reason"))
+        for r in refusals:
+            writer.writerow((r.path, r.line, r.column or "", r.value or "", r.reason))
+            count += 1
+    return count
 
 
 def write_decisions_json(decisions: Iterable[Decision], out: Path) -> int:
