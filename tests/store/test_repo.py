@@ -189,3 +189,14 @@ def test_screenings_keep_policy_identity(session: Session) -> None:
     row = session.scalars(select(ScreeningRow)).one()
     assert (row.policy_id, row.policy_version, row.policy_sha256) == (
         "test-possession", 1, "ab" * 32)
+
+
+def test_cases_carry_their_latest_screening_outcome(session: Session) -> None:
+    filed(session, "C-1")
+    filed(session, "C-2", "P-2")
+    repo.record_screening(session, ADA, "C-1", decision("C-1", Outcome.DIVERT))
+    repo.record_screening(session, ADA, "C-1", decision("C-1", Outcome.NEEDS_REVIEW))
+    page = repo.list_cases(session, ADA)
+    assert {c.id: c.outcome for c in page.items} == {"C-1": "needs_review", "C-2": None}
+    assert repo.get_case(session, ADA, "C-1").outcome == "needs_review"
+    assert repo.latest_outcomes(session, ["C-1", "C-2", "C-9"]) == {"C-1": "needs_review"}

@@ -129,3 +129,17 @@ def test_a_referral_needs_an_accepted_offer(session: Session) -> None:
     with pytest.raises(IllegalTransition, match="cannot apply ReferredToProvider in state FILED"):
         treatment.refer_to_provider(session, COORD, "C-1", "prov-a", date(2026, 7, 4))
     assert treatment.list_referrals(session, COORD) == []
+
+
+def test_consents_are_listed_per_provider_and_the_read_audited(
+    session: Session, referred: int
+) -> None:
+    recorded = treatment.record_consent(
+        session, PROVIDER_A, case_id="C-1", provider_id="prov-a",
+        recipient_roles=["coordinator"], kinds=KINDS, purpose="follow-up",
+        signed_on=date(2026, 7, 4), expires_on=date(2026, 12, 31))
+    assert treatment.list_consents(session, COORD, "C-1") == [recorded]
+    assert treatment.list_consents(session, PROVIDER_A, "C-1") == [recorded]
+    assert treatment.list_consents(session, PROVIDER_B, "C-1") == []
+    last = session.scalars(select(AuditRow).order_by(AuditRow.seq.desc())).first()
+    assert last is not None and (last.actor, last.resource) == ("prov.b", "cases/C-1/consents")

@@ -46,7 +46,8 @@ from divert.store.views import (
 
 __all__ = [
     "CaseFilters", "CaseView", "Conflict", "EventView", "NotFound", "Page", "ScreeningView",
-    "StaleVersion", "append_event", "create_case", "get_case", "latest_screening",
+    "StaleVersion", "append_event", "create_case", "get_case", "latest_outcomes",
+    "latest_screening",
     "list_cases", "list_events", "list_screenings", "person_record", "record_pad_referral",
     "record_screening",
 ]
@@ -70,13 +71,27 @@ def _charges(session: Session, case_id: str) -> tuple[Charge, ...]:
     return tuple(Charge(r.as_written, r.citation, r.grade, r.drug) for r in rows)
 
 
-def _view(session: Session, row: CaseRow) -> CaseView:
+def latest_outcomes(session: Session, case_ids: Sequence[str]) -> dict[str, str]:
+    """The latest screening outcome of each case that has one, in one query (not audited:
+    callers use it only beside a listing that is)."""
+    if not case_ids:
+        return {}
+    rows = session.execute(
+        select(ScreeningRow.case_id, ScreeningRow.outcome)
+        .where(ScreeningRow.case_id.in_(list(case_ids))).order_by(ScreeningRow.id))
+    return {case_id: outcome for case_id, outcome in rows}
+
+
+def _view(session: Session, row: CaseRow, outcomes: dict[str, str] | None = None) -> CaseView:
+    if outcomes is None:
+        outcomes = latest_outcomes(session, [row.id])
     return CaseView(
         id=row.id, person_id=row.person_id, state=row.state, stage=row.stage,
         filing_date=row.filing_date, contact_date=row.contact_date,
         charge_scope=row.charge_scope, pad_referred=row.pad_referred,
         incident_id=row.incident_id, docket_id=row.docket_id, age=row.age, zip=row.zip,
         source=row.source, version=row.version, charges=_charges(session, row.id),
+        outcome=outcomes.get(row.id),
     )
 
 
@@ -254,7 +269,8 @@ def list_cases(
     ).all()
     audit.append(session, actor, "list", "cases", detail={
         "page": page, "page_size": page_size, "total": total, "case_ids": [r.id for r in rows]})
-    return Page(tuple(_view(session, r) for r in rows), page, page_size, total)
+    outcomes = latest_outcomes(session, [r.id for r in rows])
+    return Page(tuple(_view(session, r, outcomes) for r in rows), page, page_size, total)
 
 
 @unit_of_work

@@ -195,6 +195,19 @@ def revoke_consent(
     return ConsentView(_consent(row), row.case_id, row.version)
 
 
+@unit_of_work
+def list_consents(session: Session, actor: Actor, case_id: str) -> list[ConsentView]:
+    """A case's consents, oldest first; a provider sees only its own (audited)."""
+    case = _case_row(session, case_id)
+    query = select(ConsentRow).where(ConsentRow.case_id == case.id).order_by(ConsentRow.id)
+    if actor.role == Role.PROVIDER:
+        query = query.where(ConsentRow.provider_id == (actor.provider_id or "\x00none"))
+    rows = list(session.scalars(query))
+    audit.audit_read(session, actor, f"cases/{case.id}/consents", case.person_id,
+                     consent_ids=[r.id for r in rows])
+    return [ConsentView(_consent(r), r.case_id, r.version) for r in rows]
+
+
 def _disposed_on(session: Session, case_id: str) -> date | None:
     for event in case_history(session, case_id):
         if isinstance(event, Disposed):

@@ -79,6 +79,7 @@ class CaseView:
     source: str
     version: int
     charges: tuple[Charge, ...] = ()
+    outcome: str | None = None  # the latest screening's outcome, None if never screened
 
     def to_screening_case(self, person: PersonRecord | None) -> ScreeningCase:
         """The pure `cases.model.Case` screening reads: no engagement, no consent, by design."""
