@@ -158,3 +158,15 @@ def test_the_real_filings_load_whole() -> None:
     assert all(fc.case.charge_scope is ChargeScope.TOP_CHARGE_ONLY for fc in got.cases)
     # the six published ages that are not numbers are kept as unknown, each reported
     assert {w.column for w in got.warnings} == {"age"}
+
+
+def test_a_row_the_csv_module_cannot_read_is_refused_and_reading_goes_on(tmp_path: Path) -> None:
+    lines = BROKEN.read_text().splitlines()
+    huge = lines[1].replace("Int Poss Contr Subst By Per Not Reg", '"' + "x" * 200_000 + '"', 1)
+    path = tmp_path / "huge.csv"
+    path.write_text("\n".join([lines[0], huge, lines[2]]) + "\n")
+    got = read_phl_filings(path)
+    assert [(r.line, r.column, r.reason) for r in got.refusals] == [
+        (2, None, "cannot be read as CSV (field larger than field limit (131072))")
+    ]
+    assert got.rows_read == 2 and [fc.lines for fc in got.cases] == [(3,)]

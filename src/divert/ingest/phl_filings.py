@@ -15,7 +15,7 @@ from divert.errors import InputFormatError
 from divert.ingest.filed_case import BailEvent, FiledCase, Ingested
 from divert.ingest.phl_rows import COLUMNS, PhlRow, parse_row
 from divert.ingest.refusals import Refusal
-from divert.ingest.textfile import csv_rows, read_text
+from divert.ingest.textfile import read_text, split_header
 
 EXPECTED = "the Philadelphia filings CSV (a header row naming " + ", ".join(COLUMNS) + ")"
 
@@ -32,9 +32,7 @@ def read_phl_filings(path: Path) -> Ingested:
         InputFormatError: the file is not this format at all (binary, empty, other columns).
     """
     text = read_text(path, EXPECTED)
-    rows = csv_rows(text)
-    _, header = next(rows)
-    header = [name.strip() for name in header]
+    header, rows = split_header(path, text, EXPECTED)
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         found = ", ".join(header[:8]) + (", …" if len(header) > 8 else "")
@@ -47,9 +45,12 @@ def read_phl_filings(path: Path) -> Ingested:
     warnings: list[Refusal] = []
     by_case: dict[str, list[PhlRow]] = {}
     rows_read = 0
-    for line, raw in rows:
+    for item in rows:
         rows_read += 1
-        parsed = parse_row(str(path), line, raw, header)
+        if isinstance(item, Refusal):
+            refusals.append(item)
+            continue
+        parsed = parse_row(str(path), *item, header)
         if isinstance(parsed, Refusal):
             refusals.append(parsed)
             continue

@@ -17,7 +17,7 @@ from divert.ingest.phl_filings import EXPECTED as PHL_EXPECTED
 from divert.ingest.phl_filings import is_phl_filings_header, read_phl_filings
 from divert.ingest.refusals import Refusal
 from divert.ingest.table_rows import format_of, read_table
-from divert.ingest.textfile import header_of, read_text
+from divert.ingest.textfile import read_text, split_header
 
 EXPECTED = f"either {PHL_EXPECTED} or {case_table.EXPECTED}"
 
@@ -45,7 +45,7 @@ def read_cases(path: Path, persons: Path | None = None) -> CaseInput:
     Raises:
         InputFormatError: the file (or the person facts file) is not a supported format.
     """
-    if format_of(path) == "csv" and is_phl_filings_header(header_of(path, _text(path), EXPECTED)):
+    if format_of(path) == "csv" and is_phl_filings_header(_header(path)):
         if persons is not None:
             raise InputFormatError(
                 str(persons),
@@ -81,5 +81,6 @@ def read_cases(path: Path, persons: Path | None = None) -> CaseInput:
     )
 
 
-def _text(path: Path) -> str:
-    return read_text(path, EXPECTED)
+def _header(path: Path) -> list[str]:
+    header, _ = split_header(path, read_text(path, EXPECTED), EXPECTED)
+    return header

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from divert.errors import InputFormatError
 from divert.ingest.refusals import Refusal
-from divert.ingest.textfile import csv_rows, read_text
+from divert.ingest.textfile import read_text, split_header
 
 Row = dict[str, str]
 
@@ -57,11 +57,14 @@ def _text(value: object) -> str:
 
 
 def _csv(path: Path, expected: str) -> Table:
-    rows = csv_rows(read_text(path, expected))
-    _, header = next(rows)
-    columns = tuple(name.strip() for name in header)
+    header, rows = split_header(path, read_text(path, expected), expected)
+    columns = tuple(header)
     out: list[tuple[int, Row] | Refusal] = []
-    for line, raw in rows:
+    for item in rows:
+        if isinstance(item, Refusal):
+            out.append(item)
+            continue
+        line, raw = item
         if len(raw) != len(columns):
             reason = f"expected {len(columns)} columns, found {len(raw)}"
             out.append(Refusal(str(path), line, None, None, reason))

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from divert.errors import InputFormatError
+from divert.ingest.refusals import Refusal
 
 _SNIFF_BYTES = 8192
 
@@ -48,24 +49,43 @@ def read_text(path: Path, expected: str) -> str:
     return text
 
 
-def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+def csv_rows(text: str, path: str) -> Iterator[tuple[int, list[str]] | Refusal]:
     """(line where the row starts, fields) for each non-blank CSV row, header included.
 
     Quoted commas and quoted line breaks are handled by the csv module; the line number is
     the physical line where the row begins, so a refusal points where an editor shows it.
+    A row the csv module cannot read at all (a field over its size limit) is a Refusal,
+    and reading goes on with the next row.
     """
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     previous_end = 0
-    for fields in reader:
+    while True:
         start = previous_end + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            previous_end = reader.line_num
+            yield Refusal(path, start, None, None, f"cannot be read as CSV ({error})")
+            continue
         previous_end = reader.line_num
         if not fields or (len(fields) == 1 and not fields[0].strip()):
             continue
         yield start, fields
 
 
-def header_of(path: Path, text: str, expected: str) -> list[str]:
-    """The header row's column names, stripped; an error if the file has no header at all."""
-    for _, fields in csv_rows(text):
-        return [name.strip() for name in fields]
+def split_header(
+    path: Path, text: str, expected: str
+) -> tuple[list[str], Iterator[tuple[int, list[str]] | Refusal]]:
+    """The header's column names (stripped) and an iterator over the rows after it.
+
+    Raises:
+        InputFormatError: the file has no header row, or its header cannot be read.
+    """
+    rows = csv_rows(text, str(path))
+    for first in rows:
+        if isinstance(first, Refusal):
+            raise InputFormatError(str(path), f"its header {first.reason}; expected {expected}")
+        return [name.strip() for name in first[1]], rows
     raise InputFormatError(str(path), f"has no header row; expected {expected}")
