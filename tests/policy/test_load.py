@@ -85,3 +85,20 @@ def test_examples_belong_to_their_version() -> None:
     assert "a single (a)(16) possession charge is diverted" in names[0]
     assert "a single (a)(16) possession charge is still diverted under v2" in names[1]
     assert all(e.line > 0 for v in policy.versions for e in v.examples)
+
+
+def test_an_examples_file_must_name_the_version_it_sits_beside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _copy(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    examples = folder / "examples" / "v2.yaml"
+    text = examples.read_text(encoding="utf-8")
+    examples.write_text(text.replace("phl-dao-simple-possession@2", "phl-dao-simple-possession@1"),
+                        encoding="utf-8")
+    with pytest.raises(PolicyErrors) as caught:
+        load_policies(tmp_path)
+    assert [str(e) for e in caught.value.errors] == [
+        "us-pa-philadelphia/dao-simple-possession/examples/v2.yaml:1:9: this file says it holds "
+        "examples of 'phl-dao-simple-possession@1', but it sits beside phl-dao-simple-possession@2"
+    ]

@@ -206,7 +206,7 @@ def _version(reader: _Reader, data: LocDict, path: Path) -> PolicyVersion | None
         status=status or "", effective_from=start, effective_to=end,
         applies_by=applies_by or "", clauses=clauses, rules=rules, default=default,
         sha256=canonical_sha256(data), path=reader.path, sources=tuple(sources),
-        examples=_examples(path, number),
+        examples=_examples(path, number, str(data.get("id"))),
     )
 
 
@@ -263,7 +263,7 @@ def _rules(reader: _Reader, data: LocDict) -> tuple[Rule, ...]:
     return tuple(rule for rule in parsed if rule is not None)
 
 
-def _examples(path: Path, number: int) -> tuple[Example, ...]:
+def _examples(path: Path, number: int, policy_id: str) -> tuple[Example, ...]:
     file = path.parent / "examples" / f"v{number}.yaml"
     if not file.is_file():
         return ()
@@ -276,6 +276,10 @@ def _examples(path: Path, number: int) -> tuple[Example, ...]:
     if not isinstance(items, LocList):
         reader.error("an examples file must have a list 'examples'", (1, 1))
         raise PolicyErrors(reader.errors)
+    named = data.get("policy", f"{policy_id}@{number}")
+    if named != f"{policy_id}@{number}":
+        reader.error(f"this file says it holds examples of '{named}', but it sits beside "
+                     f"{policy_id}@{number}", data.where("policy"))
     examples = []
     for index, item in enumerate(items):
         at = items.where(index)
