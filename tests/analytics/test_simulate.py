@@ -34,15 +34,16 @@ def decision(case_id: str, outcome: Outcome, because: str, category: str = "simp
 
 
 def row(case_id: str, person: str, filed: date, bail: str | None = "ROR",
-        amount: float | None = 0.0, held: bool = False) -> CaseRow:
+        amount: float | None = 0.0, held: bool = False, for_money: bool = False) -> CaseRow:
     return CaseRow(case_id, person, filed, "Int Poss Contr Subst By Per Not Reg", 30, "19134",
-                   "public_defender", "Active", bail, amount, bail == "Monetary", held)
+                   "public_defender", "Active", bail, amount, bail == "Monetary", held,
+                   for_money)
 
 
 ROWS = [
     row("c1", "P1", date(2021, 8, 20)),
     row("c2", "P1", date(2021, 9, 3), "Monetary", 5000.0, held=True),
-    row("c3", "P2", date(2021, 9, 10), "Monetary", 1000.0),
+    row("c3", "P2", date(2021, 9, 10), "Monetary", 1000.0, for_money=True),
     row("c4", "P3", date(2021, 9, 30)),
     row("c5", "P4", date(2021, 10, 31), "Unsecured", 2500.0),
 ]
@@ -77,6 +78,7 @@ def test_monthly_volumes_flag_the_partial_first_month() -> None:
 def test_bail_and_custody_on_the_newly_diverted_cases() -> None:
     s = bail_summary([d for d in diff_cases(ROWS, BASE, CAND) if d.newly_diverted])
     assert (s.cases, s.people, s.monetary, s.held, s.people_held) == (3, 2, 2, 1, 1)
+    assert s.held_for_money == 1
     assert s.by_type == {"Monetary": 2, "ROR": 1}
     assert s.median_monetary_amount == 3000.0
     assert s.total_monetary_amount == 6000.0

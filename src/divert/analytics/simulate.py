@@ -38,6 +38,7 @@ class CaseDiff:
     bail_type: str
     bail_amount: str
     held: bool
+    held_for_money: bool = False  # money bail not posted at the last bail event
     unknowns: str = ""  # facts either policy needed and the data did not give
 
     @property
@@ -72,6 +73,7 @@ class BailSummary:
     total_monetary_amount: float
     held: int
     people_held: int
+    held_for_money: int  # money bail not posted at the last bail event
 
 
 def diff_cases(
@@ -90,7 +92,7 @@ def diff_cases(
             r.case_id, r.person_id, r.filed.isoformat(), r.top_charge, cat,
             b.outcome.value, c.outcome.value, direction, " ".join(b.because),
             " ".join(c.because), r.bail_type or "", "" if r.bail_amount is None
-            else f"{r.bail_amount:.0f}", r.held,
+            else f"{r.bail_amount:.0f}", r.held, r.held_for_money,
             " ".join(sorted(set(b.unknowns) | set(c.unknowns))),
         ))
     return out
@@ -148,6 +150,7 @@ def bail_summary(diffs: Sequence[CaseDiff]) -> BailSummary:
         total_monetary_amount=sum(amounts),
         held=sum(d.held for d in diffs),
         people_held=len({d.person_id for d in diffs if d.held}),
+        held_for_money=sum(d.held_for_money for d in diffs),
     )
 
 

@@ -100,7 +100,7 @@ def simulation(request: Request, policy: str = CANDIDATE, baseline: str = BASELI
                     "median": r.median, "p5": r.p5, "p95": r.p95} for r in c.ranges],
         "bail": {"cases": c.bail.cases, "people": c.bail.people, "by_type": c.bail.by_type,
                  "monetary": c.bail.monetary, "held": c.bail.held,
-                 "people_held": c.bail.people_held},
+                 "people_held": c.bail.people_held, "held_for_money": c.bail.held_for_money},
         "assumptions": {k: {"default": a.default, "low": a.low, "high": a.high,
                             "source": a.source} for k, a in c.assumptions.parameters.items()},
     }
