@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from divert.analytics.compare import compare
-from divert.analytics.disparity import OTHER, age_band, pool_small, rates_by_group
+from divert.analytics.disparity import OTHER, UNKNOWN, age_band, rates_by_group
 from divert.analytics.measures import proportion
 
 D0, D1 = date(2022, 1, 1), date(2022, 1, 31)
@@ -32,10 +32,14 @@ def test_age_bands_split_on_birthdays_that_matter() -> None:
     ]
 
 
-def test_small_zips_are_pooled_not_dropped() -> None:
-    zips = ["19134"] * 11 + ["19103"] * 3 + [None]
-    mapping = pool_small(zips)
-    assert mapping == {"19134": "19134", "19103": OTHER, "not recorded": "not recorded"}
+def test_small_groups_are_pooled_not_dropped_and_never_the_reference() -> None:
+    items = ([("19134", True)] * 12 + [("19134", False)] * 30 + [("19103", True)] * 3
+             + [("19104", True)] * 2 + [("19104", False)] * 60 + [(UNKNOWN, False)] * 5)
+    rows = rates_by_group("diverted", items, D0, D1, pool_below=11)
+    assert [(r.group, r.measure.numerator, r.measure.denominator) for r in rows] == [
+        ("19134", 12, 42), (UNKNOWN, 0, 5), (OTHER, 5, 65),
+    ]
+    assert rows[0].vs_reference is None  # the largest named group, not the pooled one
 
 
 def test_comparing_different_windows_is_refused() -> None:

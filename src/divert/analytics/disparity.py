@@ -16,7 +16,6 @@ from typing import Any
 from divert.analytics.compare import Comparison, compare
 from divert.analytics.funnel import STEPS, reached
 from divert.analytics.measures import Measure, proportion
-from divert.analytics.suppress import THRESHOLD
 
 AGE_BANDS = ((0, 17, "under 18"), (18, 24, "18–24"), (25, 34, "25–34"), (35, 44, "35–44"),
              (45, 54, "45–54"), (55, 200, "55 and over"))
@@ -85,15 +84,6 @@ def rates_by_group(
         GroupRate(g, measures[g], None if g == ref else compare(measures[g], measures[ref]))
         for g in ranked
     ]
-
-
-def pool_small(groups: Iterable[str | None], threshold: int = THRESHOLD) -> dict[str, str]:
-    """Map each raw group (e.g. a ZIP) to itself, or to one pooled 'other' group if small."""
-    counts: dict[str, int] = defaultdict(int)
-    raw = [g or UNKNOWN for g in groups]
-    for g in raw:
-        counts[g] += 1
-    return {g: g if counts[g] >= threshold or g == UNKNOWN else OTHER for g in counts}
 
 
 def by_funnel_step(

@@ -13,7 +13,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -112,11 +111,6 @@ def render_html(content: Content, changes_csv: str = "changes.csv") -> str:
     """The report as one HTML string; identical for identical content."""
     html = environment().get_template("report.html.j2").render(_context(content, changes_csv))
     return re.sub(r"[ \t]+\n", "\n", html)
-
-
-def changed_only(content: Content) -> Counter[str]:
-    """Changed cases by direction (for the CLI summary)."""
-    return Counter(d.direction for d in content.diffs if d.changed)
 
 
 def find_chromium() -> str | None:
