@@ -139,7 +139,8 @@ def measure(
         for m in content.refiling[key].measures:
             console.print(m.describe(), highlight=False, soft_wrap=True)
     for cmp in content.comparisons:
-        console.print(cmp.describe(), highlight=False, soft_wrap=True)
+        console.print(f"within {cmp.a.window_days} days: {cmp.describe()}", highlight=False,
+                      soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
