@@ -141,6 +141,9 @@ DELIVERY = [
     "sell",
     "possession with intent to manufacture",
     "trafficking",
+    "delivry",  # typing slips: the guard reads the corrected word too
+    "manufacure",
+    "distribte",
 ]
 POSSESSION = [
     "Poss",

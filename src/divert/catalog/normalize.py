@@ -137,7 +137,7 @@ def _combine(
                 as_written, f"{cited} covers offenses of several categories ({cats})", under[:5]
             )
         offense = catalog.by_rules(cited)
-    conflict = guard_conflict(target, offense.category)
+    conflict = guard_conflict(_guard_text(catalog, target), offense.category)
     if conflict:
         return Unknown(as_written, f"{conflict} (cited as {cited})", (offense,))
     if isinstance(words, Match) and words.confidence >= 0.85 and words.category != offense.category:
@@ -216,12 +216,18 @@ def _by_description(
     )
 
 
+def _guard_text(catalog: Catalog, target: str) -> str:
+    """The wording as the guard reads it: as written, plus its typing slips corrected."""
+    return " ".join((target, *catalog.words.corrections(target)))
+
+
 def _by_words(catalog: Catalog, as_written: str, target: str) -> Reading:
     hits = catalog.words.search(target, limit=12)
+    guarded = _guard_text(catalog, target)
     readable = []
     for hit in hits:
         offense = catalog.lookup(hit.citation) or catalog.by_rules(hit.citation)
-        if guard_conflict(target, offense.category) is None:
+        if guard_conflict(guarded, offense.category) is None:
             readable.append((hit, offense))
     nearest = tuple(o for _, o in readable[:3])
     if not readable or readable[0][0].score < ACCEPT:

@@ -21,6 +21,14 @@ from divert.catalog.wording import Vocabulary
 
 PREFIX_CREDIT = 0.85
 MIN_PREFIX = 3
+TYPO_CREDIT = 0.8
+MIN_TYPO = 5
+RARE = 2  # a word in at most this many wordings may itself be a slip ("POSESSION OF WEAPON")
+
+
+def _deletions(word: str) -> set[str]:
+    """The word with each one of its letters deleted (symmetric-delete spelling match)."""
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +61,11 @@ class WordIndex:
         self._idf = {w: math.log(1 + total / len(ids)) for w, ids in postings.items()}
         self._unknown_weight = 0.5 * max(self._idf.values(), default=1.0)
         self._terms = tuple(sorted(self._idf))
+        self._near: dict[str, set[str]] = defaultdict(set)  # one letter deleted → index words
+        for term in self._terms:
+            if len(term) >= MIN_TYPO:
+                for variant in _deletions(term):
+                    self._near[variant].add(term)
         self.related = lru_cache(maxsize=50_000)(self._related)
 
     def __len__(self) -> int:
@@ -73,7 +86,28 @@ class WordIndex:
             for end in range(MIN_PREFIX, len(word)):
                 if word[:end] in self._idf:
                     found.setdefault(word[:end], PREFIX_CREDIT)
+        if len(self._postings.get(word, ())) <= RARE and len(word) >= MIN_TYPO:
+            # A typing slip ("posession", "thefft"): one letter added, dropped or changed.
+            # An exact match keeps its full credit (setdefault).
+            for variant in (word, *_deletions(word)):
+                if variant in self._idf:
+                    found.setdefault(variant, TYPO_CREDIT)
+                for term in self._near.get(variant, ()):
+                    found.setdefault(term, TYPO_CREDIT)
         return tuple(found.items())
+
+    def corrections(self, text: str) -> tuple[str, ...]:
+        """Index words a wording's typing slips were read as ("delivry" → "delivery").
+
+        The possession/delivery guard reads these too, so that a misspelt "deliver" cannot
+        slip a delivery charge into a possession category.
+        """
+        return tuple(
+            term
+            for word in self.vocabulary.tokens(text)
+            for term, credit in self.related(word)
+            if credit == TYPO_CREDIT
+        )
 
     def search(self, text: str, limit: int = 5) -> list[Hit]:
         """The best-scoring citations for a wording, best first (one hit per citation)."""
