@@ -8,6 +8,7 @@ session, and each test gets its own copy of the file, so tests never see each ot
 from __future__ import annotations
 
 import shutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -15,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import make_url
 
 from divert.cases.access import ROLES, Actor
 from divert.cases.model import Charge
@@ -29,6 +32,7 @@ from divert.service.security import totp_code
 from divert.service.settings import Settings
 from divert.store import repo, treatment
 from divert.store.db import make_engine, make_sessionmaker, transaction, upgrade
+from divert.store.tables import Base
 
 REPO_DOCS = Path(__file__).resolve().parents[2] / "docs"
 START = datetime(2026, 7, 2, 9, 0, tzinfo=UTC)
@@ -71,9 +75,9 @@ class Env:
         return {"Authorization": f"Bearer {self.tokens[role]}", **extra}
 
 
-def _build_template(path: Path) -> dict[str, str]:
-    url = f"sqlite:///{path}"
-    upgrade(url)
+def _seed(url: str) -> dict[str, str]:
+    """Invented providers, one account per role (and a second provider), three screened
+    cases; returns each account's TOTP secret."""
     engine = make_engine(url)
     factory = make_sessionmaker(engine)
     secrets: dict[str, str] = {}
@@ -101,6 +105,12 @@ def _build_template(path: Path) -> dict[str, str]:
     return secrets
 
 
+def _build_template(path: Path) -> dict[str, str]:
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    return _seed(url)
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     path = tmp_path_factory.mktemp("template") / "divert.sqlite"
@@ -115,14 +125,47 @@ def db_url(template_db: tuple[Path, dict[str, str]], tmp_path: Path) -> str:
     return f"sqlite:///{target}"
 
 
-@pytest.fixture
-def env(db_url: str, template_db: tuple[Path, dict[str, str]]) -> Iterator[Env]:
+def _make_env(url: str, secrets: dict[str, str]) -> Iterator[Env]:
     clock = FixedClock(START)
-    app = create_app(Settings(database_url=db_url), clock=clock)
+    app = create_app(Settings(database_url=url), clock=clock)
     usernames = {role: f"u-{role}" for role in ROLES}
     with TestClient(app) as client:
-        yield Env(client, clock, dict(template_db[1]), usernames)
+        yield Env(client, clock, dict(secrets), usernames)
     app.state.engine.dispose()
+
+
+@pytest.fixture
+def env(db_url: str, template_db: tuple[Path, dict[str, str]]) -> Iterator[Env]:
+    yield from _make_env(db_url, template_db[1])
+
+
+@pytest.fixture(scope="session")
+def pg_schema(postgres_url: str) -> Iterator[str]:
+    """A fresh PostgreSQL schema built by the migrations, dropped at the end of the session."""
+    schema = f"divert_service_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(make_url(postgres_url).set(drivername="postgresql+psycopg"))
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(postgres_url).set(drivername="postgresql+psycopg").update_query_dict(
+        {"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_env(pg_schema: str) -> Iterator[Env]:
+    """The same service and seed data on PostgreSQL (tables emptied and re-seeded per test)."""
+    engine = make_engine(pg_schema)
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+    engine.dispose()
+    yield from _make_env(pg_schema, _seed(pg_schema))
 
 
 def assert_error(response: Any, status: int) -> dict[str, Any]:

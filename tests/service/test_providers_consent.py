@@ -24,6 +24,11 @@ def _post(env: Env, url: str, body: dict[str, Any], role: str, case_id: str = "T
 @pytest.fixture
 def referred(env: Env) -> dict[str, Any]:
     """T-POSS diverted and referred to provider A, with one engagement report from A."""
+    return make_referral(env)
+
+
+def make_referral(env: Env) -> dict[str, Any]:
+    """Review, offer, acceptance and referral of T-POSS to provider A, then A's report."""
     _post(env, "/api/cases/T-POSS/reviews", {"action": "confirm"}, "supervisor")
     _post(env, "/api/cases/T-POSS/offer", {"expires_on": "2026-07-20"}, "supervisor")
     _post(env, "/api/cases/T-POSS/offer/answer", {"answer": "accepted"}, "coordinator")
