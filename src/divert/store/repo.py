@@ -32,7 +32,7 @@ from divert.cases.model import Charge, ChargeScope, PersonRecord, Stage
 from divert.policy.explain import Decision
 from divert.store import audit
 from divert.store.tables import CaseEventRow, CaseRow, ChargeRow, Person, ScreeningRow
-from divert.store.unit import as_utc, dumps, unit_of_work, utcnow
+from divert.store.unit import as_utc, atomic, dumps, unit_of_work, utcnow
 from divert.store.views import (
     CaseFilters,
     CaseView,
@@ -46,7 +46,7 @@ from divert.store.views import (
 
 __all__ = [
     "CaseFilters", "CaseView", "Conflict", "EventView", "NotFound", "Page", "ScreeningView",
-    "StaleVersion", "append_event", "create_case", "get_case", "latest_outcomes",
+    "StaleVersion", "append_event", "atomic", "create_case", "get_case", "latest_outcomes",
     "latest_screening",
     "list_cases", "list_events", "list_screenings", "person_record", "record_pad_referral",
     "record_screening",

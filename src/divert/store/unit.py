@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -18,11 +19,38 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+_DEPTH = "divert.atomic_depth"
+
+
+@contextmanager
+def atomic(session: Session) -> Iterator[Session]:
+    """Make several repository calls (and the caller's own rows, e.g. an idempotency key)
+    one transaction: inside, repository calls do not commit; the block commits once at the
+    end, or rolls everything back if anything raises."""
+    outer = session.info.get(_DEPTH, 0)
+    session.info[_DEPTH] = outer + 1
+    try:
+        yield session
+        if outer == 0:
+            session.commit()
+    except BaseException:
+        if outer == 0:
+            session.rollback()
+        raise
+    finally:
+        session.info[_DEPTH] = outer
+
+
 def unit_of_work(fn: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[Session, P], R]:
-    """Commit after `fn(session, ...)` succeeds; roll back and re-raise if it fails."""
+    """Commit after `fn(session, ...)` succeeds; roll back and re-raise if it fails.
+
+    Inside `atomic(session)` the commit (or rollback) is left to the enclosing block.
+    """
 
     @functools.wraps(fn)
     def wrapper(session: Session, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        if session.info.get(_DEPTH, 0) > 0:
+            return fn(session, *args, **kwargs)
         try:
             result = fn(session, *args, **kwargs)
             session.commit()
