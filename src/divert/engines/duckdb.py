@@ -68,7 +68,10 @@ def _source(con: duckdb.DuckDBPyConnection, name: str, table: TableInput | None)
         reader = f"read_parquet({literal})" if path.is_file() else (
             f"read_parquet({literal[:-1]}/**/*.parquet')")
     elif path.suffix.lower() in (".csv", ".gz", ".tsv"):
-        types = "{" + ", ".join(f"'{c}': '{t}'" for c, t in schema) + "}"
+        header = con.execute(f"SELECT * FROM read_csv({literal}, header = true, "
+                             "all_varchar = true) LIMIT 0").description or []
+        present = {col[0] for col in header}
+        types = "{" + ", ".join(f"'{c}': '{t}'" for c, t in schema if c in present) + "}"
         reader = f"read_csv({literal}, header = true, types = {types})"
     else:
         raise InputFormatError(str(path), "expected .parquet or .csv (or a Parquet folder)")
@@ -121,13 +124,21 @@ def screen_duckdb(policy: Policy, cases: TableInput, charges: TableInput | None 
     con, sql = prepare(policy, cases, charges, persons, con=connect(settings), on=on,
                        past_as_latest=past_as_latest, resolution=resolution)
     try:
-        if out is None:
-            result: pa.Table = con.sql(sql).to_arrow_table()
-            return result
-        target = Path(out)
-        fmt = "CSV, HEADER" if target.suffix.lower() == ".csv" else "PARQUET"
-        literal = "'" + str(target).replace("'", "''") + "'"
-        con.execute(f"COPY ({sql}) TO {literal} (FORMAT {fmt})")
-        return target
+        return _run(con, sql, out)
+    except (duckdb.ConversionException, duckdb.InvalidInputException) as exc:
+        # A value that is not of its column's type (e.g. a date that is not a date in a CSV).
+        raise InputFormatError("<input>", f"a value could not be read: {exc}") from exc
     finally:
         con.close()
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str, out: str | Path | None) -> pa.Table | Path:
+    """Run the query into an Arrow table, or stream it to a Parquet or CSV file."""
+    if out is None:
+        result: pa.Table = con.sql(sql).to_arrow_table()
+        return result
+    target = Path(out)
+    fmt = "CSV, HEADER" if target.suffix.lower() == ".csv" else "PARQUET"
+    literal = "'" + str(target).replace("'", "''") + "'"
+    con.execute(f"COPY ({sql}) TO {literal} (FORMAT {fmt})")
+    return target
