@@ -144,3 +144,18 @@ def test_the_full_path_from_review_to_completion(env: Env) -> None:
                              "status", "version"}
     done = post("/api/cases/T-POSS/outcomes", {"kind": "completed"}, coord)
     assert done["state"] == "completed"
+
+
+def test_the_audit_log_pages_through_one_persons_entries(env: Env) -> None:
+    for _ in range(3):
+        case(env, "T-PWID")  # person p-2
+    auditor = env.headers("auditor")
+    first = env.client.get("/api/audit", params={"person_id": "p-2", "page_size": 2},
+                           headers=auditor).json()
+    second = env.client.get("/api/audit", params={"person_id": "p-2", "page_size": 2, "page": 2},
+                            headers=auditor).json()
+    assert first["total"] >= 4
+    assert second["total"] == first["total"] + 1  # the first read of the log was audited too
+    seqs = [e["seq"] for e in first["items"] + second["items"]]
+    assert len(seqs) == 4 and seqs == sorted(set(seqs))
+    assert all(e["person_id"] == "p-2" for e in first["items"] + second["items"])
