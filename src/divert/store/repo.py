@@ -1,9 +1,10 @@
 """The case repository: the ONLY code that talks SQL to the case store.
 
 Every public write is one unit of work (store/unit.py): the change, its case event and its
-audit entry commit together, or nothing is written. Every read of a person's record is
-audited. Treatment (providers, referrals, consents, engagement), accounts and bulk import
-live in sibling modules and are re-exported here, so callers import one module.
+audit entry commit together, or nothing is written; `atomic(session)` joins several calls
+into one transaction. Every read of a person's record is audited. Sibling modules hold the
+rest of the store's API: treatment.py (providers, referrals, consents, engagement),
+accounts.py (users, lockout, sessions), idempotency.py, importer.py (bulk import), audit.py.
 """
 
 from __future__ import annotations

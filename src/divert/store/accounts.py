@@ -1,0 +1,172 @@
+"""Accounts and sessions in the store: users, lockout after failed logins, session limits.
+
+The store keeps only what authentication needs: an Argon2id hash (never a password), the
+TOTP secret, the failure count with the time of the first failure in the window, and
+sessions by the sha256 of their token (never the token). Hashing, TOTP checks and the limits
+themselves (how many failures, how long) belong to the caller and are passed in, so the
+rules live in one place (the service's settings). Every change is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from divert.cases.access import ROLES, Actor, Role
+from divert.store import audit
+from divert.store.tables import ProviderRow, SessionRow, UserRow
+from divert.store.unit import as_utc, unit_of_work, utcnow
+from divert.store.views import Conflict, NotFound, Page, StaleVersion, UserView
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What a login check needs; never shown to anyone, never logged."""
+
+    user_id: int
+    username: str
+    role: str
+    provider_id: str | None
+    password_hash: str
+    totp_secret: str | None
+    locked: bool
+
+
+def _view(r: UserRow) -> UserView:
+    return UserView(r.id, r.username, r.role, r.provider_id, r.locked, r.failed_logins,
+                    r.totp_secret is not None, r.version)
+
+
+def _credentials(r: UserRow) -> Credentials:
+    return Credentials(r.id, r.username, r.role, r.provider_id, r.password_hash, r.totp_secret,
+                       r.locked)
+
+
+def _check_role(session: Session, role: str, provider_id: str | None) -> None:
+    if role not in ROLES:
+        raise Conflict(f"role: {role!r} is not one of {', '.join(ROLES)}")
+    if (role == Role.PROVIDER) != (provider_id is not None):
+        raise Conflict("provider_id: required for the provider role, and only for it")
+    if provider_id is not None and session.get(ProviderRow, provider_id) is None:
+        raise NotFound("provider", provider_id)
+
+
+@unit_of_work
+def create_user(
+    session: Session, actor: Actor, *, username: str, password_hash: str, role: str,
+    totp_secret: str | None = None, provider_id: str | None = None, at: datetime | None = None,
+) -> UserView:
+    """Add an account (the caller hashes the password with Argon2id)."""
+    _check_role(session, role, provider_id)
+    if session.scalar(select(UserRow.id).where(UserRow.username == username)) is not None:
+        raise Conflict(f"username: {username!r} is taken")
+    row = UserRow(username=username, password_hash=password_hash, totp_secret=totp_secret,
+                  role=role, provider_id=provider_id, failed_logins=0, locked=False,
+                  created_at=utcnow(at), version=1)
+    session.add(row)
+    session.flush()
+    audit.append(session, actor, "users.create", f"users/{username}",
+                 detail={"role": role, "provider_id": provider_id}, at=at)
+    return _view(row)
+
+
+@unit_of_work
+def list_users(session: Session, actor: Actor, page: int = 1,
+               page_size: int = 50) -> Page[UserView]:
+    """One page of accounts, by username (audited)."""
+    total = session.scalar(select(func.count()).select_from(UserRow)) or 0
+    rows = session.scalars(select(UserRow).order_by(UserRow.username)
+                           .offset((max(page, 1) - 1) * page_size).limit(page_size)).all()
+    audit.append(session, actor, "list", "users", detail={"page": page, "total": total})
+    return Page(tuple(_view(r) for r in rows), page, page_size, total)
+
+
+@unit_of_work
+def update_user(
+    session: Session, actor: Actor, user_id: int, expected_version: int, *,
+    role: str | None = None, provider_id: str | None = None, unlock: bool = False,
+    at: datetime | None = None,
+) -> UserView:
+    """Change an account's role, or unlock it (which also clears its failure count)."""
+    row = session.get(UserRow, user_id)
+    if row is None:
+        raise NotFound("user", user_id)
+    if row.version != expected_version:
+        raise StaleVersion("user", user_id, expected_version, row.version)
+    if role is not None:
+        _check_role(session, role, provider_id)
+        row.role, row.provider_id = role, provider_id
+    if unlock:
+        row.locked, row.failed_logins, row.first_failed_at = False, 0, None
+    row.version += 1
+    audit.append(session, actor, "users.update", f"users/{row.username}",
+                 detail={"role": role, "unlock": unlock}, at=at)
+    return _view(row)
+
+
+def credentials(session: Session, username: str) -> Credentials | None:
+    """The account to check a login against, or None."""
+    row = session.scalars(select(UserRow).where(UserRow.username == username)).first()
+    return _credentials(row) if row is not None else None
+
+
+@unit_of_work
+def record_failed_login(
+    session: Session, username: str, source: str, *, at: datetime, limit: int,
+    window: timedelta,
+) -> bool:
+    """Count a failed login; `limit` failures within `window` lock the account. Returns locked."""
+    row = session.scalars(select(UserRow).where(UserRow.username == username)).first()
+    if row is not None and not row.locked:
+        first = as_utc(row.first_failed_at) if row.first_failed_at else None
+        if first is None or at - first > window:
+            row.failed_logins, row.first_failed_at = 1, at
+        else:
+            row.failed_logins += 1
+        row.locked = row.failed_logins >= limit
+    locked = bool(row is not None and row.locked)
+    audit.append(session, Actor(username, row.role if row else "unknown", source), "login",
+                 f"users/{username}", outcome="denied", detail={"locked": locked}, at=at)
+    return locked
+
+
+@unit_of_work
+def open_session(session: Session, user_id: int, token_sha256: str, source: str,
+                 at: datetime) -> None:
+    """A successful login: clear the failures and store the session (by token hash only)."""
+    row = session.get(UserRow, user_id)
+    if row is None:
+        raise NotFound("user", user_id)
+    row.failed_logins, row.first_failed_at = 0, None
+    session.add(SessionRow(id=token_sha256, user_id=user_id, created_at=at, last_seen_at=at))
+    audit.append(session, Actor(row.username, row.role, source), "login",
+                 f"users/{row.username}", at=at)
+
+
+@unit_of_work
+def resume_session(
+    session: Session, token_sha256: str, *, at: datetime, idle: timedelta, total: timedelta,
+) -> Credentials | None:
+    """The session's account if the session is alive (touching it); else end it, None."""
+    row = session.get(SessionRow, token_sha256)
+    if row is None or row.ended_at is not None:
+        return None
+    user = session.get(UserRow, row.user_id)
+    alive = (at - as_utc(row.last_seen_at) <= idle and at - as_utc(row.created_at) <= total)
+    if user is None or user.locked or not alive:
+        row.ended_at = at
+        return None
+    row.last_seen_at = at
+    return _credentials(user)
+
+
+@unit_of_work
+def end_session(session: Session, actor: Actor, token_sha256: str, at: datetime) -> None:
+    """Log out: the token stops working now."""
+    row = session.get(SessionRow, token_sha256)
+    if row is not None and row.ended_at is None:
+        row.ended_at = at
+        audit.append(session, actor, "logout", f"users/{actor.username}", at=at)
