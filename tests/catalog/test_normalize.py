@@ -233,3 +233,9 @@ def test_the_guard_reads_intent_to_use_as_possession() -> None:
     )
     assert guard_conflict("Int Poss Contr Subst", Category.SIMPLE_POSSESSION) is None
     assert guard_conflict("Poss W/I", Category.SIMPLE_POSSESSION) is not None
+
+
+def test_a_citation_in_a_title_the_catalog_does_not_know_is_unknown() -> None:
+    reading = normalize_charge("", "99 Pa.C.S. § 1")
+    assert isinstance(reading, Unknown)
+    assert "no offense in title 99" in reading.reason

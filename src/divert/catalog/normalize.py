@@ -136,6 +136,10 @@ def _combine(
             return Unknown(
                 as_written, f"{cited} covers offenses of several categories ({cats})", under[:5]
             )
+        if cited.title not in catalog.titles:
+            return Unknown(
+                as_written, f"{cited}: the catalog lists no offense in title {cited.title}"
+            )
         offense = catalog.by_rules(cited)
     conflict = guard_conflict(_guard_text(catalog, target), offense.category)
     if conflict:
@@ -147,9 +151,10 @@ def _combine(
             f"{words.offense.citation}, {words.category.value}",
             (offense, words.offense),
         )
-    exact = offense.citation == cited and "not in the catalog" not in offense.title
+    listed = offense.citation == cited and "not in the catalog" not in offense.title
+    confidence, how = (1.0, "listed in the catalog") if listed else (0.8, offense.source)
     return Match(
-        as_written, offense, MatchedBy.CITATION, 1.0 if exact else 0.8, rule=f"citation {cited}"
+        as_written, offense, MatchedBy.CITATION, confidence, rule=f"citation {cited} ({how})"
     )
 
 

@@ -49,6 +49,11 @@ class Catalog:
         default_factory=dict, init=False, repr=False
     )
 
+    @property
+    def titles(self) -> frozenset[str]:
+        """The titles the catalog lists offenses under ("18", "35", "75", …)."""
+        return frozenset(title for title, _ in self._by_section)
+
     def __post_init__(self) -> None:
         for cit, offense in self.offenses.items():
             self._by_section.setdefault((cit.title, cit.section), []).append(offense)
