@@ -1,8 +1,8 @@
 """Building a :class:`Catalog` from the YAML and CSV files of a catalog folder.
 
-Every mistake in those files is reported as ``file:line: what was wrong``, all at once, so a
-reviewer fixes a data change in one pass. Nothing is dropped silently: a bad AOPC row stops
-the load rather than disappear from the catalog.
+Every mistake in the YAML files is reported as ``file:line: what was wrong``, all at once, so a
+reviewer fixes a data change in one pass. Nothing is dropped silently: an AOPC row that cannot
+be read is refused with its line and reason and listed in ``Catalog.refused``.
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from divert.catalog.categories import CategoryRule, CategoryRules, section_key
 from divert.catalog.citation import parse_citation, parse_cpcms_subsection
+from divert.catalog.datafile import LineMap, Problems, read_yaml
 from divert.catalog.model import Category, Citation, Offense, Penalty
 from divert.catalog.registry import Alias, Catalog
 from divert.catalog.similarity import WordIndex
@@ -27,54 +26,6 @@ from divert.errors import CatalogError
 from divert.resources import catalog_root
 
 AOPC_COLUMNS = ("description", "title", "section", "subsection", "grade", "count")
-
-
-class _Map(dict[str, Any]):
-    """A YAML mapping that remembers the line it started on."""
-
-    line = 0
-
-
-class _LineLoader(yaml.SafeLoader):
-    pass
-
-
-def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> _Map:
-    loader.flatten_mapping(node)
-    result = _Map(loader.construct_pairs(node, deep=True))
-    result.line = node.start_mark.line + 1
-    return result
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
-
-
-@dataclass
-class _Problems:
-    """Every mistake found while loading, reported together."""
-
-    items: list[str] = field(default_factory=list)
-
-    def add(self, path: Path, line: int, message: str) -> None:
-        self.items.append(f"{path}:{line}: {message}")
-
-    def raise_any(self) -> None:
-        if self.items:
-            raise CatalogError("\n".join(self.items))
-
-
-def _read_yaml(path: Path) -> _Map:
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
-    except FileNotFoundError as exc:
-        raise CatalogError(f"{path}: the catalog names this file but it does not exist") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
-        raise CatalogError(f"{path}:{line}: not valid YAML: {exc}") from exc
-    if not isinstance(data, _Map):
-        raise CatalogError(f"{path}:1: expected a mapping of keys at the top of the file")
-    return data
 
 
 @dataclass
@@ -86,7 +37,7 @@ class _Draft:
     entry: dict[str, Any] = field(default_factory=dict)
 
 
-def _read_aopc(path: Path, drafts: dict[Citation, _Draft], refused: _Problems) -> None:
+def _read_aopc(path: Path, drafts: dict[Citation, _Draft], refused: Problems) -> None:
     """Read the AOPC rows; a malformed row is refused with its line and reason, never dropped."""
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
@@ -111,8 +62,8 @@ def _read_aopc(path: Path, drafts: dict[Citation, _Draft], refused: _Problems) -
             draft.grades[row["grade"] or "?"] += int(row["count"])
 
 
-def _read_statutes(path: Path, drafts: dict[Citation, _Draft], problems: _Problems) -> None:
-    data = _read_yaml(path)
+def _read_statutes(path: Path, drafts: dict[Citation, _Draft], problems: Problems) -> None:
+    data = read_yaml(path)
     entries = data.get("entries")
     if not isinstance(entries, list):
         problems.add(path, data.line, "expected a list under 'entries'")
@@ -136,7 +87,7 @@ def _read_statutes(path: Path, drafts: dict[Citation, _Draft], problems: _Proble
             draft.descriptions[str(description)] += 1
 
 
-def _entry_citation(data: _Map, entry: Any) -> Citation | None:
+def _entry_citation(data: LineMap, entry: Any) -> Citation | None:
     if not isinstance(entry, dict):
         return None
     if "citation" in entry:
@@ -147,8 +98,8 @@ def _entry_citation(data: _Map, entry: Any) -> Citation | None:
     return None
 
 
-def _read_rules(path: Path, problems: _Problems) -> CategoryRules:
-    data = _read_yaml(path)
+def _read_rules(path: Path, problems: Problems) -> CategoryRules:
+    data = read_yaml(path)
     rules = []
     for raw in data.get("rules") or ():
         line = getattr(raw, "line", 0)
@@ -175,7 +126,7 @@ def _read_rules(path: Path, problems: _Problems) -> CategoryRules:
 
 
 def _read_vocabulary(path: Path) -> Vocabulary:
-    data = _read_yaml(path)
+    data = read_yaml(path)
     expand = {str(k).lower(): tuple(str(v).lower().split()) for k, v in data["expand"].items()}
     drugs = {
         str(w).lower(): tuple(str(data.get("drug_reads_as", "")).split())
@@ -218,9 +169,9 @@ def _offense(citation: Citation, draft: _Draft, rules: CategoryRules) -> Offense
     )
 
 
-def _read_aliases(path: Path, problems: _Problems) -> dict[str, Alias]:
+def _read_aliases(path: Path, problems: Problems) -> dict[str, Alias]:
     aliases: dict[str, Alias] = {}
-    for raw in _read_yaml(path).get("aliases") or ():
+    for raw in read_yaml(path).get("aliases") or ():
         line = getattr(raw, "line", 0)
         citation = parse_citation(str(raw.get("citation", ""))) if raw.get("citation") else None
         if raw.get("citation") and citation is None:
@@ -258,14 +209,14 @@ def load_catalog(root: Path | None = None) -> Catalog:
     """
     base = root or catalog_root()
     folder = base if (base / "catalog.yaml").is_file() else base / "us-pa"
-    meta = _read_yaml(folder / "catalog.yaml")
-    problems = _Problems()
+    meta = read_yaml(folder / "catalog.yaml")
+    problems = Problems()
     if not isinstance(meta.get("data_date"), date):
         problems.add(folder / "catalog.yaml", meta.line, "'data_date' must be a date (YYYY-MM-DD)")
     problems.raise_any()
     rules = _read_rules(folder / meta["categories"], problems)
     drafts: dict[Citation, _Draft] = {}
-    refused = _Problems()
+    refused = Problems()
     _read_aopc(folder / meta["aopc"], drafts, refused)
     for name in meta.get("statutes") or ():
         _read_statutes(folder / name, drafts, problems)
