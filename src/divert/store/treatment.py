@@ -34,7 +34,7 @@ from divert.cases.events import (
 from divert.cases.lifecycle import State
 from divert.errors import NotPermitted
 from divert.store import audit
-from divert.store.repo import _append, _case_row, case_history
+from divert.store.caselog import append_to_log, case_history, case_row
 from divert.store.tables import (
     ConsentRow,
     EngagementReportRow,
@@ -107,7 +107,7 @@ def refer_to_provider(
 ) -> ReferralView:
     """Refer the case's person to a provider; the lifecycle must allow ReferredToProvider."""
     now = utcnow(at)
-    case = _case_row(session, case_id)
+    case = case_row(session, case_id)
     if session.get(ProviderRow, provider_id) is None:
         raise NotFound("provider", provider_id)
     lifecycle.apply(State(case.state), ReferredToProvider(0, provider_id), case.id)
@@ -115,7 +115,8 @@ def refer_to_provider(
                       referred_on=referred_on, status="open", created_at=now, version=1)
     session.add(row)
     session.flush()
-    _append(session, actor, case, ReferredToProvider(row.id, provider_id), now, expected_version)
+    append_to_log(session, actor, case, ReferredToProvider(row.id, provider_id), now,
+                  expected_version)
     return _referral_view(row)
 
 
@@ -156,7 +157,7 @@ def record_consent(
 ) -> ConsentView:
     """Record a signed consent after checking it (cases.consent.make_consent)."""
     now = utcnow(at)
-    case = _case_row(session, case_id)
+    case = case_row(session, case_id)
     _own_provider(actor, provider_id, "record a consent for", f"cases/{case.id}")
     disposed = _disposed_on(session, case.id)
     checked = make_consent(
@@ -171,7 +172,7 @@ def record_consent(
         signed_on=signed_on, expires_on=expires_on, created_at=now, version=1)
     session.add(row)
     session.flush()
-    _append(session, actor, case, ConsentRecorded(row.id), now)
+    append_to_log(session, actor, case, ConsentRecorded(row.id), now)
     return ConsentView(_consent(row), case.id, row.version)
 
 
@@ -190,15 +191,15 @@ def revoke_consent(
     if row.revoked_on is not None:
         raise Conflict(f"consent {consent_id} was already revoked on {row.revoked_on}")
     row.revoked_on, row.version = revoked_on, row.version + 1
-    case = _case_row(session, row.case_id)
-    _append(session, actor, case, ConsentRevoked(consent_id, revoked_on), utcnow(at))
+    case = case_row(session, row.case_id)
+    append_to_log(session, actor, case, ConsentRevoked(consent_id, revoked_on), utcnow(at))
     return ConsentView(_consent(row), row.case_id, row.version)
 
 
 @unit_of_work
 def list_consents(session: Session, actor: Actor, case_id: str) -> list[ConsentView]:
     """A case's consents, oldest first; a provider sees only its own (audited)."""
-    case = _case_row(session, case_id)
+    case = case_row(session, case_id)
     query = select(ConsentRow).where(ConsentRow.case_id == case.id).order_by(ConsentRow.id)
     if actor.role == Role.PROVIDER:
         query = query.where(ConsentRow.provider_id == (actor.provider_id or "\x00none"))
@@ -230,7 +231,7 @@ def report_engagement(
     if engagement_status is not None and engagement_status not in ENGAGEMENT_STATUSES:
         raise Conflict(f"engagement_status: {engagement_status!r} is not one of "
                        f"{', '.join(ENGAGEMENT_STATUSES)}")
-    case = _case_row(session, referral.case_id)
+    case = case_row(session, referral.case_id)
     lifecycle.apply(State(case.state), EngagementReported(0), case.id)
     row = EngagementReportRow(
         referral_id=referral_id, case_id=case.id, provider_id=referral.provider_id,
@@ -238,7 +239,7 @@ def report_engagement(
         dates=dumps([d.isoformat() for d in dates]), created_at=now)
     session.add(row)
     session.flush()
-    _append(session, actor, case, EngagementReported(row.id), now)
+    append_to_log(session, actor, case, EngagementReported(row.id), now)
     return row.id
 
 
@@ -248,7 +249,7 @@ def engagement_for_case(
 ) -> list[EngagementView]:
     """Each engagement report on a case as DA staff may see it under consent; each shown
     report is audited with the consents that allowed it, each withheld one as denied."""
-    case = _case_row(session, case_id)
+    case = case_row(session, case_id)
     consents = [_consent(r) for r in session.scalars(
         select(ConsentRow).where(ConsentRow.person_id == case.person_id))]
     disposed = _disposed_on(session, case.id)

@@ -1,0 +1,110 @@
+"""The case event log: find a case, append an event through the lifecycle, read it back.
+
+The building blocks every store module uses to write to a case; `append_to_log` is the one
+place that applies the lifecycle table, bumps the case's version optimistically and writes
+the event with its audit entry. Nothing here commits: the public functions that call it do.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from divert.cases import lifecycle
+from divert.cases.access import Actor
+from divert.cases.events import Event, from_payload, kind_of, to_payload
+from divert.cases.lifecycle import State
+from divert.cases.model import Charge
+from divert.store import audit
+from divert.store.tables import CaseEventRow, CaseRow, ChargeRow, Person, ScreeningRow
+from divert.store.unit import dumps
+from divert.store.views import CaseView, NotFound, StaleVersion
+
+OPEN_DIVERSION = frozenset({State.DIVERTED.value, State.IN_TREATMENT.value})
+
+
+def case_row(session: Session, case_id: str) -> CaseRow:
+    row = session.get(CaseRow, case_id) or session.scalars(
+        select(CaseRow).where(CaseRow.docket_id == case_id)
+    ).first()
+    if row is None:
+        raise NotFound("case", case_id)
+    return row
+
+
+def _charges(session: Session, case_id: str) -> tuple[Charge, ...]:
+    rows = session.scalars(
+        select(ChargeRow).where(ChargeRow.case_id == case_id).order_by(ChargeRow.position)
+    )
+    return tuple(Charge(r.as_written, r.citation, r.grade, r.drug) for r in rows)
+
+
+def latest_outcomes(session: Session, case_ids: Sequence[str]) -> dict[str, str]:
+    """The latest screening outcome of each case that has one, in one query (not audited:
+    callers use it only beside a listing that is)."""
+    if not case_ids:
+        return {}
+    rows = session.execute(
+        select(ScreeningRow.case_id, ScreeningRow.outcome)
+        .where(ScreeningRow.case_id.in_(list(case_ids))).order_by(ScreeningRow.id))
+    return {case_id: outcome for case_id, outcome in rows}
+
+
+def case_view(session: Session, row: CaseRow, outcomes: dict[str, str] | None = None) -> CaseView:
+    if outcomes is None:
+        outcomes = latest_outcomes(session, [row.id])
+    return CaseView(
+        id=row.id, person_id=row.person_id, state=row.state, stage=row.stage,
+        filing_date=row.filing_date, contact_date=row.contact_date,
+        charge_scope=row.charge_scope, pad_referred=row.pad_referred,
+        incident_id=row.incident_id, docket_id=row.docket_id, age=row.age, zip=row.zip,
+        source=row.source, version=row.version, charges=_charges(session, row.id),
+        outcome=outcomes.get(row.id),
+    )
+
+
+def ensure_person(session: Session, person_id: str, link: str | None, at: datetime) -> bool:
+    if session.get(Person, person_id) is not None:
+        return False
+    session.add(Person(id=person_id, person_link=link, created_at=at, version=1))
+    session.flush()
+    return True
+
+
+def append_to_log(
+    session: Session, actor: Actor, row: CaseRow, event: Event, at: datetime,
+    expected_version: int | None = None,
+) -> None:
+    """Apply the lifecycle, bump the version (optimistically), write the event and its audit."""
+    new_state = lifecycle.apply(State(row.state), event, row.id)  # raises before any write
+    expected = row.version if expected_version is None else expected_version
+    if expected != row.version:
+        raise StaleVersion("case", row.id, expected, row.version)
+    seq = row.last_seq + 1
+    result = session.execute(
+        update(CaseRow)
+        .where(CaseRow.id == row.id, CaseRow.version == expected)
+        .values(state=new_state.value, last_seq=seq, version=expected + 1, updated_at=at)
+        .execution_options(synchronize_session="fetch")
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleVersion("case", row.id, expected, expected + 1)
+    payload = to_payload(event)
+    session.add(CaseEventRow(
+        case_id=row.id, seq=seq, kind=kind_of(event), payload=dumps(payload),
+        actor=actor.username, recorded_at=at,
+    ))
+    audit.append(session, actor, f"event.{kind_of(event)}", f"cases/{row.id}",
+                 person_id=row.person_id, detail={"seq": seq, **payload}, at=at)
+
+
+def case_history(session: Session, case_id: str) -> list[Event]:
+    """The case's events as domain values (for folding and checks; not audited, not exported
+    to the service)."""
+    rows = session.scalars(
+        select(CaseEventRow).where(CaseEventRow.case_id == case_id).order_by(CaseEventRow.seq))
+    return [from_payload(r.kind, json.loads(r.payload)) for r in rows]
