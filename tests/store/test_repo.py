@@ -200,3 +200,28 @@ def test_cases_carry_their_latest_screening_outcome(session: Session) -> None:
     assert {c.id: c.outcome for c in page.items} == {"C-1": "needs_review", "C-2": None}
     assert repo.get_case(session, ADA, "C-1").outcome == "needs_review"
     assert repo.latest_outcomes(session, ["C-1", "C-2", "C-9"]) == {"C-1": "needs_review"}
+
+
+def test_an_incident_belongs_to_one_person_and_one_pad_referral(session: Session) -> None:
+    police = ADA.__class__("officer.k", "police", "10.1.1.1")
+    repo.record_pad_referral(session, police, case_id="PAD-1", person_id="P-9",
+                             incident_id="INC-77", contact_date=date(2026, 6, 20))
+    with pytest.raises(repo.Conflict, match="incident 'INC-77' already has a case"):
+        repo.record_pad_referral(session, police, case_id="PAD-2", person_id="P-9",
+                                 incident_id="INC-77", contact_date=date(2026, 6, 21))
+    with pytest.raises(repo.Conflict, match="belongs to another person's PAD referral"):
+        filed(session, case_id="MC-1", person_id="P-1", incident_id="INC-77")
+    assert count(session, CaseRow) == 1
+
+
+def test_earlier_pad_contacts_count_for_the_next_screening(session: Session) -> None:
+    police = ADA.__class__("officer.k", "police", "10.1.1.1")
+    for n in (1, 2):
+        repo.record_pad_referral(session, police, case_id=f"PAD-{n}", person_id="P-9",
+                                 incident_id=f"INC-{n}", contact_date=date(2026, 6, n))
+    case = filed(session, case_id="MC-3", person_id="P-9", on=date(2026, 7, 1))
+    record = repo.person_record(session, "P-9", case.id)
+    assert (record.pad_contacts, record.open_diversions, record.prior_drug_convictions) == (
+        2, 0, None)
+    pad_events = [e.kind for e in repo.list_events(session, ADA, "PAD-1")]
+    assert pad_events == ["PadReferred", "ReArrestRecorded"]  # PAD is a diversion
