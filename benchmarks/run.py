@@ -94,12 +94,16 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", default=["100k", "1m", "10m"])
     parser.add_argument("--engines", nargs="+", default=["duckdb", "numpy", "loop", "spark"])
     parser.add_argument("--timeout", type=float, default=600.0)
+    parser.add_argument("--skip", nargs="*", default=[],
+                        help="engine:size pairs not to run, e.g. loop:10m (too slow to wait for)")
     parser.add_argument("--json", type=Path, default=OUT / "results.json")
     args = parser.parse_args()
     results = {"machine": machine(), "runs": [], "agreement": {}}
     print(results["machine"], flush=True)
     for size in args.sizes:
         for engine in args.engines:
+            if f"{engine}:{size}" in args.skip:
+                continue
             r = run_one(engine, size, args.timeout)
             results["runs"].append(r)  # type: ignore[attr-defined]
             print(json.dumps(r), flush=True)

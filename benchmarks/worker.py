@@ -32,7 +32,7 @@ def run_duckdb(folder: Path, out: Path) -> dict[str, float]:
     policy = _policy()
     t = time.perf_counter()
     screen_duckdb(policy, folder / "cases.parquet", folder / "charges.parquet",
-                  folder / "persons.parquet", out=out, settings=DuckDBSettings("1GB"))
+                  folder / "persons.parquet", out=out, settings=DuckDBSettings("800MB"))
     return {"screen": time.perf_counter() - t}
 
 

@@ -130,9 +130,13 @@ def _version_selector(policy: Policy, on: date | None, past_as_latest: bool) -> 
     return "CASE " + " ".join(arms) + " END" if arms else "CAST(NULL AS INTEGER)"
 
 
-def _compile_rules(policy: Policy, comp: _Compiler) -> dict[str, list[str]]:
-    """Per rule id (first appearance order), its `WHEN <version> THEN <truth>` arms."""
-    arms: dict[str, list[str]] = {}
+def _compile_rules(policy: Policy, comp: _Compiler) -> dict[str, str]:
+    """Per rule id (first appearance order), its truth as a CASE over the case's version.
+
+    Versions that share a rule's condition share one arm, so a rule unchanged between
+    versions is evaluated once per row, not once per version.
+    """
+    by_expr: dict[str, dict[str, list[int]]] = {}
     for v in policy.versions:
         for rule in v.rules:
             try:
@@ -140,8 +144,13 @@ def _compile_rules(policy: Policy, comp: _Compiler) -> dict[str, list[str]]:
             except PolicyError as exc:
                 exc.path, exc.line, exc.rule_id = v.path or exc.path, rule.line, rule.id
                 raise
-            arms.setdefault(rule.id, []).append(f"WHEN {v.version} THEN {expr}")
-    return arms
+            by_expr.setdefault(rule.id, {}).setdefault(expr, []).append(v.version)
+    return {
+        rid: "CASE " + " ".join(
+            f"WHEN b.v IN ({', '.join(map(str, vs))}) THEN {expr}" for expr, vs in exprs.items()
+        ) + " END"
+        for rid, exprs in by_expr.items()
+    }
 
 
 def _per_version(versions: Sequence[PolicyVersion], render: Callable[[PolicyVersion], str]) -> str:
@@ -197,7 +206,7 @@ def compile_policy(
         agg_cte = (f"agg AS (SELECT {CHARGE_ALIAS}.case_id AS case_id{agg_cols} "
                    f"FROM {charges} {CHARGE_ALIAS} GROUP BY {CHARGE_ALIAS}.case_id), ")
         agg_join = " LEFT JOIN agg a ON a.case_id = b.case_id"
-    truths = "".join(f", CASE b.v {' '.join(arms[rid])} END AS {t[rid]}" for rid in arms)
+    truths = "".join(f", {arms[rid]} AS {t[rid]}" for rid in arms)
     out_truths = "".join(f", {t[rid]} AS {d.ident(TRUTH_PREFIX + rid)}" for rid in arms)
     selector = _version_selector(policy, on, past_as_latest)
     head = (
