@@ -9,6 +9,8 @@ own words.
 'int poss contr subst by per'
 >>> split_inchoate("Criminal Attempt - Murder")
 (<Inchoate.ATTEMPT: 'attempt'>, 'Murder')
+>>> split_inchoate("Criminal Conspiracy Engaging - Int Poss Contr Subst By Per Not Reg")
+(<Inchoate.CONSPIRACY: 'conspiracy'>, 'Int Poss Contr Subst By Per Not Reg')
 >>> split_inchoate("Conspiracy to commit PWID")
 (<Inchoate.CONSPIRACY: 'conspiracy'>, 'PWID')
 >>> fold("P.W.I.D. (Cocaine)")
@@ -50,8 +52,8 @@ _INCHOATE_WORDS = {
 # A bare "Solicit Ride" or "Conspiracy Viol Odometer" (real offenses of their own) needs a
 # separator or "to commit", so only the unambiguous short forms may be followed by a space.
 _INCHOATE = re.compile(
-    r"^[\s\-:–—]*(?:criminal\s+)?(?P<word>attempted|attempt|att|conspiracy|consp|conspire|"
-    r"solicitation|solicit)\.?(?:\s*[-:–—(]+\s*|\s+to\s+commit\b[\s:\-–—]*|\s+to\s+(?=\S)|"
+    r"^[\s\-:–—]*(?:crim(?:inal)?\.?\s+)?(?P<word>attempted|attempt|att|conspiracy|consp|conspire|"
+    r"solicitation|solicit)\.?(?:\s+engaging)?(?:\s*[-:–—(]+\s*|\s+to\s+commit\b[\s:\-–—]*|\s+to\s+(?=\S)|"
     r"(?<=attempted)\s+|(?<=consp)\s+|(?<=att)\s+|\s*$)(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
