@@ -31,7 +31,8 @@ from divert.service.accounts import add_account
 from divert.service.screening import screen_and_store
 from divert.service.security import totp_code
 from divert.store import repo
-from divert.store.db import make_engine, make_sessionmaker, transaction, upgrade
+from divert.store.db import make_engine, make_sessionmaker, upgrade
+from divert.store.unit import atomic
 
 SETUP = Actor("bench", "administrator", "bench")
 PASSWORD = "benchmark password"
@@ -45,7 +46,7 @@ def prepare(url: str, cases: int) -> str:
     engine = make_engine(url)
     factory = make_sessionmaker(engine)
     now = datetime.now(UTC)
-    with transaction(factory) as db:
+    with factory() as db, atomic(db):
         secret = add_account(db, SETUP, "bench.ada", PASSWORD, "charging_ada", None,
                              now).totp_secret
     policy = load_policies()["phl-dao-simple-possession"]

@@ -23,7 +23,8 @@ from divert.service.screening import screen_and_store
 from divert.service.security import totp_code
 from divert.service.settings import Settings
 from divert.store import repo
-from divert.store.db import make_engine, make_sessionmaker, transaction, upgrade
+from divert.store.db import make_engine, make_sessionmaker, upgrade
+from divert.store.unit import atomic
 
 pytestmark = pytest.mark.browser
 PASSWORD = "an invented password"
@@ -37,7 +38,7 @@ def _prepare(url: str) -> str:
     engine = make_engine(url)
     factory = make_sessionmaker(engine)
     now = datetime.now(UTC)
-    with transaction(factory) as db:
+    with factory() as db, atomic(db):
         secret = add_account(db, SETUP, "ada.browser", PASSWORD, "charging_ada", None, now,
                              hasher=PasswordHasher(time_cost=1, memory_cost=1024,
                                                    parallelism=1)).totp_secret

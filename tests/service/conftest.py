@@ -31,8 +31,9 @@ from divert.service.screening import screen_and_store
 from divert.service.security import totp_code
 from divert.service.settings import Settings
 from divert.store import repo, treatment
-from divert.store.db import make_engine, make_sessionmaker, transaction, upgrade
+from divert.store.db import make_engine, make_sessionmaker, upgrade
 from divert.store.tables import Base
+from divert.store.unit import atomic
 
 REPO_DOCS = Path(__file__).resolve().parents[2] / "docs"
 START = datetime(2026, 7, 2, 9, 0, tzinfo=UTC)
@@ -86,7 +87,7 @@ def _seed(url: str) -> dict[str, str]:
         treatment.create_provider(db, SETUP, provider_id="prov-a", name="Provider A (invented)")
     with factory() as db:
         treatment.create_provider(db, SETUP, provider_id="prov-b", name="Provider B (invented)")
-    with transaction(factory) as db:
+    with factory() as db, atomic(db):
         for role in ROLES:
             provider = "prov-a" if role == "provider" else None
             acct = add_account(db, SETUP, f"u-{role}", PASSWORD, role, provider, now,

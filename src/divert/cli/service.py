@@ -91,7 +91,11 @@ def totp(secret: Annotated[str, typer.Argument(help="The account's TOTP secret."
     """Print the current one-time code for a TOTP secret (for the demo accounts)."""
     from divert.service.security import totp_code
 
-    typer.echo(totp_code(secret, datetime.now(UTC)))
+    try:
+        code = totp_code(secret, datetime.now(UTC))
+    except ValueError as exc:  # not base32, or shorter than pyotp accepts
+        raise typer.BadParameter(f"not a TOTP secret: {exc}", param_hint="SECRET") from exc
+    typer.echo(code)
 
 
 def register(app: typer.Typer) -> None:

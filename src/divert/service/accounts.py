@@ -1,7 +1,6 @@
-"""Accounts: create one (CLI, API, demo), list, and change role or unlock.
+"""Accounts: create one (CLI, API, demo) with an Argon2id hash and a fresh TOTP secret.
 
-Adapter note: the store's repository had no user functions when this was written, so these
-writes of `users` go through store.tables (ORM) with their audit entry in one transaction.
+The store keeps the account (store/accounts.py); the password rules and the hashing are here.
 """
 
 from __future__ import annotations
@@ -10,16 +9,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from divert.cases.access import ROLES, Actor
 from divert.errors import DivertError
 from divert.service.security import hash_password, new_totp_secret, totp_uri
 from divert.service.settings import Settings
-from divert.store import audit
-from divert.store.db import make_engine, make_sessionmaker, transaction
-from divert.store.tables import ProviderRow, UserRow
+from divert.store import accounts
+from divert.store.db import make_engine, make_sessionmaker
+from divert.store.views import UserView
 
 MIN_PASSWORD = 10
 
@@ -63,24 +61,19 @@ def add_account(db: Session, by: Actor, username: str, password: str, role: str,
                 provider_id: str | None, now: datetime, *, secret: str | None = None,
                 issuer: str = "divert", exist_ok: bool = False,
                 hasher: PasswordHasher | None = None) -> NewAccount:
-    """Create the account in the caller's transaction, audited; or return it if `exist_ok`."""
+    """Create the account (committed with its audit entry), or return it if `exist_ok`."""
     check_account(username, password, role, provider_id)
-    found = db.scalars(select(UserRow).where(UserRow.username == username)).first()
+    found = accounts.credentials(db, username)
     if found is not None:
         if not exist_ok or found.totp_secret is None:
             raise AccountError("username", f"the username {username!r} is taken")
-        return NewAccount(found.id, username, found.role, password, found.totp_secret,
+        return NewAccount(found.user_id, username, found.role, password, found.totp_secret,
                           totp_uri(found.totp_secret, username, issuer), False)
-    if provider_id is not None and db.get(ProviderRow, provider_id) is None:
-        raise AccountError("provider_id", f"no provider with id {provider_id!r}")
     secret = secret or new_totp_secret()
-    row = UserRow(username=username, password_hash=hash_password(password, hasher),
-                  totp_secret=secret, role=role, provider_id=provider_id, failed_logins=0,
-                  locked=False, created_at=now, version=1)
-    db.add(row)
-    db.flush()
-    audit.append(db, by, "create", f"users/{username}", at=now, detail={"role": role})
-    return NewAccount(row.id, username, role, password, secret,
+    view = accounts.create_user(db, by, username=username,
+                                password_hash=hash_password(password, hasher), role=role,
+                                totp_secret=secret, provider_id=provider_id, at=now)
+    return NewAccount(view.id, username, role, password, secret,
                       totp_uri(secret, username, issuer), True)
 
 
@@ -89,17 +82,15 @@ def create_account(settings: Settings, username: str, password: str, role: str,
     """`divert users add`: one account, committed with its audit entry."""
     engine = make_engine(settings.database_url)
     try:
-        with transaction(make_sessionmaker(engine)) as db:
+        with make_sessionmaker(engine)() as db:
             return add_account(db, Actor("cli", "administrator", "cli"), username, password,
                                role, provider_id, datetime.now(UTC), issuer=settings.totp_issuer)
     finally:
         engine.dispose()
 
 
-def user_public(row: UserRow) -> dict[str, object]:
+def user_public(u: UserView) -> dict[str, object]:
     """An account as the API shows it: never the hash, never the TOTP secret."""
-    return {
-        "id": row.id, "username": row.username, "role": row.role,
-        "provider_id": row.provider_id, "locked": row.locked,
-        "failed_logins": row.failed_logins, "version": row.version,
-    }
+    return {"id": u.id, "username": u.username, "role": u.role, "provider_id": u.provider_id,
+            "locked": u.locked, "failed_logins": u.failed_logins, "has_totp": u.has_totp,
+            "version": u.version}

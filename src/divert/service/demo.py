@@ -24,8 +24,9 @@ from divert.service.accounts import NewAccount, add_account
 from divert.service.screening import screen_and_store
 from divert.service.settings import Settings
 from divert.store import repo, treatment
-from divert.store.db import make_engine, make_sessionmaker, transaction, upgrade
+from divert.store.db import make_engine, make_sessionmaker, upgrade
 from divert.store.importer import import_filings
+from divert.store.unit import atomic
 from divert.store.views import ImportSummary, NotFound
 
 DEMO_ACTOR = Actor("demo", "administrator", "cli")
@@ -116,7 +117,7 @@ def prepare_demo(settings: Settings, echo: Callable[[str], None] = print) -> Dem
                     treatment.create_provider(session, DEMO_ACTOR, provider_id=pid, name=name,
                                               services=services)
         accounts = []
-        with transaction(factory) as session:
+        with factory() as session, atomic(session):
             for role, username, password, provider in ACCOUNTS:
                 accounts.append(add_account(
                     session, DEMO_ACTOR, username, password, role, provider,

@@ -2,7 +2,8 @@
 writes nothing; the same key with another body is refused (422).
 
 Keys are scoped to the account, and the fingerprint covers method, path and canonical body, so
-a key reused on another endpoint counts as "another body".
+a key reused on another endpoint counts as "another body". The write, its audit entries and
+the stored response commit in one transaction (store.unit.atomic), or none of them does.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from divert.service import messages
 from divert.service.errors import ApiError
-from divert.store.tables import IdempotencyKeyRow
+from divert.store.idempotency import find_response, remember_response
+from divert.store.unit import atomic
 
 MAX_KEY = 200
 
@@ -38,27 +40,21 @@ def run_once(
     now: datetime,
     action: Callable[[], tuple[int, Any]],
 ) -> JSONResponse:
-    """Run `action` (which writes in `db`) once per key; commit it with the stored response.
-
-    Adapter note: idempotency_keys rows are read and written here over store.tables, as the
-    repository had no function for them when this was written.
-    """
+    """Run `action` (repository calls on `db`) once per key, atomically with the key."""
     if key is not None and not 0 < len(key) <= MAX_KEY:
         raise ApiError(422, f"Idempotency-Key must be 1 to {MAX_KEY} characters.",
                        loc=("header", "Idempotency-Key"))
-    if key is not None:
-        seen = db.get(IdempotencyKeyRow, (scope, key))
-        if seen is not None:
-            if seen.request_sha256 != request_sha256:
-                raise ApiError(422, messages.IDEMPOTENCY_MISMATCH.format(key=key),
-                               loc=("header", "Idempotency-Key"))
-            return JSONResponse(json.loads(seen.response_body), status_code=seen.status_code,
-                                headers={"Idempotent-Replayed": "true"})
-    status, body = action()
-    content = jsonable_encoder(body)
-    if key is not None:
-        db.add(IdempotencyKeyRow(scope=scope, key=key, request_sha256=request_sha256,
-                                 status_code=status, response_body=json.dumps(content),
-                                 created_at=now))
-    db.commit()
+    with atomic(db):
+        if key is not None:
+            seen = find_response(db, scope, key)
+            if seen is not None:
+                if seen.request_sha256 != request_sha256:
+                    raise ApiError(422, messages.IDEMPOTENCY_MISMATCH.format(key=key),
+                                   loc=("header", "Idempotency-Key"))
+                return JSONResponse(json.loads(seen.body), status_code=seen.status_code,
+                                    headers={"Idempotent-Replayed": "true"})
+        status, body = action()
+        content = jsonable_encoder(body)
+        if key is not None:
+            remember_response(db, scope, key, request_sha256, status, json.dumps(content), now)
     return JSONResponse(content, status_code=status)

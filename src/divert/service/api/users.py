@@ -1,8 +1,4 @@
-"""Accounts over the API: administrators list, create, change role and unlock.
-
-Adapter note: users rows are read and changed over store.tables here (the repository had no
-user functions when this was written); each change commits with its audit entry.
-"""
+"""Accounts over the API: administrators list, create, change role and unlock."""
 
 from __future__ import annotations
 
@@ -10,18 +6,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 
-from divert.service import messages
 from divert.service.accounts import AccountError, add_account, user_public
 from divert.service.auth import actor_of
-from divert.service.concurrency import IfMatch, check_version, expected_version
+from divert.service.concurrency import IfMatch, expected_version
 from divert.service.deps import ClockDep, CurrentUser, SessionDep, SettingsDep, op
 from divert.service.errors import ApiError
 from divert.service.idempotency import fingerprint, run_once
 from divert.service.pagination import PageDep
-from divert.store import audit
-from divert.store.tables import UserRow
+from divert.store import accounts
 
 router = APIRouter(prefix="/api/users", tags=["users"])
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
@@ -36,17 +29,15 @@ class UserCreate(BaseModel):
 
 class UserUpdate(BaseModel):
     role: str | None = None
+    provider_id: str | None = Field(None, description="With role=provider: its organisation.")
     unlock: bool = Field(False, description="Clear the lock and the failed-login count.")
 
 
 @router.get("", summary="List accounts", **op("users.read"))
-def list_users(db: SessionDep, page: PageDep) -> dict[str, Any]:
-    total = db.scalar(select(func.count()).select_from(UserRow)) or 0
-    rows = db.scalars(
-        select(UserRow).order_by(UserRow.id).offset(page.offset).limit(page.page_size)
-    )
-    return {"items": [user_public(r) for r in rows], "page": page.page,
-            "page_size": page.page_size, "total": total}
+def list_users(user: CurrentUser, db: SessionDep, page: PageDep) -> dict[str, Any]:
+    found = accounts.list_users(db, actor_of(user), page.page, page.page_size)
+    return {"items": [user_public(u) for u in found.items], "page": found.page,
+            "page_size": found.page_size, "total": found.total}
 
 
 @router.post("", status_code=201, summary="Create an account", **op("users.create", 409))
@@ -71,22 +62,7 @@ def create_user(body: UserCreate, request: Request, user: CurrentUser, db: Sessi
 def update_user(user_id: int, body: UserUpdate, user: CurrentUser, db: SessionDep,
                 clock: ClockDep, if_match: IfMatch = None) -> dict[str, Any]:
     sent = expected_version(if_match)
-    row = db.get(UserRow, user_id, with_for_update=True)
-    if row is None:
-        raise ApiError(404, messages.NOT_FOUND.format(thing="account", id=user_id),
-                       loc=("path", "user_id"))
-    check_version("account", user_id, sent, row.version)
-    from divert.cases.access import ROLES
-
-    if body.role is not None:
-        if body.role not in ROLES:
-            raise ApiError(422, f"unknown role {body.role!r}; one of: {', '.join(ROLES)}",
-                           loc=("body", "role"))
-        row.role = body.role
-    if body.unlock:
-        row.locked, row.failed_logins, row.first_failed_at = False, 0, None
-    row.version += 1
-    audit.append(db, actor_of(user), "update", f"users/{row.username}", at=clock.now(),
-                 detail=body.model_dump())
-    db.commit()
-    return user_public(row)
+    view = accounts.update_user(db, actor_of(user), user_id, sent, role=body.role,
+                                provider_id=body.provider_id, unlock=body.unlock,
+                                at=clock.now())
+    return user_public(view)
