@@ -44,3 +44,18 @@ def test_a_later_step_implies_the_earlier_ones() -> None:
 def test_an_unknown_step_name_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown funnel step"):
         funnel(EVENTS, recorded=["eligble"])
+
+
+def test_the_case_store_event_shape_is_read_too() -> None:
+    stored = [
+        {"case_id": "C1", "kind": "Screened", "payload": {"outcome": "divert", "screening_id": 1}},
+        {"case_id": "C2", "kind": "Screened", "payload": {"outcome": "prosecute"}},
+        {"case_id": "C2", "kind": "DecisionOverridden", "payload": {"outcome": "divert"}},
+        {"case_id": "C1", "kind": "OfferMade", "payload": {"expires_on": "2026-08-01"}},
+        {"case_id": "C1", "kind": "OfferAccepted", "payload": {}},
+        {"case_id": "C1", "kind": "ReferredToProvider", "payload": {"provider_id": "p"}},
+        {"case_id": "C1", "kind": "EngagementReported", "payload": {"report_id": 7}},
+        {"case_id": "C1", "kind": "ReArrestRecorded", "payload": {}},
+    ]
+    f = funnel(stored)
+    assert [s.count for s in f.steps] == [2, 1, 1, 1, 0]

@@ -13,29 +13,38 @@ from typing import Any
 
 STEPS = ("eligible", "offered", "accepted", "engaged", "completed")
 
-# Event type (past-tense, as the case store names them) → the funnel step it shows.
+# Event kind (past-tense, as cases/events.py names them) → the funnel step it shows.
 EVENT_STEPS: Mapping[str, str] = {
     "Screened": "eligible",  # only when its outcome is "divert" (see step_of)
-    "Eligible": "eligible",
+    "DecisionOverridden": "eligible",  # only when the ADA chose "divert"
     "OfferMade": "offered",
-    "Offered": "offered",
     "OfferAccepted": "accepted",
-    "Accepted": "accepted",
-    "ReferralMade": "accepted",
-    "EngagementReported": "engaged",
-    "Engaged": "engaged",
+    "ReferredToProvider": "accepted",  # a referral follows an accepted offer
+    "EngagementReported": "engaged",  # a report exists; its content stays with the provider
     "DiversionCompleted": "completed",
-    "Completed": "completed",
 }
+_NEEDS_DIVERT = ("Screened", "DecisionOverridden")
+
+
+def _field(event: Mapping[str, Any], name: str) -> Any:
+    """A field of a flat record, or of a stored event's `payload` (store/views.EventView)."""
+    if name in event:
+        return event[name]
+    payload = event.get("payload")
+    return payload.get(name) if isinstance(payload, Mapping) else None
 
 
 def step_of(event: Mapping[str, Any]) -> str | None:
-    """The funnel step an event record shows, or None when it shows none."""
-    kind = str(event.get("type") or event.get("event") or "")
+    """The funnel step an event record shows, or None when it shows none.
+
+    Accepts flat records (`{"case_id", "type", "outcome"}`) and the case store's events
+    (`{"case_id", "kind", "payload": {...}}`).
+    """
+    kind = str(event.get("type") or event.get("kind") or event.get("event") or "")
     step = EVENT_STEPS.get(kind)
-    if kind == "Screened" and str(event.get("outcome", "")) != "divert":
+    if kind in _NEEDS_DIVERT and str(_field(event, "outcome") or "") != "divert":
         return None
-    if kind == "EngagementReported" and event.get("engaged") is False:
+    if kind == "EngagementReported" and _field(event, "engaged") is False:
         return None
     return step
 
