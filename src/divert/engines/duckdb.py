@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from divert.engines.arrow import conform
 from divert.engines.columns import SCHEMAS
+from divert.engines.decision_table import values_sql
 from divert.engines.dialect import DUCKDB
 from divert.engines.sql import BatchQuery, compile_policy
 from divert.errors import InputFormatError
@@ -108,7 +109,8 @@ def prepare(policy: Policy, cases: TableInput, charges: TableInput | None = None
                            resolution=resolution)
     _check_columns(con, query, inputs)
     if query.decisions is not None:
-        con.register("decisions", query.decisions)
+        con.execute("CREATE OR REPLACE TEMP TABLE decisions AS SELECT * FROM "
+                    + values_sql(query.decisions, DUCKDB))
     return con, query.sql
 
 

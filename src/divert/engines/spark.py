@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from divert.engines.arrow import conform
 from divert.engines.columns import SCHEMAS
+from divert.engines.decision_table import COLUMNS as DECISION_COLUMNS
 from divert.engines.dialect import SPARK
 from divert.engines.sql import BatchQuery, compile_policy
 from divert.errors import DivertError, InputFormatError
@@ -73,7 +74,9 @@ def prepare(policy: Policy, cases: SparkInput, charges: SparkInput | None = None
                            persons="divert_persons", on=on, past_as_latest=past_as_latest,
                            resolution=resolution, decisions="divert_decisions")
     if query.decisions is not None:
-        spark.createDataFrame(query.decisions).createOrReplaceTempView("divert_decisions")
+        schema = ", ".join(f"{name} {kind}" for name, kind in DECISION_COLUMNS)
+        spark.createDataFrame(list(query.decisions), schema).createOrReplaceTempView(
+            "divert_decisions")
     inputs = {"cases": cases, "charges": charges, "persons": persons}
     for name, table in inputs.items():
         frame = _frame(spark, name, table)

@@ -16,10 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-import pyarrow as pa
-
 from divert.engines.columns import CHARGE_ALIAS, date_column, fact_column
-from divert.engines.decision_table import decision_rows, fits, signature_sql
+from divert.engines.decision_table import Row, decision_rows, fits, signature_sql
 from divert.engines.dialect import DUCKDB, Dialect
 from divert.engines.resolution import SEPARATOR, because_sql, decided_sql, outcome_sql
 from divert.errors import PolicyError
@@ -41,7 +39,7 @@ class BatchQuery:
     rule_ids: tuple[str, ...]  # one `truth:<id>` column each, across all versions
     versions: tuple[PolicyVersion, ...]
     needs: dict[str, frozenset[str]]  # "cases"/"charges"/"persons" -> the columns read
-    decisions: pa.Table | None = None  # register as the `decisions` table when not None
+    decisions: tuple[Row, ...] | None = None  # the caller registers them as `decisions`
 
 
 @dataclass
