@@ -296,5 +296,8 @@ def test_duckdb_agrees_with_the_in_process_engine_on_the_real_filings(
 def test_spark_agrees_with_the_in_process_engine_on_the_real_filings(
     spark: Any, real_cases: tuple[Case, ...],
 ) -> None:
-    for policy in load_policies().values():
-        assert batch(real_cases, policy, "spark") == in_process(real_cases, policy), policy.id
+    # phl-pad is left out here: it selects by contact_date, which the filings lack, so every
+    # case is "not screened" on every engine (the DuckDB test above checks that much).
+    for policy_id in ("phl-dao-simple-possession", "phl-dao-2018"):
+        policy = load_policies()[policy_id]
+        assert batch(real_cases, policy, "spark") == in_process(real_cases, policy), policy_id
