@@ -120,3 +120,22 @@ def test_a_missing_column_is_refused_naming_the_file_and_the_column(tmp_path: Pa
 def test_a_file_that_does_not_exist_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputFormatError, match="the charges file does not exist"):
         screen_duckdb(POLICY, CASES, tmp_path / "charges.parquet", PERSONS)
+
+
+def test_charges_given_as_wording_are_read_once_per_distinct_wording() -> None:
+    from divert.cases.model import Case, Charge
+    from divert.engines.tables import tables_from_cases
+
+    wordings = ["Int Poss Contr Subst By Per Not Reg",
+                "Manufacture, Delivery, or Possession With Intent to Manufacture or Deliver",
+                "Ꝑossession of ☃ snow"]  # unicode the catalog cannot read: unknown
+    cases = [Case(f"c{i}", tuple(Charge(w) for w in chosen), filing_date=date(2026, 7, 1))
+             for i, chosen in enumerate([wordings[:1], wordings[:2], wordings[2:], []])]
+    raw = pa.table({"case_id": ["c0", "c1", "c1", "c2"], "idx": [0, 0, 1, 0],
+                    "as_written": [wordings[0], wordings[0], wordings[1], wordings[2]]})
+    read = tables_from_cases(cases)  # the in-process engine's own reading, laid out
+    dates = read.cases.select(["case_id", "filing_date", "person_id"])
+    assert (screen_duckdb(POLICY, dates, raw).sort_by("case_id").to_pylist()
+            == screen_duckdb(POLICY, dates, read.charges).sort_by("case_id").to_pylist())
+    row = by_case(screen_duckdb(POLICY, dates, raw))["c2"]
+    assert row["truth:pwid"] is None  # the unread wording is unknown, not "not PWID"

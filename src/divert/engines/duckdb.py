@@ -20,6 +20,7 @@ from divert.engines.arrow import conform
 from divert.engines.columns import SCHEMAS
 from divert.engines.decision_table import values_sql
 from divert.engines.dialect import DUCKDB
+from divert.engines.readings import normalized_charges_sql, readings_sql
 from divert.engines.sql import BatchQuery, compile_policy
 from divert.errors import InputFormatError
 from divert.policy.model import Policy
@@ -80,6 +81,21 @@ def _source(con: duckdb.DuckDBPyConnection, name: str, table: TableInput | None)
     return name
 
 
+def _read_wording(con: duckdb.DuckDBPyConnection) -> None:
+    """Charges given as wording (no category column): normalize each distinct pair once."""
+    have = {row[0] for row in con.execute("DESCRIBE charges").fetchall()}
+    if "category" in have or "as_written" not in have:
+        return
+    con.execute("ALTER VIEW charges RENAME TO charges_raw")
+    citation = "NULLIF(citation, '')" if "citation" in have else "NULL"
+    pairs = con.execute(f"SELECT DISTINCT as_written, {citation} FROM charges_raw "
+                        "WHERE as_written IS NOT NULL").fetchall()
+    con.execute("CREATE OR REPLACE TEMP TABLE readings AS SELECT * FROM "
+                + readings_sql(pairs, DUCKDB))
+    con.execute("CREATE OR REPLACE VIEW charges AS "
+                + normalized_charges_sql("charges_raw", "readings", have))
+
+
 def _check_columns(con: duckdb.DuckDBPyConnection, query: BatchQuery,
                    inputs: Mapping[str, TableInput | None]) -> None:
     """Refuse an input that lacks a column the policy reads, naming the file and column."""
@@ -105,6 +121,7 @@ def prepare(policy: Policy, cases: TableInput, charges: TableInput | None = None
                                             "persons": persons}
     for name, table in inputs.items():
         _source(con, name, table)
+    _read_wording(con)
     query = compile_policy(policy, DUCKDB, on=on, past_as_latest=past_as_latest,
                            resolution=resolution)
     _check_columns(con, query, inputs)
