@@ -10,8 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from divert.cases import lifecycle
@@ -67,23 +70,37 @@ def case_view(session: Session, row: CaseRow, outcomes: dict[str, str] | None = 
     )
 
 
+def insert_people(session: Session, rows: list[dict[str, Any]]) -> int:
+    """Insert people that are not there yet; a concurrent insert of the same id is no error."""
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    make = pg_insert if dialect == "postgresql" else sqlite_insert
+    table = Person.__table__
+    assert isinstance(table, Table)
+    statement = make(table).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
+    return len(session.connection().execute(statement, rows).all())
+
+
 def ensure_person(session: Session, person_id: str, link: str | None, at: datetime) -> bool:
+    """Make sure the person row exists; True if this call created it."""
     if session.get(Person, person_id) is not None:
         return False
-    session.add(Person(id=person_id, person_link=link, created_at=at, version=1))
-    session.flush()
-    return True
+    return insert_people(session, [{"id": person_id, "person_link": link, "created_at": at,
+                                    "version": 1}]) == 1
 
 
 def append_to_log(
     session: Session, actor: Actor, row: CaseRow, event: Event, at: datetime,
     expected_version: int | None = None,
 ) -> None:
-    """Apply the lifecycle, bump the version (optimistically), write the event and its audit."""
-    new_state = lifecycle.apply(State(row.state), event, row.id)  # raises before any write
+    """Check the version, apply the lifecycle, bump the version (optimistically), write the
+    event and its audit entry. A caller who acted on an old version hears StaleVersion first:
+    the case may have moved on, so whether the event is allowed is not the question yet."""
     expected = row.version if expected_version is None else expected_version
     if expected != row.version:
         raise StaleVersion("case", row.id, expected, row.version)
+    new_state = lifecycle.apply(State(row.state), event, row.id)  # raises before any write
     seq = row.last_seq + 1
     result = session.execute(
         update(CaseRow)

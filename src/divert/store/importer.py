@@ -31,6 +31,7 @@ from divert.ingest.filed_case import FiledCase, Ingested
 from divert.policy.explain import Decision
 from divert.policy.model import Policy
 from divert.store import audit
+from divert.store.caselog import insert_people
 from divert.store.repo import OPEN_DIVERSION, file_case, person_record, store_screening
 from divert.store.tables import CaseEventRow, CaseRow, ChargeRow, Person, ScreeningRow
 from divert.store.unit import dumps, utcnow
@@ -112,11 +113,9 @@ def _bulk(session: Session, actor: Actor, fresh: list[FiledCase], policies: Sequ
     people = {fc.person_id for fc in fresh}
     known = set(session.scalars(select(Person.id).where(Person.id.in_(people))))
     new_people = {fc.person_id: fc.person_link for fc in fresh if fc.person_id not in known}
-    if new_people:
-        session.execute(insert(Person), [
-            {"id": p, "person_link": link, "created_at": now, "version": 1}
-            for p, link in new_people.items()])
-    tally.people += len(new_people)
+    tally.people += insert_people(session, [
+        {"id": p, "person_link": link, "created_at": now, "version": 1}
+        for p, link in new_people.items()])
     records = _records(session, people)
     decisions = [_screen(fc, records[fc.person_id], policies, tally) for fc in fresh]
     session.execute(insert(CaseRow), [{
