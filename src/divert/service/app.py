@@ -4,8 +4,6 @@ error handlers and limits, and refuses to start if any route forgot to declare i
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import threading
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -41,6 +39,7 @@ Log in with `POST /api/auth/login` (username, password, one-time code) and send 
 
 def _routers() -> list[APIRouter]:
     from divert.service.api import (
+        analytics,  # the analysts' router: pseudonymous data, analytics.read
         audit,
         auth,
         cases,
@@ -59,16 +58,12 @@ def _routers() -> list[APIRouter]:
     )
     from divert.service.web import pages
 
-    found = [
+    return [
         auth.router, cases.router, screenings.router, reviews.router, offers.router,
         outcomes.router, referrals.router, consents.router, engagement.router,
         providers.router, users.router, audit.router, screen.router, policies.router,
-        imports.router, pages.router,
+        imports.router, analytics.router, pages.router,
     ]
-    if importlib.util.find_spec("divert.service.api.analytics") is not None:
-        # The analytics teammate's router (analyst role, pseudonymous data).
-        found.append(importlib.import_module("divert.service.api.analytics").router)
-    return found
 
 
 def api_routes(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:

@@ -6,13 +6,11 @@ allowed; an illegal one is 409 with the allowed events and nothing is written.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from divert.cases.events import Event
@@ -22,25 +20,6 @@ from divert.service.deps import Principal
 from divert.service.idempotency import fingerprint, run_once
 from divert.service.schemas.cases import CasePublic
 from divert.store import repo
-from divert.store.tables import ScreeningRow
-
-
-def latest_outcomes(db: Session, case_ids: Sequence[str]) -> dict[str, str]:
-    """The latest screening outcome of each listed case, in one query.
-
-    Adapter note: the repository lists cases without their outcome, and asking it case by case
-    would audit one read per row; this read-only query over store.tables fills the column.
-    """
-    if not case_ids:
-        return {}
-    rows = db.execute(
-        select(ScreeningRow.case_id, ScreeningRow.outcome)
-        .where(ScreeningRow.case_id.in_(list(case_ids)))
-        .order_by(ScreeningRow.id)
-    )
-    found = {case_id: outcome for case_id, outcome in rows}
-    db.commit()  # end the read transaction now (SQLite holds its lock until then)
-    return found
 
 
 def apply_event(

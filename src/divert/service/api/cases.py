@@ -10,7 +10,6 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from divert.cases.model import Charge
 from divert.policy.explain import Outcome
 from divert.service.auth import actor_of
-from divert.service.casework import latest_outcomes
 from divert.service.deps import ClockDep, CurrentUser, SessionDep, op
 from divert.service.idempotency import fingerprint, run_once
 from divert.service.pagination import PageDep
@@ -36,10 +35,8 @@ def list_cases(
     filters = CaseFilters(state=state, outcome=outcome.value if outcome else None,
                           filed_from=filed_from, filed_to=filed_to)
     found = repo.list_cases(db, actor_of(user), page.page, page.page_size, filters)
-    outcomes = latest_outcomes(db, [c.id for c in found.items])
     return {
-        "items": [CasePublic.of(c, outcomes.get(c.id)).model_dump(mode="json")
-                  for c in found.items],
+        "items": [CasePublic.of(c).model_dump(mode="json") for c in found.items],
         "page": found.page, "page_size": found.page_size, "total": found.total,
     }
 
@@ -49,7 +46,7 @@ def get_case(case_id: str, user: CurrentUser, db: SessionDep, response: Response
     """The case and its charges; the read is audited. ETag carries the row version."""
     view = repo.get_case(db, actor_of(user), case_id)
     response.headers["ETag"] = f'"{view.version}"'
-    return CasePublic.of(view, latest_outcomes(db, [view.id]).get(view.id))
+    return CasePublic.of(view)
 
 
 @router.get("/cases/{case_id}/events", summary="A case's history", **op("cases.read", 404))
@@ -77,11 +74,9 @@ def create_case(body: CaseCreate, request: Request, user: CurrentUser, db: Sessi
             db, actor_of(user), case_id=body.case_id, person_id=body.person_id,
             charges=[Charge(**c.model_dump()) for c in body.charges],
             filing_date=body.filing_date, incident_id=body.incident_id, at=now)
-        outcome = None
         if body.screen:
-            view, screening = screen_stored_case(request, db, user, view.id, now)
-            outcome = screening.outcome
-        return 201, CasePublic.of(view, outcome).model_dump(mode="json")
+            view, _ = screen_stored_case(request, db, user, view.id, now)
+        return 201, CasePublic.of(view).model_dump(mode="json")
 
     fp = fingerprint("POST", request.url.path, body.model_dump())
     return run_once(db, user.username, key, fp, now, action)

@@ -1,20 +1,13 @@
-"""42 CFR Part 2 consents: record (who may receive, which kinds, until when) and revoke.
-
-Adapter note: the repository had no "list consents" function when this was written; the
-list reads store.tables for one case, a provider only its own organisation's consents.
-"""
+"""42 CFR Part 2 consents: record (who may receive, which kinds, until when), revoke, list."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
-from divert.cases.access import Role
 from divert.cases.consent import Consent, ConsentInvalid
 from divert.service.auth import actor_of
 from divert.service.concurrency import IfMatch, expected_version
@@ -22,8 +15,7 @@ from divert.service.deps import ClockDep, CurrentUser, SessionDep, op
 from divert.service.errors import ApiError
 from divert.service.idempotency import fingerprint, run_once
 from divert.service.pagination import PageDep
-from divert.store import audit, treatment
-from divert.store.tables import ConsentRow
+from divert.store import treatment
 from divert.store.views import ConsentView
 
 router = APIRouter(prefix="/api/consents", tags=["consents"])
@@ -58,17 +50,6 @@ def consent_public(c: Consent, case_id: str, version: int) -> dict[str, Any]:
             "expires_on": c.expires_on.isoformat(),
             "revoked_on": c.revoked_on.isoformat() if c.revoked_on else None,
             "version": version}
-
-
-def row_public(r: ConsentRow) -> dict[str, Any]:
-    """A stored consent row in the same shape as consent_public."""
-    return {"id": r.id, "case_id": r.case_id, "person_id": r.person_id,
-            "provider_id": r.provider_id, "recipient_roles": sorted(json.loads(r.recipient_roles)),
-            "recipient_org": r.recipient_org, "kinds": sorted(json.loads(r.kinds)),
-            "purpose": r.purpose, "signed_on": r.signed_on.isoformat(),
-            "expires_on": r.expires_on.isoformat(),
-            "revoked_on": r.revoked_on.isoformat() if r.revoked_on else None,
-            "version": r.version}
 
 
 def _view_public(v: ConsentView) -> dict[str, Any]:
@@ -118,16 +99,10 @@ def revoke_consent(consent_id: int, body: ConsentRevoke, request: Request, user:
     return run_once(db, user.username, key, fp, now, action)
 
 
-@router.get("", summary="Consents of a case", **op("consents.read"))
-def list_consents(case_id: str, user: CurrentUser, db: SessionDep, clock: ClockDep,
+@router.get("", summary="Consents of a case", **op("consents.read", 404))
+def list_consents(case_id: str, user: CurrentUser, db: SessionDep,
                   page: PageDep) -> dict[str, Any]:
-    query = select(ConsentRow).where(ConsentRow.case_id == case_id).order_by(ConsentRow.id)
-    if user.role == Role.PROVIDER:
-        query = query.where(ConsentRow.provider_id == (user.provider_id or "\x00none"))
-    rows = list(db.scalars(query))
-    audit.append(db, actor_of(user), "read", f"cases/{case_id}/consents",
-                 person_id=rows[0].person_id if rows else None, at=clock.now())
-    db.commit()
-    items = [row_public(r) for r in rows]
-    return {"items": page.slice(items), "page": page.page, "page_size": page.page_size,
-            "total": len(items)}
+    """A provider sees only its own organisation's consents; the read is audited."""
+    found = treatment.list_consents(db, actor_of(user), case_id)
+    return {"items": [_view_public(v) for v in page.slice(found)], "page": page.page,
+            "page_size": page.page_size, "total": len(found)}

@@ -31,13 +31,13 @@ class CasePublic(BaseModel):
     outcome: str | None = Field(None, description="The latest screening's outcome.")
 
     @classmethod
-    def of(cls, v: CaseView, outcome: str | None = None) -> CasePublic:
+    def of(cls, v: CaseView) -> CasePublic:
         data: dict[str, Any] = {
             f: getattr(v, f) for f in cls.model_fields if f not in ("charges", "outcome")
         }
         charges = [ChargeIn(as_written=c.as_written, citation=c.citation, grade=c.grade,
                             drug=c.drug) for c in v.charges]
-        return cls(**data, charges=charges, outcome=outcome)
+        return cls(**data, charges=charges, outcome=v.outcome)
 
 
 class CaseCreate(BaseModel):

@@ -15,7 +15,6 @@ from divert.errors import IllegalTransition
 from divert.policy.explain import Outcome
 from divert.service import auth
 from divert.service.auth import actor_of
-from divert.service.casework import latest_outcomes
 from divert.service.deps import (
     PUBLIC,
     SESSION,
@@ -88,9 +87,8 @@ def case_list(request: Request, db: SessionDep, user: PageUser,
     size = 50
     found = repo.list_cases(db, actor_of(user), max(page_no, 1), size,
                             CaseFilters(outcome=outcome or None))
-    outcomes = latest_outcomes(db, [c.id for c in found.items])
     rows = [{"case_id": c.id, "filing_date": c.filing_date, "state": c.state,
-             "charges": [ch.as_written for ch in c.charges], "outcome": outcomes.get(c.id)}
+             "charges": [ch.as_written for ch in c.charges], "outcome": c.outcome}
             for c in found.items]
     pages = max(1, -(-found.total // size))
     return TEMPLATES.TemplateResponse(request, "cases.html", {
