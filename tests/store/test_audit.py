@@ -82,3 +82,16 @@ def test_the_auditors_read_is_itself_audited(logged: Session) -> None:
     last = logged.scalars(select(AuditRow).order_by(AuditRow.seq.desc())).first()
     assert last is not None and (last.actor, last.resource) == ("aud", "audit_log")
     assert audit.verify(logged).ok
+
+
+def test_entries_cut_off_the_end_are_found_with_a_recorded_head(logged: Session) -> None:
+    recorded = audit.verify(logged).head
+    audit.append(logged, ADA, "read", "cases/C-9", at=AT)
+    logged.commit()
+    assert audit.verify(logged, [recorded]).ok  # the log grew: the old head is still there
+    logged.execute(delete(AuditRow).where(AuditRow.seq >= 5))
+    logged.commit()
+    result = audit.verify(logged, [recorded])
+    assert audit.verify(logged).ok  # the chain alone cannot see a cut end…
+    assert result.problems == (  # …the recorded head can
+        f"recorded head {recorded} is no longer in the log (entries were removed from its end)",)

@@ -80,13 +80,19 @@ def check(url: str | None = typer.Option(None, "--url", help=URL_HELP)) -> None:
 
 
 @audit_app.command("verify")
-def verify(url: str | None = typer.Option(None, "--url", help=URL_HELP)) -> None:
+def verify(
+    url: str | None = typer.Option(None, "--url", help=URL_HELP),
+    head: list[str] = typer.Option(
+        [], "--head",
+        help="A head hash printed by an earlier verify; it must still be in the log "
+             "(detects entries cut off the end). Repeatable."),
+) -> None:
     """Walk the audit chain; report every edited, deleted or reordered entry (exit 1)."""
     from divert.store import audit, db
 
     engine = db.make_engine(_url(url))
     with db.make_sessionmaker(engine)() as session:
-        result = audit.verify(session)
+        result = audit.verify(session, head)
     engine.dispose()
     for problem in result.problems:
         typer.echo(problem)

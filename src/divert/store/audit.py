@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -132,12 +133,19 @@ class VerifyResult:
     problems: tuple[str, ...]
 
 
-def verify(session: Session) -> VerifyResult:
-    """Walk the chain in seq order and report every edited, deleted or reordered entry."""
+def verify(session: Session, anchors: Sequence[str] = ()) -> VerifyResult:
+    """Walk the chain in seq order and report every edited, deleted or reordered entry.
+
+    The chain alone cannot show that entries were cut off its end; `anchors` are head
+    hashes an operator recorded earlier (printed by `divert audit verify`), each of which
+    must still be in the chain.
+    """
     problems: list[str] = []
     prev_hash, expected_seq, count = GENESIS, 1, 0
+    seen: set[str] = set()
     for row in session.scalars(select(AuditRow).order_by(AuditRow.seq)):
         count += 1
+        seen.add(row.hash)
         if row.seq != expected_seq:
             problems.append(
                 f"entry {row.seq}: expected entry {expected_seq} here — "
@@ -151,6 +159,8 @@ def verify(session: Session) -> VerifyResult:
         if entry_hash(row) != row.hash:
             problems.append(f"entry {row.seq}: content does not match its hash (edited)")
         prev_hash, expected_seq = row.hash, row.seq + 1
+    problems += [f"recorded head {a} is no longer in the log (entries were removed from its end)"
+                 for a in anchors if a not in seen]
     return VerifyResult(not problems, count, prev_hash, tuple(problems))
 
 
