@@ -35,5 +35,11 @@ unit: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
+## Regenerate the committed repercussions report (HTML and PDF; the PDF needs Chromium).
+REPORT_ARGS := --policy phl-dao-simple-possession --baseline phl-dao-2018 --data data/phl_filings_2021-08_2022-01.csv
+report: $(STAMP)
+	$(BIN)/divert report $(REPORT_ARGS) --out docs/reports/phl-simple-possession.html
+	$(BIN)/divert report $(REPORT_ARGS) --out docs/reports/phl-simple-possession.pdf
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
