@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from divert.cases.access import Actor
 from divert.cases.model import Charge
+from divert.ingest.filed_case import Ingested
 from divert.ingest.phl_filings import read_phl_filings
 from divert.policy.load import load_policies
 from divert.policy.model import Policy
@@ -90,18 +91,38 @@ def add_demo_cases(factory: sessionmaker[Session], policy: Policy,
             echo(f"  invented case {case_id} (filed {filed}) screened: {stored.outcome}")
 
 
+def import_policy(policies: dict[str, Policy], preferred: str, ingested: Ingested) -> Policy:
+    """The policy to screen the shipped filings under: the configured one if a version of it
+    is in force on their earliest filing date, else the filing-date policy that is.
+
+    The shipped filings (2021-22) precede phl-dao-simple-possession (2026), so the demo
+    screens them under the policy in force when they were filed, and says which.
+    """
+    if not ingested.cases:
+        return policies[preferred]
+    first = min(fc.filed_at.date() for fc in ingested.cases)
+    in_force = [p for p in policies.values()
+                if any(v.applies_by == "filing_date" and v.is_in_force(first)
+                       for v in p.versions)]
+    by_preference = sorted(in_force, key=lambda p: (p.id != preferred, p.id))
+    return by_preference[0] if by_preference else policies[preferred]
+
+
 def prepare_demo(settings: Settings, echo: Callable[[str], None] = print) -> DemoReport:
     """Migrate, import and screen the shipped filings, add providers and accounts."""
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     try:
         factory = make_sessionmaker(engine)
-        policy = load_policies()[settings.policy_id]
+        policies = load_policies()
+        policy = policies[settings.policy_id]
         ingested = read_phl_filings(sample_filings())
-        echo(f"importing {sample_filings().name}: {ingested.rows_read} rows …")
+        historical = import_policy(policies, settings.policy_id, ingested)
+        echo(f"importing {sample_filings().name}: {ingested.rows_read} rows, screened under "
+             f"{historical.id} …")
         started = time.perf_counter()
         with factory() as session:
-            summary = import_filings(session, ingested, policy, DEMO_ACTOR)
+            summary = import_filings(session, ingested, historical, DEMO_ACTOR)
         seconds = time.perf_counter() - started
         echo(f"  {summary.cases_added} cases added, {summary.cases_already_present} already "
              f"present, {summary.cases_screened} screened, {summary.rows_refused} rows refused "
