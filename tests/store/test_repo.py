@@ -16,6 +16,7 @@ from divert.cases.events import (
     OfferMade,
     ReArrestRecorded,
 )
+from divert.cases.model import Charge
 from divert.errors import IllegalTransition
 from divert.policy.explain import Outcome
 from divert.store import audit, repo
@@ -225,3 +226,20 @@ def test_earlier_pad_contacts_count_for_the_next_screening(session: Session) -> 
         2, 0, None)
     pad_events = [e.kind for e in repo.list_events(session, ADA, "PAD-1")]
     assert pad_events == ["PadReferred", "ReArrestRecorded"]  # PAD is a diversion
+
+
+def test_a_pad_referral_is_screened_then_its_filing_replaces_the_police_charges(
+    session: Session,
+) -> None:
+    police = ADA.__class__("officer.k", "police", "10.1.1.1")
+    suspected = (Charge("CS-POSS"),)
+    pad = repo.record_pad_referral(session, police, case_id="PAD-1", person_id="P-9",
+                                   incident_id="INC-5", contact_date=date(2026, 6, 20),
+                                   charges=suspected)
+    assert pad.charges == suspected and pad.stage == "pre_charge"
+    screening_case = pad.to_screening_case(repo.person_record(session, "P-9", pad.id))
+    assert screening_case.contact_date == date(2026, 6, 20) and screening_case.filing_date is None
+    after = repo.record_screening(session, police, "PAD-1", decision("PAD-1"))
+    assert repo.get_case(session, ADA, "PAD-1").state == "pad_referred" and after.id
+    case = filed(session, case_id="MC-2", person_id="P-9", incident_id="INC-5")
+    assert case.charges == POSSESSION and case.state == "filed"

@@ -37,8 +37,9 @@ _REARREST = {"ReArrestRecorded": None}
 # (state) → {event kind → new state}; None means "stays in the same state".
 _TABLE: dict[State, dict[str, State | None]] = {
     S.NEW: {"PadReferred": S.PAD_REFERRED, "CaseFiled": S.FILED},
-    S.PAD_REFERRED: {
-        "CaseFiled": S.FILED, "ReferredToProvider": None, **_CONSENT, **_REARREST,
+    S.PAD_REFERRED: {  # Screened: the PAD policy (applies by contact date) screens here
+        "CaseFiled": S.FILED, "Screened": None, "ReferredToProvider": None, **_CONSENT,
+        **_REARREST,
     },
     S.FILED: {
         "Screened": S.SCREENED, "ChargesWithdrawn": S.WITHDRAWN, "Disposed": S.DISPOSED,

@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, aliased
 
 from divert.cases import lifecycle
@@ -74,6 +74,12 @@ def _diverted_case_ids(session: Session, person_id: str, excluding: str) -> list
     return list(session.scalars(query))
 
 
+def _add_charges(session: Session, case_id: str, charges: Sequence[Charge]) -> None:
+    session.add_all(
+        ChargeRow(case_id=case_id, position=i, as_written=c.as_written, citation=c.citation,
+                  grade=c.grade, drug=c.drug) for i, c in enumerate(charges))
+
+
 def file_case(
     session: Session, actor: Actor, *, case_id: str, person_id: str,
     charges: Sequence[Charge], filing_date: date, incident_id: str | None = None,
@@ -104,6 +110,7 @@ def file_case(
         row = pad
         row.docket_id, row.stage, row.filing_date = case_id, Stage.CHARGED.value, filing_date
         row.charge_scope, row.pad_referred = charge_scope.value, True
+        session.execute(delete(ChargeRow).where(ChargeRow.case_id == row.id))  # police's
     else:
         row = CaseRow(
             id=case_id, person_id=person_id, incident_id=incident_id, stage=Stage.CHARGED.value,
@@ -112,10 +119,7 @@ def file_case(
             created_at=now, updated_at=now, version=1,
         )
         session.add(row)
-    session.add_all(
-        ChargeRow(case_id=row.id, position=i, as_written=c.as_written, citation=c.citation,
-                  grade=c.grade, drug=c.drug) for i, c in enumerate(charges)
-    )
+    _add_charges(session, row.id, charges)
     session.flush()
     append_to_log(session, actor, row, event, now)
     rearrests = 0
@@ -145,9 +149,14 @@ def create_case(
 @unit_of_work
 def record_pad_referral(
     session: Session, actor: Actor, *, case_id: str, person_id: str, incident_id: str,
-    contact_date: date, provider_id: str | None = None, at: datetime | None = None,
+    contact_date: date, charges: Sequence[Charge] = (), provider_id: str | None = None,
+    at: datetime | None = None,
 ) -> CaseView:
-    """A police (PAD) referral before any charge: a pre-charge case keyed by its incident."""
+    """A police (PAD) referral before any charge: a pre-charge case keyed by its incident.
+
+    `charges` are the offenses the officer had cause to suspect, as written; the PAD policy
+    screens them (by contact date). A later filing replaces them with the filed charges.
+    """
     now = utcnow(at)
     if session.get(CaseRow, case_id) is not None:
         raise Conflict(f"case {case_id!r} already exists")
@@ -161,6 +170,7 @@ def record_pad_referral(
     )
     session.add(row)
     session.flush()
+    _add_charges(session, row.id, charges)
     append_to_log(session, actor, row,
             PadReferred(incident_id, contact_date, actor.username, provider_id), now)
     return case_view(session, row)
