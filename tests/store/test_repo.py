@@ -243,3 +243,17 @@ def test_a_pad_referral_is_screened_then_its_filing_replaces_the_police_charges(
     assert repo.get_case(session, ADA, "PAD-1").state == "pad_referred" and after.id
     case = filed(session, case_id="MC-2", person_id="P-9", incident_id="INC-5")
     assert case.charges == POSSESSION and case.state == "filed"
+
+
+def test_offers_expire_the_day_after_their_deadline(session: Session) -> None:
+    for case_id in ("C-1", "C-2"):
+        filed(session, case_id, f"P-{case_id}")
+        s = repo.record_screening(session, ADA, case_id, decision(case_id))
+        repo.append_event(session, ADA, case_id, DecisionConfirmed(s.id, "ada.one"))
+    repo.append_event(session, COORD, "C-1", OfferMade(date(2026, 7, 20)))
+    repo.append_event(session, COORD, "C-2", OfferMade(date(2026, 7, 25)))
+    assert repo.expire_offers(session, COORD, date(2026, 7, 20)) == []
+    assert repo.expire_offers(session, COORD, date(2026, 7, 21)) == ["C-1"]
+    assert repo.get_case(session, ADA, "C-1").state == "prosecution"
+    assert repo.get_case(session, ADA, "C-2").state == "offered"
+    assert repo.list_events(session, ADA, "C-1")[-1].payload == {"expired_on": "2026-07-21"}

@@ -21,6 +21,8 @@ from divert.cases.access import Actor
 from divert.cases.events import (
     CaseFiled,
     Event,
+    OfferExpired,
+    OfferMade,
     PadReferred,
     ReArrestRecorded,
 )
@@ -57,7 +59,8 @@ from divert.store.views import (
 
 __all__ = [
     "CaseFilters", "CaseView", "Conflict", "EventView", "NotFound", "Page", "ScreeningView",
-    "StaleVersion", "append_event", "atomic", "case_history", "create_case", "file_case",
+    "StaleVersion", "append_event", "atomic", "case_history", "create_case", "expire_offers",
+    "file_case",
     "get_case", "latest_outcomes", "latest_screening", "list_cases", "list_events",
     "list_screenings", "person_record", "record_pad_referral", "record_screening",
     "store_screening",
@@ -239,6 +242,22 @@ def append_event(
     append_to_log(session, actor, row, event, utcnow(at), expected_version)
     session.refresh(row)
     return case_view(session, row)
+
+
+@unit_of_work
+def expire_offers(session: Session, actor: Actor, as_of: date) -> list[str]:
+    """Record OfferExpired on every open offer whose deadline passed before `as_of`.
+
+    Time is an argument: a daily job passes today's date, a test passes any date.
+    """
+    expired = []
+    for row in session.scalars(select(CaseRow).where(CaseRow.state == State.OFFERED.value)
+                               .order_by(CaseRow.id)):
+        offers = [e for e in case_history(session, row.id) if isinstance(e, OfferMade)]
+        if offers and offers[-1].expires_on < as_of:
+            append_to_log(session, actor, row, OfferExpired(as_of), utcnow())
+            expired.append(row.id)
+    return expired
 
 
 def person_record(session: Session, person_id: str, excluding_case: str) -> PersonRecord:
