@@ -31,6 +31,8 @@ def test_the_demo_twice_adds_nothing_the_second_time(tmp_path: Path, small_filin
     first = demo.prepare_demo(settings, echo=lambda _: None)
     second = demo.prepare_demo(settings, echo=lambda _: None)
     assert first.summary.cases_added > 0 and second.summary.cases_added == 0
+    # 2021 filings: screened under the filing-date policy in force then, every one of them
+    assert first.summary.cases_screened == first.summary.cases_added
     assert second.summary.cases_already_present == first.summary.cases_added
     assert sorted(a.role for a in first.accounts) == sorted(ROLES)
     assert [(a.username, a.totp_secret) for a in first.accounts] == [
