@@ -91,3 +91,21 @@ def test_openapi_documents_the_error_body(env: Env) -> None:
     for status in ("401", "403", "409", "412", "428"):
         schema = responses[status]["content"]["application/json"]["schema"]
         assert schema["required"] == ["ok", "error", "errors", "status"]
+
+
+def test_500_has_the_same_shape_and_no_traceback(db_url: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from divert.service.app import create_app
+    from divert.service.settings import Settings
+
+    app = create_app(Settings(database_url=db_url))
+
+    def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    app.add_api_route("/boom", boom)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        body = assert_error(client.get("/boom"), 500)
+    app.state.engine.dispose()
+    assert body["error"] == messages.INTERNAL and "secret internals" not in str(body)
