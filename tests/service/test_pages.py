@@ -67,3 +67,18 @@ def test_an_override_without_a_reason_is_refused_on_the_page(env: Env) -> None:
 def test_htmx_is_served_locally(env: Env) -> None:
     response = env.client.get("/static/htmx.min.js")
     assert response.status_code == 200 and "htmx" in response.text[:2000]
+
+
+def test_a_rule_that_held_but_was_overridden_is_marked_as_such(env: Env) -> None:
+    login(env)
+    response = env.client.post("/api/cases", headers=env.headers("charging_ada"), json={
+        "case_id": "T-MIX", "person_id": "p-8", "filing_date": "2026-07-02", "charges": [
+            {"as_written": "Manufacture, Delivery, or Possession With Intent to Manufacture "
+                           "or Deliver", "citation": "35 § 780-113 §§ A30"},
+            {"as_written": "Int Poss Contr Subst By Per Not Reg",
+             "citation": "35 § 780-113 §§ A16"}]})
+    assert response.json()["outcome"] == "prosecute"
+    page = env.client.get("/cases/T-MIX").text
+    deciding = page.split("clause 2.3 — ")[1].split("</li>")[0]
+    assert "takes precedence" not in deciding
+    assert "(held, but another rule takes precedence)" in page
