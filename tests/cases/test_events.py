@@ -46,3 +46,17 @@ def test_a_wrong_type_is_refused_not_coerced() -> None:
 def test_unexpected_fields_are_refused() -> None:
     with pytest.raises(BadEventPayload, match="unexpected field"):
         from_payload("ConsentRecorded", {"consent_id": 1, "diagnosis": "x"})
+
+
+def test_an_override_needs_a_real_outcome_and_a_written_reason() -> None:
+    from divert.cases.events import DecisionOverridden, ReturnedToProsecution
+
+    with pytest.raises(BadEventPayload, match="'outcome': 'acquit' is not one of divert"):
+        DecisionOverridden(1, "acquit", "because", "ada.one")
+    with pytest.raises(BadEventPayload, match="'reason' must be written out"):
+        DecisionOverridden(1, "prosecute", "   ", "ada.one")
+    with pytest.raises(BadEventPayload, match="ReturnedToProsecution: field 'reason'"):
+        ReturnedToProsecution("")
+    with pytest.raises(BadEventPayload, match="'reason' must be written out"):
+        from_payload("DecisionOverridden",
+                     {"screening_id": 1, "outcome": "divert", "reason": "", "by": "a"})

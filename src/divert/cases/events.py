@@ -15,6 +15,16 @@ from datetime import date
 from typing import Any, ClassVar
 
 from divert.errors import DivertError
+from divert.policy.explain import Outcome
+
+
+class BadEventPayload(DivertError):
+    """A stored or submitted event payload that does not match its event type."""
+
+
+def _require_text(kind: str, name: str, value: str) -> None:
+    if not value.strip():
+        raise BadEventPayload(f"{kind}: field {name!r} must be written out; it is empty")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +81,12 @@ class DecisionOverridden(Event):
     outcome: str
     reason: str
     by: str
+
+    def __post_init__(self) -> None:
+        if self.outcome not in {o.value for o in Outcome}:
+            raise BadEventPayload(f"DecisionOverridden: field 'outcome': {self.outcome!r} is "
+                                  f"not one of {', '.join(o.value for o in Outcome)}")
+        _require_text("DecisionOverridden", "reason", self.reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +161,9 @@ class ReturnedToProsecution(Event):
 
     reason: str
 
+    def __post_init__(self) -> None:
+        _require_text("ReturnedToProsecution", "reason", self.reason)
+
 
 @dataclass(frozen=True, slots=True)
 class ChargesWithdrawn(Event):
@@ -179,10 +198,6 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ChargesWithdrawn, Disposed, ReArrestRecorded,
     )
 }
-
-
-class BadEventPayload(DivertError):
-    """A stored or submitted event payload that does not match its event type."""
 
 
 def kind_of(event: Event) -> str:
