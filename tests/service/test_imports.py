@@ -1,0 +1,42 @@
+"""POST /api/imports: an administrator uploads a daily filings file; a re-upload adds nothing
+and refused rows come back with their line and reason."""
+
+from __future__ import annotations
+
+from divert.resources import sample_filings
+
+from .conftest import Env, assert_error
+
+
+def _first_rows(n: int) -> bytes:
+    lines = sample_filings().read_text(encoding="utf-8").splitlines(keepends=True)
+    return "".join(lines[: n + 1]).encode()
+
+
+def test_an_upload_imports_new_cases_and_a_re_upload_adds_nothing(env: Env) -> None:
+    admin = env.headers("administrator")
+    files = {"file": ("daily.csv", _first_rows(40), "text/csv")}
+    first = env.client.post("/api/imports", files=files, headers=admin)
+    assert first.status_code == 201, first.text
+    added = first.json()["cases_added"]
+    assert added > 0 and first.json()["rows_read"] == 40
+    again = env.client.post("/api/imports", files=files, headers=admin).json()
+    assert again["cases_added"] == 0 and again["cases_already_present"] == added
+
+
+def test_a_bad_row_is_refused_with_its_line_and_the_rest_imported(env: Env) -> None:
+    lines = _first_rows(5).decode().splitlines(keepends=True)
+    cells = lines[3].split(",")
+    cells[4] = "not-a-date"  # filing_date
+    lines[3] = ",".join(cells)
+    body = env.client.post("/api/imports", headers=env.headers("administrator"), files={
+        "file": ("daily.csv", "".join(lines).encode(), "text/csv")}).json()
+    assert body["rows_refused"] >= 1 and any(":4" in r for r in body["refusals"])
+    assert body["cases_added"] >= 1
+
+
+def test_a_file_that_is_not_a_filings_feed_is_refused(env: Env) -> None:
+    response = env.client.post("/api/imports", headers=env.headers("administrator"), files={
+        "file": ("notes.csv", b"a,b\n1,2\n", "text/csv")})
+    body = assert_error(response, 422)
+    assert body["errors"][0]["loc"] == ["body", "file"]
