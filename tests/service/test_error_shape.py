@@ -109,3 +109,11 @@ def test_500_has_the_same_shape_and_no_traceback(db_url: str) -> None:
         body = assert_error(client.get("/boom"), 500)
     app.state.engine.dispose()
     assert body["error"] == messages.INTERNAL and "secret internals" not in str(body)
+
+
+def test_a_refused_attempt_is_audited_as_denied(env: Env) -> None:
+    assert_error(env.client.get("/api/cases/T-POSS", headers=env.headers("analyst")), 403)
+    log = env.client.get("/api/audit", params={"page_size": 200},
+                         headers=env.headers("auditor")).json()["items"]
+    denied = [e for e in log if e["outcome"] == "denied" and e["actor"] == "u-analyst"]
+    assert [(e["action"], e["resource"]) for e in denied] == [("cases.read", "/api/cases/T-POSS")]

@@ -97,9 +97,21 @@ def current_user(
 CurrentUser = Annotated[Principal, Depends(current_user)]
 
 
+def refuse(db: Session, user: Principal, operation: str, resource: str, now: Any) -> None:
+    """Audit a refused attempt (who tried what, from where), then nothing else is done."""
+    from divert.cases.access import Actor
+    from divert.store import audit
+
+    actor = Actor(user.username, user.role, user.source, user.provider_id)
+    audit.append(db, actor, operation, resource, outcome="denied", at=now,
+                 detail={"reason": "role"})
+    db.commit()
+
+
 def _checker(operation: str) -> Any:
-    def check(user: CurrentUser) -> Principal:
+    def check(request: Request, user: CurrentUser, db: SessionDep, clock: ClockDep) -> Principal:
         if operation != SESSION and not access.is_allowed(user.role, operation):
+            refuse(db, user, operation, request.url.path, clock.now())
             raise ApiError(
                 403, messages.NOT_PERMITTED.format(role=user.role, operation=operation)
             )

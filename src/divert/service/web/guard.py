@@ -15,7 +15,14 @@ from fastapi.templating import Jinja2Templates
 
 from divert.cases import access
 from divert.service import auth, messages
-from divert.service.deps import SESSION, SESSION_COOKIE, Principal, get_clock, get_db
+from divert.service.deps import (
+    SESSION,
+    SESSION_COOKIE,
+    Principal,
+    get_clock,
+    get_db,
+    refuse,
+)
 from divert.service.settings import Settings
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
@@ -49,8 +56,10 @@ def page_user(request: Request, db: Any = Depends(get_db), clock: Any = Depends(
 def page(operation: str) -> dict[str, Any]:
     """Route keyword arguments for a page: the operation check, kept out of the API schema."""
 
-    def check(user: Principal = Depends(page_user)) -> Principal:
+    def check(request: Request, user: Principal = Depends(page_user),
+              db: Any = Depends(get_db), clock: Any = Depends(get_clock)) -> Principal:
         if operation != SESSION and not access.is_allowed(user.role, operation):
+            refuse(db, user, operation, request.url.path, clock.now())
             raise PageError(403, messages.NOT_PERMITTED.format(role=user.role,
                                                                operation=operation))
         return user
