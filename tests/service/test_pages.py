@@ -82,3 +82,12 @@ def test_a_rule_that_held_but_was_overridden_is_marked_as_such(env: Env) -> None
     deciding = page.split("clause 2.3 — ")[1].split("</li>")[0]
     assert "takes precedence" not in deciding
     assert "(held, but another rule takes precedence)" in page
+
+
+def test_pages_and_api_answers_are_never_cached_or_framed(env: Env) -> None:
+    login(env)
+    for response in (env.client.get("/cases/T-POSS"),
+                     env.client.get("/api/cases/T-POSS", headers=env.headers("charging_ada"))):
+        assert response.headers["cache-control"] == "no-store"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert "default-src 'self'" in response.headers["content-security-policy"]

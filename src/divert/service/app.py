@@ -20,6 +20,7 @@ from divert.policy.load import load_policies
 from divert.policy.model import Policy
 from divert.service.clock import Clock, SystemClock
 from divert.service.errors import install_handlers
+from divert.service.headers import SecurityHeaders
 from divert.service.limits import BodySizeLimit
 from divert.service.settings import Settings
 from divert.service.web.guard import install_page_handlers
@@ -117,6 +118,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     check_operations(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     return app
 
 
