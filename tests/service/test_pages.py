@@ -91,3 +91,10 @@ def test_pages_and_api_answers_are_never_cached_or_framed(env: Env) -> None:
         assert response.headers["cache-control"] == "no-store"
         assert response.headers["x-frame-options"] == "DENY"
         assert "default-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_the_openapi_page_loads_swagger_ui_from_this_server(env: Env) -> None:
+    page = env.client.get("/docs")
+    assert page.status_code == 200 and "/static/swagger-ui/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower()
+    assert env.client.get("/static/swagger-ui/swagger-ui-bundle.js").status_code == 200

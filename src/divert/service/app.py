@@ -10,6 +10,8 @@ from functools import cache
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
@@ -93,7 +95,7 @@ def create_app(
 ) -> FastAPI:
     """Build the service. Tests pass a FixedClock and their own engine; `divert serve` none."""
     settings = settings or Settings()
-    app = FastAPI(title="divert", version=__version__, description=DESCRIPTION)
+    app = FastAPI(title="divert", version=__version__, description=DESCRIPTION, docs_url=None)
     app.state.settings = settings
     app.state.clock = clock or SystemClock()
     app.state.engine = engine or make_engine(settings.database_url)
@@ -116,10 +118,26 @@ def create_app(
     for router in _routers():
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(docs_router())
     check_operations(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def docs_router() -> APIRouter:
+    """/docs with Swagger UI served from /static, so the OpenAPI page works offline."""
+    router = APIRouter()
+
+    @router.get("/docs", include_in_schema=False, openapi_extra={"x-operation": "public"})
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title="divert — API",
+            swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="data:,")
+
+    return router
 
 
 def app_from_env() -> FastAPI:
