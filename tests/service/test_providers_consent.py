@@ -152,3 +152,16 @@ def test_the_case_page_says_no_report_under_consent(env: Env, referred: dict[str
                                                       env.clock.now())})
     page = env.client.get("/cases/T-POSS")
     assert "no report under consent" in page.text and "attended 3 of 4" not in page.text
+
+
+def test_a_consent_ends_at_final_disposition(env: Env, referred: dict[str, Any]) -> None:
+    assert consent(env, ["charging_ada"], ["attendance"]).status_code == 201
+    assert engagement(env, "charging_ada")["items"]
+    _post(env, "/api/cases/T-POSS/outcomes",
+          {"kind": "returned_to_prosecution", "reason": "Stopped attending."}, "coordinator")
+    _post(env, "/api/cases/T-POSS/outcomes",
+          {"kind": "disposed", "disposition": "guilty plea", "on": "2026-07-02"}, "supervisor")
+    env.clock.advance(days=1)
+    env.tokens.clear()
+    body = engagement(env, "charging_ada")
+    assert body["items"] == [] and body["message"] == "no report under consent"
