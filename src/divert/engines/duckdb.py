@@ -111,6 +111,28 @@ def _check_columns(con: duckdb.DuckDBPyConnection, query: BatchQuery,
             )
 
 
+def _decision_table(con: duckdb.DuckDBPyConnection, query: BatchQuery) -> None:
+    """Register the decision table, its text columns as ENUMs.
+
+    Every output row repeats one of a few outcomes, `because` lists and sha256s; as ENUMs
+    they are written as small integers into Parquet dictionaries, not re-hashed as strings
+    per row (about a second saved per 5 million cases, docs/benchmarks.md).
+    """
+    assert query.decisions is not None
+    con.execute("CREATE OR REPLACE TEMP TABLE decisions_text AS SELECT * FROM "
+                + values_sql(query.decisions, DUCKDB))
+    texts = ("outcome", "because", "policy_id", "policy_sha256")
+    if not query.decisions:
+        con.execute("CREATE OR REPLACE TEMP VIEW decisions AS SELECT * FROM decisions_text")
+        return
+    for col in texts:
+        con.execute(f"CREATE TYPE divert_{col} AS ENUM "
+                    f"(SELECT DISTINCT {col} FROM decisions_text)")
+    casts = ", ".join(f"{col}::divert_{col} AS {col}" for col in texts)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE decisions AS SELECT signature, {casts} "
+                "FROM decisions_text")
+
+
 def prepare(policy: Policy, cases: TableInput, charges: TableInput | None = None,
             persons: TableInput | None = None, *, con: duckdb.DuckDBPyConnection | None = None,
             on: date | None = None, past_as_latest: bool = False,
@@ -126,8 +148,7 @@ def prepare(policy: Policy, cases: TableInput, charges: TableInput | None = None
                            resolution=resolution)
     _check_columns(con, query, inputs)
     if query.decisions is not None:
-        con.execute("CREATE OR REPLACE TEMP TABLE decisions AS SELECT * FROM "
-                    + values_sql(query.decisions, DUCKDB))
+        _decision_table(con, query)
     return con, query.sql
 
 
