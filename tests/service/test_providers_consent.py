@@ -165,3 +165,17 @@ def test_a_consent_ends_at_final_disposition(env: Env, referred: dict[str, Any])
     env.tokens.clear()
     body = engagement(env, "charging_ada")
     assert body["items"] == [] and body["message"] == "no report under consent"
+
+
+def test_the_case_page_shows_a_disclosure_with_its_notice(env: Env, referred: dict[str, Any]
+                                                          ) -> None:
+    from divert.service.security import totp_code
+
+    assert consent(env, ["charging_ada"], ["attendance"]).status_code == 201
+    env.client.post("/login", data={"username": "u-charging_ada",
+                                    "password": "correct horse battery staple",
+                                    "totp": totp_code(env.secrets["u-charging_ada"],
+                                                      env.clock.now())})
+    page = env.client.get("/cases/T-POSS").text
+    assert "attendance: attended 3 of 4" in page and "engaged" not in page.split("Engagement")[1]
+    assert "protected by Federal confidentiality rules" in page
