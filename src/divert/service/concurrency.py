@@ -26,13 +26,3 @@ def expected_version(if_match: str | None) -> int:
         raise ApiError(422, messages.IF_MATCH_INVALID.format(value=if_match),
                        loc=("header", "If-Match"))
     return int(raw)
-
-
-def check_version(thing: str, ident: object, sent: int, current: int) -> None:
-    """412 when the row moved on since the client read it."""
-    if sent != current:
-        raise ApiError(
-            412,
-            messages.STALE_VERSION.format(thing=thing, id=ident, sent=sent, current=current),
-            loc=("header", "If-Match"),
-        )

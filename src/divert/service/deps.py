@@ -138,9 +138,3 @@ def op(operation: str, *statuses: int) -> dict[str, Any]:
 def public(*statuses: int) -> dict[str, Any]:
     """Route keyword arguments for a route anyone may call (login); said out loud."""
     return {"openapi_extra": {"x-operation": PUBLIC}, "responses": responses(422, *statuses)}
-
-
-def user_of(request: Request) -> Principal:
-    """The principal the operation check resolved for this request."""
-    principal: Principal = request.state.principal
-    return principal

@@ -16,7 +16,6 @@ ACCOUNT_LOCKED = (
     "This account is locked after too many failed logins; an administrator must unlock it."
 )
 NOT_PERMITTED = "Your role '{role}' may not perform '{operation}'."
-NOT_YOURS = "This {thing} is not one your organisation may see."
 NOT_FOUND = "No {thing} with id '{id}'."
 ROUTE_NOT_FOUND = "No such address: {path}. The API is described at /docs."
 METHOD_NOT_ALLOWED = "Method {method} is not allowed on {path}."
@@ -35,10 +34,6 @@ IDEMPOTENCY_MISMATCH = (
 )
 BODY_TOO_LARGE = "The request body is larger than {limit} bytes; send less."
 PAGE_SIZE_TOO_LARGE = "page_size may be at most {limit}; found {value}."
-ILLEGAL_TRANSITION = "{detail}"
 UNKNOWN_POLICY = "No policy '{policy_id}'; known policies: {known}."
-NO_VERSION_IN_FORCE = "{detail}"
 REASON_REQUIRED = "An override needs a written reason (at least {min} characters)."
-CONFLICT = "{detail}"
-NO_REPORT_UNDER_CONSENT = "no report under consent"
 INTERNAL = "Something went wrong on our side; the error was logged. Try again, or tell us."

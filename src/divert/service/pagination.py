@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Query, Request
-from pydantic import BaseModel
 
 from divert.service import messages
 from divert.service.errors import ApiError
@@ -47,12 +46,3 @@ def page_params(
 
 
 PageDep = Annotated[PageParams, Depends(page_params)]
-
-
-class Page(BaseModel, Generic[T]):
-    """One page of a list, with the total so a client knows how many pages there are."""
-
-    items: list[T]
-    page: int
-    page_size: int
-    total: int

@@ -1,21 +1,18 @@
-"""Credentials and session rules: Argon2id passwords, TOTP codes, session and lockout limits.
+"""Credentials: Argon2id passwords, TOTP codes, session tokens (only their hash is stored).
 
-The rules are plain functions of their inputs and of `now`, so the tests move a clock instead
-of sleeping; the store keeps the users, sessions and failure times.
+Plain functions of their inputs and of `now`, so tests move a clock instead of sleeping; the
+session and lockout limits are applied by auth.py with the store's accounts.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-
-from divert.service.settings import Settings
 
 # argon2-cffi's PasswordHasher uses Argon2id with RFC 9106 low-memory parameters by default.
 _HASHER = PasswordHasher()
@@ -65,19 +62,3 @@ def new_session_token() -> str:
 def token_hash(token: str) -> str:
     """What the store keeps instead of the token, so a leaked table opens no session."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def session_is_alive(
-    created_at: datetime, last_seen_at: datetime, now: datetime, settings: Settings
-) -> bool:
-    """A session ends after the idle limit, and after the absolute limit however busy."""
-    idle = timedelta(minutes=settings.session_idle_minutes)
-    total = timedelta(hours=settings.session_max_hours)
-    return now - last_seen_at <= idle and now - created_at <= total
-
-
-def should_lock(failures: Iterable[datetime], now: datetime, settings: Settings) -> bool:
-    """Lock when `lockout_failures` failed logins fall within the window ending now."""
-    window = timedelta(minutes=settings.lockout_window_minutes)
-    recent = [t for t in failures if now - t <= window]
-    return len(recent) >= settings.lockout_failures

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -66,5 +65,3 @@ class ScreenRequest(BaseModel):
     )
     case: CaseIn
 
-
-DecisionJSON = dict[str, Any]
