@@ -4,6 +4,8 @@ sentence that says what to do, and a `loc` pointing at the offending field where
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from divert.service import messages
 
 from .conftest import Env, assert_error
@@ -117,3 +119,13 @@ def test_a_refused_attempt_is_audited_as_denied(env: Env) -> None:
                          headers=env.headers("auditor")).json()["items"]
     denied = [e for e in log if e["outcome"] == "denied" and e["actor"] == "u-analyst"]
     assert [(e["action"], e["resource"]) for e in denied] == [("cases.read", "/api/cases/T-POSS")]
+
+
+def test_413_also_for_a_streamed_body_without_content_length(env: Env) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(20):
+            yield b"x" * 100_000
+
+    response = env.client.post("/api/screen", content=chunks(), headers={
+        **env.headers("charging_ada"), "content-type": "application/json"})
+    assert_error(response, 413)

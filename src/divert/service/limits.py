@@ -14,10 +14,6 @@ from divert.service import messages
 from divert.service.errors import error_body
 
 
-class BodyTooLarge(Exception):
-    """Raised inside receive() when a streamed body passes the limit."""
-
-
 class BodySizeLimit:
     """Refuse bodies larger than `limit` bytes with 413 and the one error body."""
 
@@ -34,28 +30,33 @@ class BodySizeLimit:
                 await self._refuse(send)
                 return
         seen = 0
-        started = False
+        refused = False
 
         async def limited_receive() -> Message:
-            nonlocal seen
+            # Past the limit, answer 413 at once and tell the app the client left, so no
+            # framework turns the refusal into a generic parse error.
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
-                    raise BodyTooLarge
+                    refused = True
+                    await self._refuse(send)
+                    return {"type": "http.disconnect"}
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+        async def guarded_send(message: Message) -> None:
+            if not refused:  # once refused, whatever the app still says is dropped
+                await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await self._refuse(send)
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception:
+            if not refused:
+                raise
+            # The app failed reading a body we cut off; the client already has its 413.
 
     async def _refuse(self, send: Send) -> None:
         body = json.dumps(
