@@ -41,9 +41,9 @@ def demo(
     host: HostOpt = "127.0.0.1",
     port: PortOpt = 8000,
     database_url: DbOpt = None,
-    no_serve: Annotated[
-        bool, typer.Option(help="Prepare the demo, print it, do not serve.")
-    ] = False,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve after preparing the demo.")
+    ] = True,
 ) -> None:
     """Migrate, import the real filings, create demo accounts, print them, then serve."""
     from divert.service.demo import prepare_demo
@@ -61,7 +61,7 @@ def demo(
     if report.accounts:
         typer.echo(f"  {report.accounts[0].uri} )")
     typer.echo("")
-    if not no_serve:
+    if serve:
         _serve(host, port, settings.database_url)
 
 
