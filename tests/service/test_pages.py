@@ -98,3 +98,10 @@ def test_the_openapi_page_loads_swagger_ui_from_this_server(env: Env) -> None:
     assert page.status_code == 200 and "/static/swagger-ui/swagger-ui-bundle.js" in page.text
     assert "cdn" not in page.text.lower()
     assert env.client.get("/static/swagger-ui/swagger-ui-bundle.js").status_code == 200
+
+
+def test_an_unknown_case_is_a_404_page(env: Env) -> None:
+    login(env)
+    response = env.client.get("/cases/NO-SUCH")
+    assert response.status_code == 404 and "No case with id &#39;NO-SUCH&#39;." in response.text
+    assert response.headers["content-type"].startswith("text/html")

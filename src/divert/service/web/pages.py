@@ -28,7 +28,7 @@ from divert.service.disclosure import case_disclosures
 from divert.service.errors import ApiError
 from divert.service.schemas.cases import ReviewCreate
 from divert.store import repo
-from divert.store.views import CaseFilters, StaleVersion
+from divert.store.views import CaseFilters, NotFound, StaleVersion
 
 from .guard import TEMPLATES, PageError, page, page_user
 
@@ -125,7 +125,10 @@ def render_case(request: Request, db: SessionDep, user: Principal, case_id: str,
 def case_page(case_id: str, request: Request, db: SessionDep, clock: ClockDep,
               user: PageUser, reviewed: bool = False) -> Response:
     flash = "Your review was recorded; the stored decision is unchanged." if reviewed else None
-    return render_case(request, db, user, case_id, clock.now(), flash=flash)
+    try:
+        return render_case(request, db, user, case_id, clock.now(), flash=flash)
+    except NotFound as exc:
+        raise PageError(404, f"No case with id '{case_id}'.") from exc
 
 
 @router.post("/cases/{case_id}/review", **page("reviews.create"))
