@@ -63,6 +63,7 @@ def agree(size: str, engines: list[str]) -> dict[str, str]:
     if ref not in files:
         return {}
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     columns = [r[0] for r in con.sql(f"DESCRIBE SELECT * FROM '{files[ref]}'").fetchall()]
     truths = [c for c in columns if c.startswith("truth:")]
     verdict: dict[str, str] = {}
