@@ -1,0 +1,138 @@
+"""The pseudonymous event export: the live store's funnel, hand-computed, and nothing more
+than an analyst may see."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from divert.analytics.funnel import funnel
+from divert.cases.access import Actor
+from divert.cases.events import (
+    DecisionConfirmed,
+    DecisionOverridden,
+    DiversionCompleted,
+    OfferAccepted,
+    OfferDeclined,
+    OfferMade,
+    ReturnedToProsecution,
+)
+from divert.errors import NotPermitted
+from divert.policy.explain import Outcome
+from divert.store import repo, treatment
+from divert.store.events_export import export_events
+from divert.store.tables import AuditRow
+
+from .kit import ADA, ADMIN, AT, COORD, PROVIDER_A, decision, filed
+
+ANALYST = Actor("analyst.one", "analyst", "127.0.0.1")
+KEY = b"test key, not a secret"
+SECRET_REASON = "the person's lawyer asked for a trial"
+
+
+def _screen(session: Session, case_id: str, outcome: Outcome) -> int:
+    return repo.record_screening(session, ADA, case_id, decision(case_id, outcome), at=AT).id
+
+
+def _offer(session: Session, case_id: str, accept: bool | None) -> None:
+    repo.append_event(session, COORD, case_id, OfferMade(date(2026, 7, 20), "the terms"), at=AT)
+    if accept:
+        repo.append_event(session, COORD, case_id, OfferAccepted(date(2026, 7, 5)), at=AT)
+    elif accept is False:
+        repo.append_event(session, COORD, case_id, OfferDeclined(date(2026, 7, 6)), at=AT)
+
+
+def _treat(session: Session, case_id: str, status: str) -> None:
+    referral = treatment.refer_to_provider(session, COORD, case_id, "prov-a", date(2026, 7, 7))
+    treatment.report_engagement(session, PROVIDER_A, referral_id=referral.id,
+                                reported_on=date(2026, 8, 1), attendance="attended 4 of 4",
+                                engagement_status=status, dates=[date(2026, 7, 10)])
+
+
+@pytest.fixture
+def store(session: Session) -> Session:
+    """Six cases, five people, each stopping at a different step of the funnel:
+
+    C-1 (P-1) divert → confirmed → offered → accepted → referred → engaged → completed
+    C-2 (P-2) divert → confirmed → offered → accepted → referred → not engaged → returned
+    C-3 (P-3) divert → confirmed → offered → declined
+    C-4 (P-4) divert → overridden to prosecute (eligible by the policy, never offered)
+    C-5 (P-5) prosecute → overridden to divert → offered, no answer yet
+    C-6 (P-1) filed later for the person of C-1 (a re-arrest on C-1), screened prosecute
+    """
+    treatment.create_provider(session, ADMIN, provider_id="prov-a", name="Provider A", at=AT)
+    for n in range(1, 6):
+        filed(session, f"C-{n}", f"P-{n}")
+    for case_id in ("C-1", "C-2", "C-3"):
+        s = _screen(session, case_id, Outcome.DIVERT)
+        repo.append_event(session, ADA, case_id, DecisionConfirmed(s, ADA.username), at=AT)
+    _offer(session, "C-1", accept=True)
+    _treat(session, "C-1", "engaged")
+    repo.append_event(session, COORD, "C-1", DiversionCompleted(date(2026, 10, 1)), at=AT)
+    _offer(session, "C-2", accept=True)
+    _treat(session, "C-2", "not_engaged")
+    repo.append_event(session, COORD, "C-2", ReturnedToProsecution(SECRET_REASON), at=AT)
+    _offer(session, "C-3", accept=False)
+    s4 = _screen(session, "C-4", Outcome.DIVERT)
+    repo.append_event(session, ADA, "C-4",
+                      DecisionOverridden(s4, "prosecute", SECRET_REASON, ADA.username), at=AT)
+    s5 = _screen(session, "C-5", Outcome.PROSECUTE)
+    repo.append_event(session, ADA, "C-5",
+                      DecisionOverridden(s5, "divert", SECRET_REASON, ADA.username), at=AT)
+    _offer(session, "C-5", accept=None)
+    filed(session, "C-6", "P-1", on=date(2026, 11, 2))
+    _screen(session, "C-6", Outcome.PROSECUTE)
+    return session
+
+
+def test_the_live_funnel_counts_each_step_as_computed_by_hand(store: Session) -> None:
+    records = [e.to_record() for e in export_events(store, ANALYST, KEY)]
+    f = funnel(records)
+    # eligible: C-1..C-4 screened divert, C-5 overridden to divert; offered: C-1, C-2, C-3,
+    # C-5; accepted: C-1, C-2; engaged: C-1 (C-2 reported not engaged); completed: C-1.
+    assert [s.count for s in f.steps] == [5, 4, 2, 1, 1]
+    assert [s.lost for s in f.steps] == [None, 1, 2, 1, 0]
+
+
+def test_the_export_holds_no_real_ids_and_no_free_text(store: Session) -> None:
+    events = export_events(store, ANALYST, KEY)
+    text = repr([e.to_record() for e in events])
+    for secret in ("C-1", "P-1", SECRET_REASON, "the terms", "attended", "prov-a",
+                   "Int Poss"):
+        assert secret not in text
+    assert {e.outcome for e in events if e.type == "EngagementReported"} == {
+        "engaged", "not_engaged"}
+
+
+def test_one_person_keeps_one_pseudonym_and_events_carry_their_own_dates(
+    store: Session,
+) -> None:
+    events = export_events(store, ANALYST, KEY)
+    filings = {e.case_id: e for e in events if e.type == "CaseFiled"}
+    assert len(filings) == 6 and len({e.person_id for e in filings.values()}) == 5
+    [rearrest] = [e for e in events if e.type == "ReArrestRecorded"]
+    [later] = [e for e in filings.values() if e.date == date(2026, 11, 2)]
+    assert rearrest.person_id == later.person_id and rearrest.case_id != later.case_id
+    assert rearrest.date == date(2026, 11, 2)
+    assert {e.date for e in events if e.type == "DiversionCompleted"} == {date(2026, 10, 1)}
+    assert {e.date for e in events if e.type == "EngagementReported"} == {date(2026, 8, 1)}
+
+
+def test_another_key_gives_unlinkable_pseudonyms(store: Session) -> None:
+    one = {e.case_id for e in export_events(store, ANALYST, KEY)}
+    other = {e.case_id for e in export_events(store, ANALYST, b"another key")}
+    assert len(one) == len(other) == 6 and one.isdisjoint(other)
+
+
+def test_the_export_is_audited_and_refused_to_other_roles(store: Session) -> None:
+    export_events(store, ANALYST, KEY)
+    last = store.scalars(select(AuditRow).order_by(AuditRow.seq.desc())).first()
+    assert last is not None
+    assert (last.actor, last.action, last.resource) == ("analyst.one", "analytics.export",
+                                                        "case_events")
+    assert '"cases":6' in last.detail
+    with pytest.raises(NotPermitted):
+        export_events(store, ADA, KEY)
