@@ -1,4 +1,4 @@
-"""CLI commands: `divert policy check | test | show | diff`.
+"""CLI commands: `divert policy check | test | show | diff | docs`.
 
 Thin doors onto policy/ and the in-process engine: they load, call, print and choose the
 exit code (1 when anything is wrong, with every error listed, never only the first).
@@ -18,7 +18,7 @@ from divert.policy.model import Policy, PolicyVersion
 from divert.policy.render import version_in_words
 
 policy_app = typer.Typer(
-    help="Check, test, show and compare the written policies.", no_args_is_help=True
+    help="Check, test, show, compare and document the written policies.", no_args_is_help=True
 )
 
 PATH_ARG = typer.Argument(None, help="A policies folder, one policy folder or one vN.yaml "
@@ -113,6 +113,51 @@ def diff(old: str = typer.Argument(..., help="ID@N, the version to compare from.
         raise typer.Exit(1) from exc
     for line in lines or ["no clause or rule changed"]:
         typer.echo(line)
+
+
+def _shown_source(path: str, root: Path) -> str:
+    """A version file's path as readers see it: `policies/<jurisdiction>/<name>/vN.yaml`."""
+    try:
+        inside = Path(path).resolve().relative_to(root.resolve())
+    except ValueError:
+        return Path(path).name
+    return f"policies/{inside.as_posix()}"
+
+
+def generate_pages(root: Path | None) -> dict[str, str]:
+    """Every docs/policies page by file name, from the policies folder `root`."""
+    from divert.policy.docs import page_name, policy_pages
+    from divert.resources import policy_root
+
+    folder = policy_root() if root is None else root
+    loaded = _load(folder)
+    sources: dict[str, str] = {}
+    changelogs: dict[str, str] = {}
+    for policy in loaded.values():
+        for version in policy.versions:
+            sources[page_name(version)] = _shown_source(version.path, folder)
+        changelog = Path(policy.latest().path).parent / "CHANGELOG.md"
+        if changelog.is_file():
+            changelogs[policy.id] = changelog.read_text(encoding="utf-8")
+    return policy_pages(list(loaded.values()), sources, changelogs)
+
+
+@policy_app.command("docs")
+def docs(out: Path = typer.Option(Path("docs/policies"), "--out",
+                                  help="Folder for the generated Markdown pages."),
+         policies: Path | None = POLICIES_OPT) -> None:
+    """Write one Markdown page per policy version, and an index, generated from the files."""
+    from divert.policy.docs import GENERATED
+
+    pages = generate_pages(policies)
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in sorted(out.glob("*.md")):
+        if stale.name not in pages and stale.read_text(encoding="utf-8").startswith(GENERATED):
+            stale.unlink()
+            typer.echo(f"removed {stale} (its policy version is gone)")
+    for name, text in pages.items():
+        (out / name).write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {len(pages)} pages to {out}")
 
 
 def register(app: typer.Typer) -> None:
