@@ -1,14 +1,16 @@
 """Analytics for analysts (role `analyst`, operation `analytics.read`): pseudonymous only.
 
 Measures, the policy simulation and the repercussions report over the bundled real
-filings (pseudonymous before they reached divert), and the funnel over event records an
-analyst posts (the live store's event shape: `{"case_id", "type", ...}`). Results are
+filings (pseudonymous before they reached divert); the funnel over the live case store
+(GET, through the store's pseudonymous event export) or over event records an analyst
+posts (POST, the same shape: `{"case_id", "type", ...}`). Results over the filings are
 computed once per policy pair and kept in memory: the data and policies do not change
 while the service runs.
 """
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from typing import Any
 
@@ -19,18 +21,24 @@ from pydantic import BaseModel, Field
 from divert.analytics.assumptions import load_assumptions
 from divert.analytics.disparity import by_funnel_step
 from divert.analytics.filings import load_filings
-from divert.analytics.funnel import STEPS, funnel
+from divert.analytics.funnel import STEPS, Funnel, funnel
 from divert.analytics.measures import Measure
 from divert.analytics.report.content import Content, build_content
 from divert.analytics.report.settings import load_settings
 from divert.errors import DivertError
 from divert.policy.model import Policy
 from divert.resources import sample_filings
-from divert.service.deps import op
+from divert.service.auth import actor_of
+from divert.service.deps import CurrentUser, SessionDep, op
 from divert.service.errors import ApiError
 from divert.service.screening import policy_of
+from divert.store.events_export import export_events
 
 router = APIRouter(prefix="/api/analytics", tags=["analytics"])
+
+# The key of the live export's pseudonyms: stable while the service runs, so an analyst's
+# figures agree across requests, and unlinkable to another run's (or to real ids) after it.
+PSEUDONYM_KEY = secrets.token_bytes(32)
 
 CANDIDATE = Query("phl-dao-simple-possession", description="Candidate policy id.")
 BASELINE = Query("phl-dao-2018", description="Baseline policy id.")
@@ -133,6 +141,31 @@ class FunnelRequest(BaseModel):
     end: date | None = Field(None, description="Last day the events cover (with groups).")
 
 
+def funnel_json(f: Funnel) -> dict[str, Any]:
+    """Each step's count, share of the step before and cases lost, with sentences."""
+    return {
+        "steps": [{"step": s.step, "count": s.count, "share_of_previous": s.share_of_previous,
+                   "lost": s.lost} for s in f.steps],
+        "missing": list(f.missing()), "says": f.describe(),
+    }
+
+
+@router.get("/funnel", summary="The diversion funnel over the live case store",
+            **op("analytics.read"))
+def live_funnel(user: CurrentUser, db: SessionDep) -> dict[str, Any]:
+    """Every case in the store, read as pseudonymous events (the read is audited)."""
+    events = export_events(db, actor_of(user), PSEUDONYM_KEY)
+    dates = [e.date for e in events]
+    return {
+        "data": {"source": "case store", "events": len(events),
+                 "cases": len({e.case_id for e in events}),
+                 "people": len({e.person_id for e in events}),
+                 "from": min(dates).isoformat() if dates else None,
+                 "to": max(dates).isoformat() if dates else None},
+        **funnel_json(funnel(e.to_record() for e in events)),
+    }
+
+
 @router.post("/funnel", summary="The diversion funnel over event records",
              **op("analytics.read"))
 def funnel_of(body: FunnelRequest) -> dict[str, Any]:
@@ -141,11 +174,7 @@ def funnel_of(body: FunnelRequest) -> dict[str, Any]:
         f = funnel([e.model_dump() for e in body.events], body.recorded)
     except ValueError as exc:
         raise ApiError(422, str(exc), loc=("body", "recorded")) from exc
-    out: dict[str, Any] = {
-        "steps": [{"step": s.step, "count": s.count, "share_of_previous": s.share_of_previous,
-                   "lost": s.lost} for s in f.steps],
-        "missing": list(f.missing()), "says": f.describe(),
-    }
+    out = funnel_json(f)
     if body.groups:
         if body.start is None or body.end is None:
             raise ApiError(422, "rates by group need 'start' and 'end': every figure states "

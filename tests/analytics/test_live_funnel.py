@@ -1,0 +1,44 @@
+"""GET /api/analytics/funnel reads the live case store (pseudonymous, audited, analysts only)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from divert.store.db import make_engine, make_sessionmaker
+from divert.store.tables import AuditRow
+from service.conftest import Env, assert_error, db_url, env, template_db
+from store.test_events_export import FUNNEL, build
+
+__all__ = ["db_url", "env", "template_db"]  # the service's fixtures, reused
+
+
+def _counts(env: Env) -> list[int]:
+    got = env.client.get("/api/analytics/funnel", headers=env.headers("analyst"))
+    assert got.status_code == 200, got.text
+    return [s["count"] for s in got.json()["steps"]]
+
+
+def test_cases_added_through_the_repository_move_the_live_funnel_as_computed_by_hand(
+    env: Env, db_url: str
+) -> None:
+    before = _counts(env)  # the three screened cases the service tests seed
+    engine = make_engine(db_url)
+    with make_sessionmaker(engine)() as session:
+        build(session)
+    after = env.client.get("/api/analytics/funnel", headers=env.headers("analyst"))
+    body = after.json()
+    assert [s["count"] - b for s, b in zip(body["steps"], before, strict=True)] == FUNNEL
+    assert body["data"]["cases"] == 3 + 6 and body["data"]["people"] == 3 + 5
+    assert body["missing"] == []
+    for real in ("C-1", "P-1", "T-POSS", "p-1\""):
+        assert real not in after.text
+    with make_sessionmaker(engine)() as session:
+        last = session.scalars(select(AuditRow).where(AuditRow.action == "analytics.export")
+                               .order_by(AuditRow.seq.desc())).first()
+    engine.dispose()
+    assert last is not None and last.actor == "u-analyst"
+
+
+def test_only_analysts_read_the_live_funnel(env: Env) -> None:
+    for role in ("charging_ada", "coordinator", "provider", "auditor"):
+        assert_error(env.client.get("/api/analytics/funnel", headers=env.headers(role)), 403)
