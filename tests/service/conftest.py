@@ -1,8 +1,13 @@
-"""Service test set-up: a migrated SQLite store with invented accounts (one per role, plus a
-second provider), copied fresh for each test; a FixedClock; a client that logs in by role.
+"""Service test set-up: a migrated store with invented accounts (one per role, plus a second
+provider) and three screened cases, on SQLite and on PostgreSQL; a FixedClock; a client that
+logs in by role.
 
-Building the template once keeps the suite fast: Argon2id hashing and migrations run once per
-session, and each test gets its own copy of the file, so tests never see each other's writes.
+Every test that touches the database runs once per backend (ids `[sqlite]`, `[postgresql]`).
+The seeded template is built once per backend per session (Argon2id hashing, migrations and
+screening run once); each test then starts from an exact copy of it, so tests never see each
+other's writes: SQLite copies the template file, PostgreSQL empties a working schema and
+copies the template schema's rows into it (sequences included). Both schemas are fresh for
+the session and dropped at its end, so parallel runs on one server do not collide.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ PASSWORD = "correct horse battery staple"
 SETUP = Actor("test-setup", "administrator", "test")
 # Still Argon2id, with small parameters so each login in a test costs milliseconds, not 0.5 s.
 CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 # Invented cases: (id, person, filing date, charges as (wording, citation)).
 CASES = (
@@ -106,24 +112,137 @@ def _seed(url: str) -> dict[str, str]:
     return secrets
 
 
-def _build_template(path: Path) -> dict[str, str]:
+def _pg(postgres_url: str) -> sa.URL:
+    return make_url(postgres_url).set(drivername="postgresql+psycopg")
+
+
+def schema_url(postgres_url: str, schema: str) -> str:
+    """The server's URL with `schema` first on the search path: the app sees only it."""
+    return _pg(postgres_url).update_query_dict(
+        {"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+
+
+@dataclass
+class PgCopy:
+    """A seeded template schema and a working schema the tests use, on one server."""
+
+    admin: sa.Engine
+    template: str
+    work: str
+    serials: list[tuple[str, str]]  # (table, column) backed by a sequence
+
+    def reset(self) -> None:
+        """Make the working schema an exact copy of the template, in one transaction."""
+        tables = Base.metadata.sorted_tables
+        with self.admin.begin() as conn:
+            conn.execute(sa.text("SET LOCAL lock_timeout = '20s'"))  # a leak fails, not hangs
+            conn.execute(sa.text("TRUNCATE " + ", ".join(
+                f'"{self.work}"."{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            for t in tables:
+                cols = ", ".join(f'"{c.name}"' for c in t.columns)
+                conn.execute(sa.text(f'INSERT INTO "{self.work}"."{t.name}" ({cols}) '
+                                     f'SELECT {cols} FROM "{self.template}"."{t.name}"'))
+            for table, col in self.serials:
+                conn.execute(sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('\"{self.work}\".\"{table}\"', "
+                    f"'{col}'), COALESCE((SELECT MAX(\"{col}\") FROM "
+                    f"\"{self.work}\".\"{table}\"), 0) + 1, false)"))
+
+
+@dataclass
+class Template:
+    """One backend's seeded store for the session, and how a test gets a fresh copy."""
+
+    backend: str
+    secrets: dict[str, str]
+    path: Path | None = None  # SQLite: the template file
+    pg: PgCopy | None = None
+    url: str = ""  # PostgreSQL: the working schema's URL
+
+    def fresh(self, tmp_path: Path) -> str:
+        if self.path is not None:
+            target = tmp_path / "divert.sqlite"
+            shutil.copy(self.path, target)
+            return f"sqlite:///{target}"
+        assert self.pg is not None
+        self.pg.reset()
+        return self.url
+
+
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    path = tmp_path_factory.mktemp("template") / "divert.sqlite"
     url = f"sqlite:///{path}"
     upgrade(url)
-    return _seed(url)
+    return Template("sqlite", _seed(url), path=path)
 
 
-@pytest.fixture(scope="session")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    path = tmp_path_factory.mktemp("template") / "divert.sqlite"
-    secrets = _build_template(path)
-    return path, secrets
+def _create_schema(admin: sa.Engine, prefix: str) -> str:
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    return schema
+
+
+def _drop_schema(admin: sa.Engine, schema: str) -> None:
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+
+
+def _pg_template(postgres_url: str) -> Iterator[Template]:
+    admin = sa.create_engine(_pg(postgres_url))
+    schemas: list[str] = []
+    try:
+        template = _create_schema(admin, "divert_service_tmpl")
+        schemas.append(template)
+        work = _create_schema(admin, "divert_service")
+        schemas.append(work)
+        upgrade(schema_url(postgres_url, template))
+        upgrade(schema_url(postgres_url, work))
+        secrets = _seed(schema_url(postgres_url, template))
+        with admin.connect() as conn:
+            serials = [(t, c) for t, c in conn.execute(sa.text(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_schema = :s AND (column_default LIKE 'nextval(%' "
+                "OR is_identity = 'YES')"), {"s": work})]
+        yield Template("postgresql", secrets, pg=PgCopy(admin, template, work, serials),
+                       url=schema_url(postgres_url, work))
+    finally:
+        for schema in schemas:
+            _drop_schema(admin, schema)
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def template_db(request: pytest.FixtureRequest,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[Template]:
+    """The seeded store on each backend, built once per session."""
+    if request.param == "sqlite":
+        yield _sqlite_template(tmp_path_factory)
+    else:
+        yield from _pg_template(request.getfixturevalue("postgres_url"))
 
 
 @pytest.fixture
-def db_url(template_db: tuple[Path, dict[str, str]], tmp_path: Path) -> str:
-    target = tmp_path / "divert.sqlite"
-    shutil.copy(template_db[0], target)
-    return f"sqlite:///{target}"
+def db_url(template_db: Template, tmp_path: Path) -> str:
+    """A fresh copy of the seeded store for this test."""
+    return template_db.fresh(tmp_path)
+
+
+@pytest.fixture(params=BACKENDS)
+def blank_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database (never migrated) for commands that build their own: a new SQLite
+    file, or a new PostgreSQL schema dropped after the test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'blank.sqlite'}"
+        return
+    postgres_url: str = request.getfixturevalue("postgres_url")
+    admin = sa.create_engine(_pg(postgres_url))
+    schema = _create_schema(admin, "divert_service_blank")
+    try:
+        yield schema_url(postgres_url, schema)
+    finally:
+        _drop_schema(admin, schema)
+        admin.dispose()
 
 
 def _make_env(url: str, secrets: dict[str, str]) -> Iterator[Env]:
@@ -136,37 +255,8 @@ def _make_env(url: str, secrets: dict[str, str]) -> Iterator[Env]:
 
 
 @pytest.fixture
-def env(db_url: str, template_db: tuple[Path, dict[str, str]]) -> Iterator[Env]:
-    yield from _make_env(db_url, template_db[1])
-
-
-@pytest.fixture(scope="session")
-def pg_schema(postgres_url: str) -> Iterator[str]:
-    """A fresh PostgreSQL schema built by the migrations, dropped at the end of the session."""
-    schema = f"divert_service_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(make_url(postgres_url).set(drivername="postgresql+psycopg"))
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(postgres_url).set(drivername="postgresql+psycopg").update_query_dict(
-        {"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-    try:
-        upgrade(url)
-        yield url
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@pytest.fixture
-def pg_env(pg_schema: str) -> Iterator[Env]:
-    """The same service and seed data on PostgreSQL (tables emptied and re-seeded per test)."""
-    engine = make_engine(pg_schema)
-    with engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
-    engine.dispose()
-    yield from _make_env(pg_schema, _seed(pg_schema))
+def env(db_url: str, template_db: Template) -> Iterator[Env]:
+    yield from _make_env(db_url, template_db.secrets)
 
 
 def assert_error(response: Any, status: int) -> dict[str, Any]:

@@ -26,8 +26,9 @@ def small_filings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def test_the_demo_twice_adds_nothing_the_second_time(tmp_path: Path, small_filings: Path) -> None:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'demo.sqlite'}")
+def test_the_demo_twice_adds_nothing_the_second_time(blank_db_url: str,
+                                                    small_filings: Path) -> None:
+    settings = Settings(database_url=blank_db_url)
     first = demo.prepare_demo(settings, echo=lambda _: None)
     second = demo.prepare_demo(settings, echo=lambda _: None)
     assert first.summary.cases_added > 0 and second.summary.cases_added == 0
@@ -40,8 +41,8 @@ def test_the_demo_twice_adds_nothing_the_second_time(tmp_path: Path, small_filin
     assert all(a.created for a in first.accounts) and not any(a.created for a in second.accounts)
 
 
-def test_users_add_prints_the_totp_secret_once(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'users.sqlite'}"
+def test_users_add_prints_the_totp_secret_once(blank_db_url: str) -> None:
+    url = blank_db_url
     upgrade(url)
     runner = CliRunner()
     result = runner.invoke(app, ["users", "add", "new.analyst", "--role", "analyst",
