@@ -6,6 +6,7 @@ exit code (1 when anything is wrong, with every error listed, never only the fir
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -101,18 +102,63 @@ def show(ref: str = typer.Argument(..., help="ID, or ID@N for version N."),
 
 
 @policy_app.command("diff")
-def diff(old: str = typer.Argument(..., help="ID@N, the version to compare from."),
-         new: str = typer.Argument(..., help="ID@M, the version to compare to."),
-         policies: Path | None = POLICIES_OPT) -> None:
-    """Print the clause and rule changes between two versions."""
+def diff(old: str = typer.Argument(..., help="ID or ID@N: the policy or version to compare from."),
+         new: str = typer.Argument(..., help="ID or ID@M: the policy or version to compare to."),
+         policies: Path | None = POLICIES_OPT,
+         data: Path | None = typer.Option(
+             None, "--data", help="Re-screen this case file under both and count the changes."),
+         out: Path | None = typer.Option(
+             None, "--out", help="With --data: write the case-level diff to this .csv."),
+         as_of: datetime | None = typer.Option(
+             None, "--as-of", formats=["%Y-%m-%d"],
+             help="With --data: screen every case as if on this date."),
+         persons: Path | None = typer.Option(
+             None, "--persons", help="With --data: person facts joined on person_id."),
+         by_case_date: bool = typer.Option(
+             False, "--by-case-date", help="With --data: screen only by each case's own date "
+             "(a case outside a side's versions is 'not screened' there)."),
+         ) -> None:  # fmt: skip
+    """Print the clause and rule changes; with --data, how many past cases change outcome.
+
+    A bare ID is applied as `divert screen --policy ID` applies it; ID@N pins version N. The
+    words are compared between the two versions named (a bare ID: its latest version).
+    """
     loaded = _load(policies)
+    before, after = _version(loaded, old), _version(loaded, new)
+    if out is not None and (data is None or out.suffix.lower() != ".csv"):
+        typer.echo("--out needs --data and a .csv file name", err=True)
+        raise typer.Exit(2)
     try:
-        lines = diff_versions(_version(loaded, old), _version(loaded, new))
+        lines = diff_versions(before, after)
     except DivertError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
     for line in lines or ["no clause or rule changed"]:
         typer.echo(line)
+    if data is not None:
+        _rescreen(loaded, old, new, data, out, as_of, persons, by_case_date)
+
+
+def _rescreen(loaded: dict[str, Policy], old: str, new: str, data: Path, out: Path | None,
+              as_of: datetime | None, persons: Path | None, by_case_date: bool) -> None:
+    from rich.console import Console
+
+    from divert.cli.ingest import print_input_summary, read_or_exit
+    from divert.cli.policy_diff import applied, rescreen, write_changes_csv
+    from divert.policy.outcome_diff import summarize, summary_lines
+
+    console = Console(stderr=True)
+    got = read_or_exit(data, persons, console)
+    print_input_summary(got, console, show=5)
+    on = as_of.date() if as_of is not None else None
+    changes, notes = rescreen(got.cases, applied(loaded, old, by_case_date),
+                       applied(loaded, new, by_case_date), on, by_case_date)
+    typer.echo("")
+    for line in [*summary_lines(summarize(changes), old, new), *notes]:
+        typer.echo(line)
+    if out is not None:
+        write_changes_csv(changes, out)
+        typer.echo(f"Wrote {len(changes):,} rows to {out}")
 
 
 def _shown_source(path: str, root: Path) -> str:

@@ -66,9 +66,12 @@ def diff_versions(old: PolicyVersion, new: PolicyVersion) -> list[str]:
                 if was != now:
                     name = _FIELD_WORDS.get(field, field)
                     lines.append(f'rule {rule_id}: {name} changed: "{was}" -> "{now}"')
-    if old.default != new.default:
+    if old.default.outcome != new.default.outcome:
         lines.append(f"default changed: {old.default.outcome.value} -> "
                      f"{new.default.outcome.value}")
+    elif _words(old.default.says) != _words(new.default.says):
+        lines.append(f'default ({new.default.outcome.value}) now says: '
+                     f'"{_words(new.default.says)}"')
     return lines
 
 
