@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FILINGS
-from divert.cases.model import Case
+from divert.cases.model import Case, Charge, ChargeScope, PersonRecord
 from divert.engines.duckdb import screen_duckdb
 from divert.engines.sql import BECAUSE_SEPARATOR, TRUTH_PREFIX
 from divert.engines.tables import CaseTables, TableBuilder
@@ -301,3 +301,53 @@ def test_spark_agrees_with_the_in_process_engine_on_the_real_filings(
     for policy_id in ("phl-dao-simple-possession", "phl-dao-2018"):
         policy = load_policies()[policy_id]
         assert batch(real_cases, policy, "spark") == in_process(real_cases, policy), policy_id
+
+
+# --- whole cases as written: wording (unicode included) read by the normalizer on both sides ---
+
+WORDINGS = st.one_of(
+    st.sampled_from([
+        "Int Poss Contr Subst By Per Not Reg",
+        "Manufacture, Delivery, or Possession With Intent to Manufacture or Deliver",
+        "Use/Poss Of Drug Paraph", "Firearms Not To Be Carried W/O License",
+        "Retail Theft-Take Mdse", "DUI: Gen Imp/Inc of Driving Safely - 1st Off",
+        "Criminal Conspiracy Engaging - Manufacture, Delivery, or Possession With Intent",
+        "CS-POSS", "35 § 780-113 §§ A16", "Ꝑossession ☃ de cannabis", "",
+    ]),
+    st.text(max_size=20),
+)
+WRITTEN_CHARGES = st.builds(
+    Charge, WORDINGS, st.one_of(st.none(), st.sampled_from(["35 § 780-113 §§ A30", "xyz"])),
+    st.one_of(st.none(), st.sampled_from(["F", "M", "S"])),
+    st.one_of(st.none(), st.sampled_from(["fentanyl", "marijuana"])),
+)
+PEOPLE = st.builds(PersonRecord, st.sampled_from(["p1", "p2"]), *([st.one_of(st.none(), INTS)] * 4))
+
+
+@st.composite
+def written_cases(draw: st.DrawFn, policy: Policy) -> list[Case]:
+    people = {p.person_id: p for p in draw(st.lists(PEOPLE, max_size=2))}
+    dates = st.one_of(st.none(), st.sampled_from(boundary_dates(policy)))
+    return [
+        Case(f"c{i}", tuple(draw(st.lists(WRITTEN_CHARGES, max_size=4))),
+             filing_date=draw(dates),
+             person=people.get(draw(st.sampled_from(["p1", "p2", "none"]))),
+             charge_scope=draw(st.sampled_from(list(ChargeScope))),
+             pad_referred=draw(st.one_of(st.none(), st.booleans())))
+        for i in range(draw(st.integers(1, 6)))
+    ]
+
+
+@st.composite
+def written_scenarios(draw: st.DrawFn) -> tuple[Policy, list[Case]]:
+    policy = draw(policies())
+    return policy, draw(written_cases(policy))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(written_scenarios())
+def test_cases_as_written_get_the_same_decision_in_process_and_on_duckdb(
+    scenario: tuple[Policy, list[Case]],
+) -> None:
+    policy, cases = scenario
+    assert batch(tuple(cases), policy, "duckdb") == in_process(tuple(cases), policy)
