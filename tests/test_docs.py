@@ -101,3 +101,24 @@ def test_the_generated_policy_pages_are_current(tmp_path: Path) -> None:
     assert sorted(committed) == sorted(fresh), "run `divert policy docs` and commit docs/policies"
     stale = [name for name in fresh if fresh[name] != committed[name]]
     assert stale == [], "stale pages; run `divert policy docs` and commit docs/policies"
+
+
+@pytest.mark.slow
+def test_the_committed_report_is_what_make_report_builds_today(tmp_path: Path) -> None:
+    """docs/reports/ goes stale when a policy, the catalog or the analytics change.
+
+    Rebuilds the HTML exactly as `make report` does (same arguments, same file name, so the
+    link to the changes CSV is the same) and compares bytes; when this fails, run
+    `make report` and commit docs/reports/.
+    """
+    committed = DOCS / "reports"
+    out = tmp_path / "phl-simple-possession.html"
+    result = CliRunner().invoke(app, [
+        "report", "--policy", "phl-dao-simple-possession", "--baseline", "phl-dao-2018",
+        "--data", str(REPO / "data" / "phl_filings_2021-08_2022-01.csv"),
+        "--policies", str(REPO / "policies"), "--out", str(out),
+    ])
+    assert result.exit_code == 0, result.output
+    for name in ("phl-simple-possession.html", "phl-simple-possession-changes.csv"):
+        fresh, kept = (tmp_path / name).read_bytes(), (committed / name).read_bytes()
+        assert fresh == kept, f"docs/reports/{name} is stale: run `make report` and commit it"
