@@ -170,3 +170,15 @@ def test_a_row_the_csv_module_cannot_read_is_refused_and_reading_goes_on(tmp_pat
         (2, None, "cannot be read as CSV (field larger than field limit (131072))")
     ]
     assert got.rows_read == 2 and [fc.lines for fc in got.cases] == [(3,)]
+
+
+def test_a_forfeited_bail_status_from_the_later_feed_is_read_not_refused(tmp_path: Path) -> None:
+    """The 2023 feed records bail 'Forfeited' after a missed appearance: a real status."""
+    lines = BROKEN.read_text().splitlines()
+    row = lines[1].split(",")
+    row[12] = "Forfeited"
+    path = tmp_path / "forfeited.csv"
+    path.write_text("\n".join([lines[0], ",".join(row)]) + "\n")
+    got = read_phl_filings(path)
+    assert list(got.refusals) == []
+    assert [e.bail_status for e in got.cases[0].bail_events] == ["Forfeited"]

@@ -26,7 +26,8 @@ BAIL_COLUMNS = COLUMNS[9:15]
 PERSON_LINKS = ("name+dob", "name+age")
 DEFENSES = ("public_defender", "private_or_appointed", "none_listed")
 BAIL_TYPES = ("Monetary", "Unsecured", "ROR", "Nonmonetary")
-BAIL_STATUSES = ("Set", "Posted", "Denied", "Revoked", "Partial Posting")
+# "Forfeited" (bail forfeited after a missed appearance) appears in the 2023 feed.
+BAIL_STATUSES = ("Set", "Posted", "Denied", "Revoked", "Partial Posting", "Forfeited")
 CASE_STATUSES = ("Active", "Closed", "Inactive", "Adjudicated")
 _ZIP = re.compile(r"\d{5}")
 
