@@ -32,23 +32,26 @@ from divert.catalog.model import Citation
 
 _MOJIBAKE = {"ยง": "§", "Â§": "§", "Ã‚Â§": "§", "Â": "", "\u00a0": " "}
 
-# The code marker between title and section: P.S., Pa.C.S., Pa.C.S.A., Pa. Cons. Stat. (Ann.).
-_CODE = r"(?:P\.?\s*S\.?|PA\.?\s*C\.?\s*S\.?\s*A?\.?|PA\.?\s*CONS\.?\s*STAT\.?(?:\s*ANN\.?)?)"
-_SECTION = r"\d+(?:[-.]\d+)*(?:\.\d+)?"
+# The code marker between title and section: P.S., Pa.C.S., Pa.C.S.A., Pa. (Cons.) Stat. (Ann.).
+_CODE = r"(?:P\.?\s*S\.?|PA\.?\s*C\.?\s*S\.?\s*A?\.?|PA\.?\s*(?:CONS\.?\s*)?STAT\.?(?:\s*ANN\.?)?)"
+# A section: "3802", "780-113", "6110.2", "62A14" (42 Pa.C.S.), "459-505-A" (3 P.S.); a city
+# ordinance's "101603A" keeps its closing letter when nothing follows it.
+_SECTION = r"\d+(?:[A-Z]\d+)?(?:[-.]\d+)*(?:-[A-Z](?![A-Z0-9]))?(?:\.\d+)?(?:[A-Z](?=\s*(?:§|$)))?"
 # A subsection in parentheses "(a)(16)", in CPCMS form "§§ A16*", or bare "A16" after a space.
 _PAREN_SUB = r"(?:\s*\(\s*(?:[A-Z]{1,4}(?:\.\d+)?|\d+(?:\.\d+)?[A-Z]?)\s*\))+"
-_CPCMS_SUB = r"\s*§§\s*[A-Z0-9.\-]+"
+# CPCMS may close a subsection with "*" marks and a "P" (a permitting violation: "A1*P").
+_CPCMS_SUB = r"\s*§§\s*[A-Z0-9.\-]+(?:\*+[A-Z]\b)?"
 _BARE_SUB = r"\s+[A-Z](?:\.?\d+[A-Z0-9.]*)?(?![A-Z])"
 _SUB = rf"(?P<sub>{_PAREN_SUB}|{_CPCMS_SUB}|{_BARE_SUB})?\s*\**"
 
 _FULL = re.compile(
-    rf"^\s*(?:(?=780-)|(?:TITLE\s+)?(?P<title>\d{{1,3}}|CS)\s*{_CODE}?\s*(?:§|SEC\.?|SECTION)?)\s*"
+    rf"^\s*(?:(?=780-)|(?:TITLE\s+)?(?P<title>\d{{1,3}}(?!\d)|CS|CO|LO)\s*{_CODE}?\s*(?:§|SEC\.?|SECTION)?)\s*"
     rf"(?P<section>{_SECTION}){_SUB}\s*$"
 )
 # Embedded in prose a citation needs a marker (§ or a code) or the Title 35 "780-" numbering,
 # so that "3 grams" or "1st Off" are never read as statutes.
 _EMBEDDED = re.compile(
-    rf"(?<![A-Z0-9])(?:(?P<title>\d{{1,3}})\s*(?:{_CODE}\s*§?|§)|(?P<cs>CS)\s*(?:§\s*)?(?=780-)"
+    rf"(?<![A-Z0-9])(?:(?P<title>\d{{1,3}}|CO|LO)\s*(?:{_CODE}\s*§?|§)|(?P<cs>CS)\s*(?:§\s*)?(?=780-)"
     rf"|(?P<bare>)(?=780-\d))\s*(?P<section>{_SECTION}){_SUB}"
 )
 _SUB_PART = re.compile(r"[A-Z]+(?:\.\d+)?|\d+(?:\.\d+)?")
@@ -72,6 +75,8 @@ def _subsection(raw: str | None) -> tuple[str, ...]:
 
 def _title(title: str | None) -> str:
     # "CS" and the bare 780-xxx numbering are Purdon's Title 35 (the Controlled Substance Act).
+    if title in ("CO", "LO"):  # the Philadelphia Code (city ordinances), as CPCMS labels it
+        return title
     return "35" if title in (None, "", "CS") else str(int(title))
 
 

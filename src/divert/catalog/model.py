@@ -55,6 +55,8 @@ class Citation:
 
     def __str__(self) -> str:
         subsection = "".join(f"({part})" for part in self.subsection)
+        if self.title in ("CO", "LO"):  # Philadelphia Code ordinances: no state code to name
+            return f"{self.title} § {self.section}{subsection}"
         return f"{self.title} {self.code} § {self.section}{subsection}"
 
 

@@ -129,7 +129,9 @@ def _combine(
     offense = catalog.lookup(cited)
     if offense is None:
         under = catalog.entries_under(cited)
-        if isinstance(words, Match) and (not under or words.offense in under):
+        if isinstance(words, Match) and (
+            words.offense in under or (not under and _same_section(words.offense.citation, cited))
+        ):
             return words
         if under:
             cats = ", ".join(sorted({o.category.value for o in under}))
@@ -137,8 +139,10 @@ def _combine(
                 as_written, f"{cited} covers offenses of several categories ({cats})", under[:5]
             )
         if cited.title not in catalog.titles:
+            # The words may name a known offense, but not the one cited: say so, do not swap.
+            nearest = (words.offense,) if isinstance(words, Match) else ()
             return Unknown(
-                as_written, f"{cited}: the catalog lists no offense in title {cited.title}"
+                as_written, f"{cited}: the catalog lists no offense in title {cited.title}", nearest
             )
         offense = catalog.by_rules(cited)
     conflict = guard_conflict(_guard_text(catalog, target), offense.category)
@@ -156,6 +160,10 @@ def _combine(
     return Match(
         as_written, offense, MatchedBy.CITATION, confidence, rule=f"citation {cited} ({how})"
     )
+
+
+def _same_section(a: Citation, b: Citation) -> bool:
+    return (a.title, a.section) == (b.title, b.section)
 
 
 def _with_inchoate(reading: Reading, inchoate: Inchoate | None) -> Reading:

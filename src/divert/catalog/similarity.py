@@ -1,10 +1,11 @@
 """Scoring a wording against every known description, word by word, so new wordings generalize.
 
 Court systems abbreviate by truncation ("Contr Subst", "Theft By Unlaw Taking"), so a query word
-matches a description word when either is a prefix of the other (at least 3 letters), at a
-small discount. Rare words weigh more than common ones (inverse document frequency). A
-description's score is the harmonic mean of how much of the query it explains and how much of
-itself the query explains, so a short wording does not match a long description by accident.
+matches a description word when either is a prefix of the other (at least 3 letters), or when
+both are forms of one word ("Distribution", "Distribute"), at a small discount. Rare words weigh
+more than common ones (inverse document frequency). A description's score is the harmonic mean
+of how much of the query it explains and how much of itself the query explains, so a short
+wording does not match a long description by accident.
 """
 
 from __future__ import annotations
@@ -24,6 +25,24 @@ MIN_PREFIX = 3
 TYPO_CREDIT = 0.8
 MIN_TYPO = 5
 RARE = 2  # a word in at most this many wordings may itself be a slip ("POSESSION OF WEAPON")
+
+
+# Endings that change a word's form, not its meaning: "distribution" and "distribute" share the
+# stem "distribut", which neither is a prefix of. Longest first; the stem keeps 5+ letters.
+_ENDINGS = ("ations", "ation", "ions", "ion", "ings", "ing", "ers", "er", "ed", "es", "e", "s", "y")
+MIN_STEM = 5
+
+
+def stem(word: str) -> str:
+    """The word without one inflectional ending, if what is left is long enough.
+
+    >>> stem("distribution"), stem("distribute"), stem("possessing"), stem("sbi")
+    ('distribut', 'distribut', 'possess', 'sbi')
+    """
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
+            return word[: -len(ending)]
+    return word
 
 
 def _deletions(word: str) -> set[str]:
@@ -62,7 +81,10 @@ class WordIndex:
         self._unknown_weight = 0.5 * max(self._idf.values(), default=1.0)
         self._terms = tuple(sorted(self._idf))
         self._near: dict[str, set[str]] = defaultdict(set)  # one letter deleted → index words
+        self._stems: dict[str, set[str]] = defaultdict(set)  # stem → index words with it
         for term in self._terms:
+            if len(term) >= MIN_STEM:
+                self._stems[stem(term)].add(term)
             if len(term) >= MIN_TYPO:
                 for variant in _deletions(term):
                     self._near[variant].add(term)
@@ -86,6 +108,10 @@ class WordIndex:
             for end in range(MIN_PREFIX, len(word)):
                 if word[:end] in self._idf:
                     found.setdefault(word[:end], PREFIX_CREDIT)
+        if len(word) >= MIN_STEM:
+            # Another form of the same word ("distribution" for "distribute").
+            for term in self._stems.get(stem(word), ()):
+                found.setdefault(term, PREFIX_CREDIT)
         if len(self._postings.get(word, ())) <= RARE and len(word) >= MIN_TYPO:
             # A typing slip ("posession", "thefft"): one letter added, dropped or changed.
             # An exact match keeps its full credit (setdefault).

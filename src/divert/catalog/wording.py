@@ -17,6 +17,8 @@ own words.
 'pwid cocaine'
 >>> split_inchoate("Aggravated Assault - Attempts to cause SBI")[0] is None
 True
+>>> split_inchoate("Criminal Conspiracy Knowledge")
+(<Inchoate.CONSPIRACY: 'conspiracy'>, '')
 >>> sorted(drug_signals("Manufacture, Delivery, or Possession With Intent to Deliver"))
 ['delivery', 'possession']
 >>> sorted(drug_signals("Int Poss Contr Subst By Per Not Reg"))
@@ -53,7 +55,7 @@ _INCHOATE_WORDS = {
 # separator or "to commit", so only the unambiguous short forms may be followed by a space.
 _INCHOATE = re.compile(
     r"^[\s\-:–—]*(?:crim(?:inal)?\.?\s+)?(?P<word>attempted|attempt|att|conspiracy|consp|conspire|"
-    r"solicitation|solicit)\.?(?:\s+engaging)?(?:\s*[-:–—(]+\s*|\s+to\s+commit\b[\s:\-–—]*|\s+to\s+(?=\S)|"
+    r"solicitation|solicit)\.?(?:\s+(?:engaging|aiding|knowledge))?(?:\s*[-:–—(]+\s*|\s+to\s+commit\b[\s:\-–—]*|\s+to\s+(?=\S)|"
     r"(?<=attempted)\s+|(?<=consp)\s+|(?<=att)\s+|\s*$)(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
