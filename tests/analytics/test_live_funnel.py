@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from pathlib import Path
 
-from divert.store.db import make_engine, make_sessionmaker
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from divert.cli import app
+from divert.store.db import make_engine, make_sessionmaker, upgrade
 from divert.store.tables import AuditRow
 from service.conftest import Env, assert_error, db_url, env, template_db
 from store.test_events_export import FUNNEL, build
@@ -42,3 +46,19 @@ def test_cases_added_through_the_repository_move_the_live_funnel_as_computed_by_
 def test_only_analysts_read_the_live_funnel(env: Env) -> None:
     for role in ("charging_ada", "coordinator", "provider", "auditor"):
         assert_error(env.client.get("/api/analytics/funnel", headers=env.headers(role)), 403)
+
+
+def test_divert_funnel_prints_the_live_store_funnel(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'divert.sqlite'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with make_sessionmaker(engine)() as session:
+        build(session)
+    engine.dispose()
+    got = CliRunner().invoke(app, ["funnel", "--url", url])
+    assert got.exit_code == 0, got.output
+    assert "6 cases, 5 people" in got.output
+    assert "eligible: 5 cases." in got.output
+    assert "offered: 4 cases (80.0% of the step before; 1 lost)" in got.output
+    assert "completed: 1 cases (100.0% of the step before; 0 lost)" in got.output
+    assert "C-1" not in got.output and "P-1" not in got.output

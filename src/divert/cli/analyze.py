@@ -1,7 +1,9 @@
-"""CLI commands for analysts: `divert report`, `divert measure`, `divert simulate`.
+"""CLI commands for analysts: `divert report`, `divert measure`, `divert simulate`, and
+`divert funnel` over the live case store.
 
 Each reads the filings through the ingest reader, screens with the in-process engine under
-a Rich progress bar, and prints figures with their numerator, denominator and window.
+a Rich progress bar, and prints figures with their numerator, denominator and window;
+`divert funnel` reads the store's pseudonymous event export instead.
 """
 
 from __future__ import annotations
@@ -143,8 +145,38 @@ def measure(
                       soft_wrap=True)
 
 
+def live_funnel(
+    url: str | None = typer.Option(None, "--url", help="Case store URL (default: "
+                                   "$DIVERT_DATABASE_URL, else sqlite:///var/divert.sqlite)."),
+) -> None:
+    """The diversion funnel over the live case store (pseudonymous; the read is audited)."""
+    import secrets
+
+    from divert.analytics.funnel import funnel
+    from divert.cases.access import Actor
+    from divert.store.db import database_url, make_engine, make_sessionmaker
+    from divert.store.events_export import export_events
+
+    engine = make_engine(url or database_url())
+    try:
+        with make_sessionmaker(engine)() as session:
+            events = export_events(session, Actor("cli", "analyst", "cli"),
+                                   secrets.token_bytes(32))
+    finally:
+        engine.dispose()
+    console = Console()
+    dates = [e.date for e in events]
+    span = f", {min(dates)} to {max(dates)}" if dates else ""
+    console.print(f"case store: {len({e.case_id for e in events}):,} cases, "
+                  f"{len({e.person_id for e in events}):,} people, {len(events):,} events"
+                  f"{span}", highlight=False)
+    for line in funnel(e.to_record() for e in events).describe():
+        console.print(line, highlight=False, soft_wrap=True)
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `divert` app."""
     app.command("report")(report)
     app.command("simulate")(simulate)
     app.command("measure")(measure)
+    app.command("funnel")(live_funnel)
