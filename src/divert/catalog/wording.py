@@ -25,6 +25,8 @@ True
 ['possession']
 >>> sorted(drug_signals("Use/Poss Of Drug Paraph w/ intent to use"))
 ['possession']
+>>> sorted(drug_signals("w/i Use/Poss controlled substance"))
+['delivery', 'possession']
 """
 
 from __future__ import annotations
@@ -62,12 +64,13 @@ _INCHOATE = re.compile(
 
 # Words that say the charge is about delivering, not (only) possessing. "Int Poss" is
 # "intentional possession", so a bare "int" is not a signal; "with intent to use" (paraphernalia)
-# and "with intent to defraud" are not delivery either.
+# and "with intent to defraud" are not delivery either, but only with their "to": no court
+# writes "w/i use", and "w/i Use/Poss" may well be a possession with intent.
 _DELIVERY = re.compile(
     r"\b(?:deliver\w*|deliv|del|distrib\w*|distr|dist|manuf\w*|mfg|mftr|mfr|sell\w*|sale|sales|"
     r"sold|pwid|pwi|traffick\w*|dealing|dealer)\b"
-    r"|(?:\bwith\s+|\bw/\s*|\bw\s+)(?:intent|int|i)\b(?!\s*(?:to\s+)?(?:use|defraud|terrorize))"
-    r"|\bw/i(?:nt)?\b(?!\s*(?:to\s+)?(?:use|defraud))"
+    r"|(?:\bwith\s+|\bw/\s*|\bw\s+)(?:intent|int|i)\b(?!\s*to\s+(?:use|defraud|terrorize))"
+    r"|\bw/i(?:nt)?\b(?!\s*to\s+(?:use|defraud|terrorize))"
     r"|\bintent\s+to\s+(?!use|defraud|terrorize)",
     re.IGNORECASE,
 )
