@@ -139,3 +139,39 @@ def test_charges_given_as_wording_are_read_once_per_distinct_wording() -> None:
             == screen_duckdb(POLICY, dates, read.charges).sort_by("case_id").to_pylist())
     row = by_case(screen_duckdb(POLICY, dates, raw))["c2"]
     assert row["truth:pwid"] is None  # the unread wording is unknown, not "not PWID"
+
+
+def test_divert_screen_on_duckdb_writes_what_the_in_process_engine_writes(
+    tmp_path: Path,
+) -> None:
+    import csv
+
+    from typer.testing import CliRunner
+
+    from conftest import FILINGS
+    from divert.cli import app
+
+    contract = ("case_id", "outcome", "because", "policy_id", "policy_version",
+                "policy_sha256", "as_of", "unread_charges")
+    written = {}
+    for engine in ("inprocess", "duckdb"):
+        out = tmp_path / f"{engine}.csv"
+        result = CliRunner().invoke(app, ["screen", str(FILINGS), "--policy", "phl-dao-2018",
+                                          "--out", str(out), "--engine", engine])
+        assert result.exit_code == 0, result.output
+        with out.open(newline="", encoding="utf-8") as handle:
+            written[engine] = [{k: row[k] for k in contract} for row in csv.DictReader(handle)]
+    assert len(written["duckdb"]) == 9_288
+    assert written["duckdb"] == written["inprocess"]
+
+
+def test_divert_screen_refuses_an_unknown_engine(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from conftest import FILINGS
+    from divert.cli import app
+
+    result = CliRunner().invoke(app, ["screen", str(FILINGS), "--policy", "phl-dao-2018",
+                                      "--out", str(tmp_path / "o.csv"), "--engine", "pandas"])
+    assert result.exit_code == 2
+    assert "unknown engine 'pandas'" in result.output
