@@ -66,3 +66,30 @@ def test_citation_inside_a_wording_is_found() -> None:
 )
 def test_numbers_in_prose_are_not_citations(text: str) -> None:
     assert find_citation(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Forms seen in later court lists (JAT statutes) and in lawyers' writing.
+        ("35 Pa. Stat. § 780-113(a)(16)", "35 P.S. § 780-113(a)(16)"),
+        ("35 Pa.Stat.Ann. § 780-113(a)(30)", "35 P.S. § 780-113(a)(30)"),
+        ("75 § 3802 §§ A1*P", "75 Pa.C.S. § 3802(a)(1)(p)"),
+        ("42 § 62A14 §§ A", "42 Pa.C.S. § 62A14(a)"),
+        ("3 § 459-505-A §§ A2", "3 Pa.C.S. § 459-505-A(a)(2)"),
+        ("CO § 101603A", "CO § 101603A"),
+        ("LO § 100820", "LO § 100820"),
+        ("18 § 3503 §§ B.11I", "18 Pa.C.S. § 3503(b.11)(i)"),
+        ("18 ยง 903 ยงยง C", "18 Pa.C.S. § 903(c)"),
+    ],
+)
+def test_later_court_forms(text: str, expected: str) -> None:
+    citation = parse_citation(text)
+    assert str(citation) == expected
+    assert parse_citation(str(citation)) == citation  # the printed form reads back the same
+
+
+@pytest.mark.parametrize("text", ["13(a)(16)", "13A16", "1st Off (a)(16)"])
+def test_run_together_numbers_are_not_split_into_a_title_and_a_section(text: str) -> None:
+    """'13(a)(16)' once read as title 1, section 3: digits are never split to make a title."""
+    assert parse_citation(text) is None

@@ -239,3 +239,29 @@ def test_a_citation_in_a_title_the_catalog_does_not_know_is_unknown() -> None:
     reading = normalize_charge("", "99 Pa.C.S. § 1")
     assert isinstance(reading, Unknown)
     assert "no offense in title 99" in reading.reason
+
+
+def test_a_cited_section_the_catalog_lacks_is_kept_not_swapped_for_the_words_section() -> None:
+    """42 Pa.C.S. § 62A14 (contempt of a protection order) is not in the AOPC data; its court
+    wording is also 23 Pa.C.S. § 6114's. The citation stays; the category comes from the rules."""
+    reading = normalize_charge("Contempt for Violation of Order or Agreement", "42 § 62A14 §§ A")
+    assert isinstance(reading, Match)
+    assert str(reading.offense.citation) == "42 Pa.C.S. § 62A14(a)"
+    assert reading.matched_by is MatchedBy.CITATION and reading.confidence == 0.8
+
+
+def test_a_citation_in_a_title_the_catalog_lacks_is_unknown_with_the_words_as_candidate() -> None:
+    reading = normalize_charge("Simple Assault", "99 § 1 §§ A")
+    assert isinstance(reading, Unknown)
+    assert "no offense in title 99" in reading.reason
+    assert [str(o.citation) for o in reading.candidates] == ["18 Pa.C.S. § 2701(a)(1)"]
+
+
+@pytest.mark.parametrize(
+    "wording",
+    ["Criminal Conspiracy Knowledge", "Criminal Conspiracy Aiding", "Criminal Solicitation"],
+)
+def test_the_court_names_of_bare_inchoate_sections_say_what_is_missing(wording: str) -> None:
+    reading = normalize_charge(wording)
+    assert isinstance(reading, Unknown)
+    assert "without the offense it aims at" in reading.reason
