@@ -62,3 +62,24 @@ def test_divert_funnel_prints_the_live_store_funnel(tmp_path: Path) -> None:
     assert "offered: 4 cases (80.0% of the step before; 1 lost)" in got.output
     assert "completed: 1 cases (100.0% of the step before; 0 lost)" in got.output
     assert "C-1" not in got.output and "P-1" not in got.output
+
+
+def test_live_refiling_counts_the_re_arrest_after_a_diversion(env: Env, db_url: str) -> None:
+    engine = make_engine(db_url)
+    with make_sessionmaker(engine)() as session:
+        build(session)
+    engine.dispose()
+    got = env.client.get("/api/analytics/live-refiling", params={"as_of": "2027-01-01"},
+                         headers=env.headers("analyst"))
+    assert got.status_code == 200, got.text
+    groups = got.json()["groups"]
+    by_window = {k: {m["window_days"]: m for m in ms} for k, ms in groups.items()}
+    # C-6 was filed 124 days after C-1 (same person, diverted): inside 180 days, not 90.
+    # Index: the first case of 8 people (5 built, 3 seeded); diverted: C-1 and C-2.
+    assert [(by_window["filed"][w]["numerator"], by_window["filed"][w]["denominator"])
+            for w in (90, 180)] == [(0, 8), (1, 8)]
+    assert (by_window["diverted"][180]["numerator"],
+            by_window["diverted"][180]["denominator"]) == (1, 2)
+    assert by_window["diverted"][365]["censored"] == 2
+    default = env.client.get("/api/analytics/live-refiling", headers=env.headers("analyst"))
+    assert default.json()["as_of"] == "2026-11-02"  # C-6, the latest filing in the store

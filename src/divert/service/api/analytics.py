@@ -22,6 +22,7 @@ from divert.analytics.assumptions import load_assumptions
 from divert.analytics.disparity import by_funnel_step
 from divert.analytics.filings import load_filings
 from divert.analytics.funnel import STEPS, Funnel, funnel
+from divert.analytics.live import last_filing_day, live_refiling
 from divert.analytics.measures import Measure
 from divert.analytics.report.content import Content, build_content
 from divert.analytics.report.settings import load_settings
@@ -164,6 +165,21 @@ def live_funnel(user: CurrentUser, db: SessionDep) -> dict[str, Any]:
                  "to": max(dates).isoformat() if dates else None},
         **funnel_json(funnel(e.to_record() for e in events)),
     }
+
+
+@router.get("/live-refiling", summary="Re-filing over the live case store",
+            **op("analytics.read"))
+def live_refiling_of(
+    user: CurrentUser, db: SessionDep,
+    as_of: date | None = Query(None, description="Last day observed (default: the latest "
+                               "filing date in the store); windows open then are censored."),
+) -> dict[str, Any]:
+    """Re-filing after a first filed case and after a first diversion, in each window."""
+    records = [e.to_record() for e in export_events(db, actor_of(user), PSEUDONYM_KEY)]
+    day = as_of or last_filing_day(records)
+    groups = live_refiling(records, day) if day else {}
+    return {"as_of": day.isoformat() if day else None,
+            "groups": {k: [measure_json(m) for m in ms] for k, ms in groups.items()}}
 
 
 @router.post("/funnel", summary="The diversion funnel over event records",
