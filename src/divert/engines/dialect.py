@@ -14,6 +14,7 @@ class Dialect:
     name: str
     ident_quote: str
     backslash_escapes: bool  # Spark reads \ in literals, and 'a''b' as two adjacent literals
+    string_type: str = "VARCHAR"  # Spark wants a length with VARCHAR; STRING has none
 
     def ident(self, name: str) -> str:
         q = self.ident_quote
@@ -35,4 +36,4 @@ class Dialect:
 
 
 DUCKDB = Dialect("duckdb", '"', backslash_escapes=False)
-SPARK = Dialect("spark", "`", backslash_escapes=True)
+SPARK = Dialect("spark", "`", backslash_escapes=True, string_type="STRING")

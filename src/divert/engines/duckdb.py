@@ -93,7 +93,7 @@ def _read_wording(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE readings AS SELECT * FROM "
                 + readings_sql(pairs, DUCKDB))
     con.execute("CREATE OR REPLACE VIEW charges AS "
-                + normalized_charges_sql("charges_raw", "readings", have))
+                + normalized_charges_sql("charges_raw", "readings", have, DUCKDB))
 
 
 def _check_columns(con: duckdb.DuckDBPyConnection, query: BatchQuery,

@@ -27,14 +27,23 @@ def reading_row(as_written: str, citation: str | None, reading: Reading) -> Read
     return (as_written, citation, reading.category.value, reading.offense.drug, inchoate)
 
 
+READING_COLUMNS = ("as_written", "citation", "category", "statute_drug", "inchoate")
+
+
+def reading_rows(pairs: Iterable[tuple[str, str | None]]) -> list[ReadingRow]:
+    """Every distinct pair read by the catalog normalizer, once."""
+    from divert.catalog.normalize import normalize_charge
+
+    return [reading_row(w, c, normalize_charge(w, c)) for w, c in pairs]
+
+
 def readings_sql(pairs: Iterable[tuple[str, str | None]], dialect: Dialect) -> str:
     """A VALUES table of every pair's reading, normalized with the catalog normalizer."""
-    from divert.catalog.normalize import normalize_charge
 
     def lit(value: str | None) -> str:
         return "NULL" if value is None else dialect.string(value)
 
-    rows = [reading_row(w, c, normalize_charge(w, c)) for w, c in pairs]
+    rows = reading_rows(pairs)
     if not rows:  # VALUES needs a row; an empty wording matches no charge
         rows = [("", None, None, None, None)]
     body = ", ".join("(" + ", ".join(lit(v) for v in row) + ")" for row in rows)
@@ -42,11 +51,13 @@ def readings_sql(pairs: Iterable[tuple[str, str | None]], dialect: Dialect) -> s
             "statute_drug, inchoate))")
 
 
-def normalized_charges_sql(raw: str, readings: str, columns: set[str]) -> str:
+def normalized_charges_sql(raw: str, readings: str, columns: set[str],
+                           dialect: Dialect) -> str:
     """The batch layout's charges from raw ones: the readings joined on (wording, citation)."""
-    citation = "r.citation" if "citation" in columns else "CAST(NULL AS VARCHAR)"
-    drug = "NULLIF(r.drug, '')" if "drug" in columns else "CAST(NULL AS VARCHAR)"
-    grade = "r.grade" if "grade" in columns else "CAST(NULL AS VARCHAR)"
+    null = f"CAST(NULL AS {dialect.string_type})"
+    citation = "r.citation" if "citation" in columns else null
+    drug = "NULLIF(r.drug, '')" if "drug" in columns else null
+    grade = "r.grade" if "grade" in columns else null
     return (
         f"SELECT r.case_id AS case_id, r.idx AS idx, m.category AS category, "
         f"COALESCE({drug}, m.statute_drug) AS drug, m.inchoate AS inchoate, {grade} AS grade "

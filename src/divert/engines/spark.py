@@ -18,6 +18,7 @@ from divert.engines.arrow import conform
 from divert.engines.columns import SCHEMAS
 from divert.engines.decision_table import COLUMNS as DECISION_COLUMNS
 from divert.engines.dialect import SPARK
+from divert.engines.readings import READING_COLUMNS, normalized_charges_sql, reading_rows
 from divert.engines.sql import BatchQuery, compile_policy
 from divert.errors import DivertError, InputFormatError
 from divert.policy.model import Policy
@@ -80,6 +81,8 @@ def prepare(policy: Policy, cases: SparkInput, charges: SparkInput | None = None
     inputs = {"cases": cases, "charges": charges, "persons": persons}
     for name, table in inputs.items():
         frame = _frame(spark, name, table)
+        if name == "charges":
+            frame = _read_wording(spark, frame)
         missing = sorted(query.needs[name] - set(frame.columns))
         if missing:
             label = str(table) if isinstance(table, str | Path) else f"<{name} table>"
@@ -87,6 +90,21 @@ def prepare(policy: Policy, cases: SparkInput, charges: SparkInput | None = None
                                    f" table needs {', '.join(c for c, _ in SCHEMAS[name])}")
         frame.createOrReplaceTempView(f"divert_{name}")
     return spark.sql(query.sql), query
+
+
+def _read_wording(spark: SparkSession, frame: DataFrame) -> DataFrame:
+    """Charges given as wording: each distinct (wording, citation) normalized once."""
+    have = set(frame.columns)
+    if "category" in have or "as_written" not in have:
+        return frame
+    frame.createOrReplaceTempView("divert_charges_raw")
+    citation = "NULLIF(citation, '')" if "citation" in have else "CAST(NULL AS STRING)"
+    pairs = [(r[0], r[1]) for r in spark.sql(
+        f"SELECT DISTINCT as_written, {citation} FROM divert_charges_raw "
+        "WHERE as_written IS NOT NULL").collect()]
+    schema = ", ".join(f"{c} STRING" for c in READING_COLUMNS)
+    spark.createDataFrame(reading_rows(pairs), schema).createOrReplaceTempView("divert_readings")
+    return spark.sql(normalized_charges_sql("divert_charges_raw", "divert_readings", have, SPARK))
 
 
 def screen_spark(policy: Policy, cases: SparkInput, charges: SparkInput | None = None,
