@@ -62,6 +62,14 @@ def test_divert_funnel_prints_the_live_store_funnel(tmp_path: Path) -> None:
     assert "offered: 4 cases (80.0% of the step before; 1 lost)" in got.output
     assert "completed: 1 cases (100.0% of the step before; 0 lost)" in got.output
     assert "C-1" not in got.output and "P-1" not in got.output
+    assert ("re-filing after a person's first diverted case (offer accepted): 0.0% "
+            "(95% CI 0.0%–65.8%) = 0 / 2 (within 90 days, 2026-07-01 to 2026-11-02)"
+            in got.output)
+    late = CliRunner().invoke(app, ["funnel", "--url", url, "--as-of", "2027-01-01"])
+    assert "diverted case (offer accepted): 50.0%" in late.output
+    assert "= 1 / 2 (within 180 days" in late.output
+    bad = CliRunner().invoke(app, ["funnel", "--url", url, "--as-of", "soon"])
+    assert bad.exit_code == 2 and "not a date" in bad.output
 
 
 def test_live_refiling_counts_the_re_arrest_after_a_diversion(env: Env, db_url: str) -> None:

@@ -148,15 +148,24 @@ def measure(
 def live_funnel(
     url: str | None = typer.Option(None, "--url", help="Case store URL (default: "
                                    "$DIVERT_DATABASE_URL, else sqlite:///var/divert.sqlite)."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Last day observed, YYYY-MM-DD "
+                                     "(default: the latest filing in the store)."),
 ) -> None:
-    """The diversion funnel over the live case store (pseudonymous; the read is audited)."""
+    """The funnel and re-filing over the live case store (pseudonymous; the read is audited)."""
     import secrets
+    from datetime import date
 
     from divert.analytics.funnel import funnel
+    from divert.analytics.live import last_filing_day, live_refiling
     from divert.cases.access import Actor
     from divert.store.db import database_url, make_engine, make_sessionmaker
     from divert.store.events_export import export_events
 
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise typer.BadParameter(f"not a date (YYYY-MM-DD): {as_of!r}",
+                                 param_hint="--as-of") from None
     engine = make_engine(url or database_url())
     try:
         with make_sessionmaker(engine)() as session:
@@ -170,8 +179,13 @@ def live_funnel(
     console.print(f"case store: {len({e.case_id for e in events}):,} cases, "
                   f"{len({e.person_id for e in events}):,} people, {len(events):,} events"
                   f"{span}", highlight=False)
-    for line in funnel(e.to_record() for e in events).describe():
+    records = [e.to_record() for e in events]
+    for line in funnel(records).describe():
         console.print(line, highlight=False, soft_wrap=True)
+    day = day or last_filing_day(records)
+    for measures in (live_refiling(records, day) if day else {}).values():
+        for m in measures:
+            console.print(m.describe(), highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
