@@ -265,3 +265,20 @@ def test_the_court_names_of_bare_inchoate_sections_say_what_is_missing(wording: 
     reading = normalize_charge(wording)
     assert isinstance(reading, Unknown)
     assert "without the offense it aims at" in reading.reason
+
+
+@pytest.mark.parametrize(
+    "wording", ["NARCOTICS", "MJ", "Marijuana", "CS", "Cocaine 3 g", "(heroin)"]
+)
+def test_a_wording_that_names_only_a_drug_is_unknown_not_guessed_as_possession(
+    wording: str,
+) -> None:
+    reading = normalize_charge(wording)
+    assert isinstance(reading, Unknown)
+    assert "names a drug but not what was done" in reading.reason
+
+
+def test_a_drug_with_an_act_is_still_read() -> None:
+    crack, mj = normalize_charge("Poss of Crack Cocaine"), normalize_charge("MJ Poss")
+    assert isinstance(crack, Match) and crack.category is Category.SIMPLE_POSSESSION
+    assert isinstance(mj, Match) and mj.category is Category.MARIJUANA_SMALL_AMOUNT

@@ -235,6 +235,9 @@ def _guard_text(catalog: Catalog, target: str) -> str:
 
 
 def _by_words(catalog: Catalog, as_written: str, target: str) -> Reading:
+    if catalog.words.vocabulary.names_no_act(target):
+        # "NARCOTICS", "MJ", "Cocaine 3 g": a drug, but not whether it was possessed, sold or made.
+        return Unknown(as_written, "the wording names a drug but not what was done with it")
     hits = catalog.words.search(target, limit=12)
     guarded = _guard_text(catalog, target)
     readable = []

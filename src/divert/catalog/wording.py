@@ -124,6 +124,17 @@ class Vocabulary:
     ignore: frozenset[str] = frozenset()
     stop: frozenset[str] = frozenset()
     drugs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    substances: frozenset[str] = frozenset()
+
+    def names_no_act(self, text: str) -> bool:
+        """True when a wording names only a substance ("NARCOTICS", "MJ", "CS"), not an act.
+
+        >>> vocabulary = Vocabulary(drugs={"heroin": ("cs",)}, substances=frozenset({"cs"}))
+        >>> vocabulary.names_no_act("Heroin"), vocabulary.names_no_act("Poss Heroin")
+        (True, False)
+        """
+        words = set(self.tokens(text))
+        return bool(words) and words <= self.soft(text) | self.substances
 
     def tokens(self, text: str) -> tuple[str, ...]:
         """The meaningful words of a wording, abbreviations expanded, in order, deduplicated.
