@@ -103,3 +103,35 @@ def test_passwords_are_stored_as_argon2id_never_in_clear(db_url: str, env: Env) 
 def test_the_account_list_never_shows_hashes_or_totp_secrets(env: Env) -> None:
     body = env.client.get("/api/users", headers=env.headers("administrator")).text
     assert "argon2" not in body and env.secrets["u-auditor"] not in body
+
+
+def test_last_seen_is_written_at_most_once_a_minute(db_url: str, env: Env) -> None:
+    """Reads are not durable writes each time: a session's last-seen time moves only when a
+    request comes a minute or more after the one it records."""
+    from datetime import timedelta
+
+    from sqlalchemy import create_engine, select
+
+    from divert.store.tables import SessionRow, UserRow
+    from divert.store.unit import as_utc
+
+    headers = env.headers("analyst")
+    engine = create_engine(db_url)
+
+    def last_seen() -> object:
+        with engine.connect() as conn:
+            return as_utc(conn.execute(
+                select(SessionRow.last_seen_at).join(UserRow, UserRow.id == SessionRow.user_id)
+                .where(UserRow.username == "u-analyst")).scalar_one())
+
+    try:
+        at_login = last_seen()
+        for _ in range(3):
+            env.clock.advance(seconds=19)
+            assert env.client.get("/api/auth/me", headers=headers).status_code == 200
+        assert last_seen() == at_login  # 57 s of requests: no write
+        env.clock.advance(seconds=4)
+        assert env.client.get("/api/auth/me", headers=headers).status_code == 200
+        assert last_seen() == at_login + timedelta(seconds=61)
+    finally:
+        engine.dispose()

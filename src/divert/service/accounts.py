@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
-from sqlalchemy.orm import Session
 
 from divert.cases.access import ROLES, Actor
 from divert.errors import DivertError
@@ -17,6 +16,7 @@ from divert.service.security import hash_password, new_totp_secret, totp_uri
 from divert.service.settings import Settings
 from divert.store import accounts
 from divert.store.db import make_engine, make_sessionmaker
+from divert.store.handles import Session
 from divert.store.views import UserView
 
 MIN_PASSWORD = 10

@@ -14,7 +14,6 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import Engine
 from starlette.routing import BaseRoute
 
 from divert import __version__
@@ -27,6 +26,7 @@ from divert.service.limits import BodySizeLimit
 from divert.service.settings import Settings
 from divert.service.web.guard import install_page_handlers
 from divert.store.db import make_engine, make_sessionmaker
+from divert.store.handles import Engine
 
 HERE = Path(__file__).parent
 

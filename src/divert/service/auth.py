@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session
-
 from divert.cases.access import Actor
 from divert.service import messages
 from divert.service.deps import Principal
@@ -19,6 +17,7 @@ from divert.service.errors import ApiError
 from divert.service.security import new_session_token, token_hash, verify_password, verify_totp
 from divert.service.settings import Settings
 from divert.store import accounts
+from divert.store.handles import Session
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,6 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.orm import Session
 
 from divert.cases.events import Event
 from divert.service.auth import actor_of
@@ -20,6 +19,7 @@ from divert.service.deps import Principal
 from divert.service.idempotency import fingerprint, run_once
 from divert.service.schemas.cases import CasePublic
 from divert.store import repo
+from divert.store.handles import Session
 
 
 def apply_event(

@@ -12,8 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from divert.cases.access import Actor
 from divert.cases.model import Charge
 from divert.ingest.filed_case import Ingested
@@ -26,6 +24,7 @@ from divert.service.screening import screen_and_store
 from divert.service.settings import Settings
 from divert.store import repo, treatment
 from divert.store.db import make_engine, make_sessionmaker, upgrade
+from divert.store.handles import SessionFactory
 from divert.store.importer import import_filings
 from divert.store.unit import atomic
 from divert.store.views import ImportSummary, NotFound
@@ -73,7 +72,7 @@ class DemoReport:
     import_seconds: float
 
 
-def add_demo_cases(factory: sessionmaker[Session], policy: Policy,
+def add_demo_cases(factory: SessionFactory, policy: Policy,
                    echo: Callable[[str], None]) -> None:
     """File and screen the invented demo cases that are not there yet."""
     now = datetime.now(UTC)

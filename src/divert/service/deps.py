@@ -14,13 +14,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session
 
 from divert.cases import access
 from divert.service import messages
 from divert.service.clock import Clock
 from divert.service.errors import ApiError, responses
 from divert.service.settings import Settings
+from divert.store.handles import Session
 
 SESSION_COOKIE = "divert_session"
 PUBLIC = "public"  # the x-operation of the few routes anyone may call (login, docs)
@@ -101,11 +101,12 @@ def refuse(db: Session, user: Principal, operation: str, resource: str, now: Any
     """Audit a refused attempt (who tried what, from where), then nothing else is done."""
     from divert.cases.access import Actor
     from divert.store import audit
+    from divert.store.unit import atomic
 
     actor = Actor(user.username, user.role, user.source, user.provider_id)
-    audit.append(db, actor, operation, resource, outcome="denied", at=now,
-                 detail={"reason": "role"})
-    db.commit()
+    with atomic(db):
+        audit.append(db, actor, operation, resource, outcome="denied", at=now,
+                     detail={"reason": "role"})
 
 
 def _checker(operation: str) -> Any:

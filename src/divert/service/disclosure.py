@@ -10,13 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from divert.cases import access
 from divert.cases.consent import Disclosure, rules
 from divert.service.auth import actor_of
 from divert.service.deps import Principal
 from divert.store import treatment
+from divert.store.handles import Session
 from divert.store.views import CaseView
 
 

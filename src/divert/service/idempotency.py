@@ -16,10 +16,10 @@ from typing import Any
 
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
-from sqlalchemy.orm import Session
 
 from divert.service import messages
 from divert.service.errors import ApiError
+from divert.store.handles import Session
 from divert.store.idempotency import find_response, remember_response
 from divert.store.unit import atomic
 

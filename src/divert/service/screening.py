@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import Request
-from sqlalchemy.orm import Session
 
 from divert.cases.access import Actor
 from divert.engines.inprocess import screen_case
@@ -18,6 +17,7 @@ from divert.service.auth import actor_of
 from divert.service.deps import Principal
 from divert.service.errors import ApiError
 from divert.store import repo
+from divert.store.handles import Session
 from divert.store.views import CaseView, ScreeningView
 
 

@@ -21,6 +21,10 @@ from divert.store.tables import ProviderRow, SessionRow, UserRow
 from divert.store.unit import as_utc, unit_of_work, utcnow
 from divert.store.views import Conflict, NotFound, Page, StaleVersion, UserView
 
+# "Last seen" is written at most this often, so a burst of reads is not a burst of durable
+# writes; an idle session may therefore end up to this much early, never late.
+LAST_SEEN_EVERY = timedelta(minutes=1)
+
 
 @dataclass(frozen=True, slots=True)
 class Credentials:
@@ -150,7 +154,8 @@ def open_session(session: Session, user_id: int, token_sha256: str, source: str,
 def resume_session(
     session: Session, token_sha256: str, *, at: datetime, idle: timedelta, total: timedelta,
 ) -> Credentials | None:
-    """The session's account if the session is alive (touching it); else end it, None."""
+    """The session's account if the session is alive (touching its last-seen time at most
+    once per LAST_SEEN_EVERY); else end it and return None."""
     row = session.get(SessionRow, token_sha256)
     if row is None or row.ended_at is not None:
         return None
@@ -159,7 +164,8 @@ def resume_session(
     if user is None or user.locked or not alive:
         row.ended_at = at
         return None
-    row.last_seen_at = at
+    if at - as_utc(row.last_seen_at) >= LAST_SEEN_EVERY:
+        row.last_seen_at = at
     return _credentials(user)
 
 

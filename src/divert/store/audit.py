@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from divert.cases.access import Actor
 from divert.store.tables import AuditRow
+from divert.store.unit import unit_of_work
+from divert.store.views import Page
 
 GENESIS = "0" * 64
 _PG_AUDIT_LOCK = 0x6469_7665  # "dive": serializes chain appends on PostgreSQL
@@ -176,3 +178,21 @@ def read_log(
     append(session, actor, "read", "audit_log", person_id=person_id,
            detail={"after_seq": after_seq, "returned": len(rows)})
     return rows
+
+
+@unit_of_work
+def read_page(
+    session: Session, actor: Actor, *, person_id: str | None = None, page: int = 1,
+    page_size: int = 100, at: datetime | None = None,
+) -> Page[dict[str, Any]]:
+    """One page of entries in seq order (optionally one person's), with the total, for the
+    auditor's screen (the service checks the role). The read is audited and committed; the
+    total counts the entries as they were before this read was recorded."""
+    where = [] if person_id is None else [AuditRow.person_id == person_id]
+    total = session.scalar(select(func.count()).select_from(AuditRow).where(*where)) or 0
+    query = (select(AuditRow).where(*where).order_by(AuditRow.seq)
+             .offset((max(page, 1) - 1) * page_size).limit(page_size))
+    rows = tuple(_content(r) | {"hash": r.hash} for r in session.scalars(query))
+    append(session, actor, "read", "audit_log", person_id=person_id,
+           detail={"page": page, "returned": len(rows)}, at=at)
+    return Page(rows, page, page_size, int(total))
