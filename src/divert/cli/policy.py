@@ -193,12 +193,12 @@ def docs(out: Path = typer.Option(Path("docs/policies"), "--out",
                                   help="Folder for the generated Markdown pages."),
          policies: Path | None = POLICIES_OPT) -> None:
     """Write one Markdown page per policy version, and an index, generated from the files."""
-    from divert.policy.docs import GENERATED
+    from divert.policy.docs import GENERATED_MARK
 
     pages = generate_pages(policies)
     out.mkdir(parents=True, exist_ok=True)
     for stale in sorted(out.glob("*.md")):
-        if stale.name not in pages and stale.read_text(encoding="utf-8").startswith(GENERATED):
+        if stale.name not in pages and stale.read_text(encoding="utf-8").startswith(GENERATED_MARK):
             stale.unlink()
             typer.echo(f"removed {stale} (its policy version is gone)")
     for name, text in pages.items():
