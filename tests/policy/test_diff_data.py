@@ -92,7 +92,7 @@ def test_two_versions_pinned_each_case_screened_under_both(tmp_path: Path) -> No
     report = _rescreen_report(out)
     assert report[:5] == [
         "Re-screened 2 cases under phl-dao-simple-possession@1 and "
-        "phl-dao-simple-possession@2: 1 change outcome (50.0%), 1 people.",
+        "phl-dao-simple-possession@2: 1 change outcome (50.0%), 1 person.",
         "", "From → to (cases):", "  needs_review → prosecute: 1", "",
     ]
     assert "  needs_review → prosecute: mixed-charges → firearm: 1" in report

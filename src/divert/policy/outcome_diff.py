@@ -119,12 +119,16 @@ def csv_row(change: CaseChange) -> tuple[str, ...]:
             change.new.policy, change.new.outcome, change.new.because, unknowns)
 
 
+def _people(n: int) -> str:
+    return f"{n:,} {'person' if n == 1 else 'people'}"
+
+
 def summary_lines(summary: Summary, old: str, new: str) -> list[str]:
     """The re-screening report `divert policy diff --data` prints."""
     share = f" ({summary.changed / summary.cases:.1%})" if summary.cases else ""
     lines = [f"Re-screened {summary.cases:,} cases under {old} and {new}: "
              f"{summary.changed:,} change outcome{share}"
-             + (f", {summary.people_changed:,} people." if summary.people_changed else ".")]
+             + (f", {_people(summary.people_changed)}." if summary.people_changed else ".")]
     if not summary.changed:
         return lines
     lines += ["", "From → to (cases):"]
