@@ -12,8 +12,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
+from conftest import FILINGS, REPO
 from divert.cli import app
 from divert.policy.outcome_diff import CSV_COLUMNS
 
@@ -136,3 +138,23 @@ def test_out_without_data_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "--out needs --data" in result.stderr
     assert not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.slow
+def test_on_the_real_filings_it_agrees_with_the_committed_report(tmp_path: Path) -> None:
+    # The report's changes CSV is built by the analytics simulation (another code path, kept
+    # current by tests/test_docs.py); both must find the same cases changing the same way.
+    # (Person ids are not compared: the simulation links the ids a case's rows carry into
+    # one person, the case reader keeps the case's own.)
+    out_csv = tmp_path / "diff.csv"
+    code, out = _diff("phl-dao-2018", "phl-dao-simple-possession", "--data", str(FILINGS),
+                      "--out", str(out_csv))
+    assert code == 0, out
+    with out_csv.open(encoding="utf-8") as handle:
+        mine = {(r["case_id"], r["direction"], r["old_because"],
+                 r["new_because"]) for r in csv.DictReader(handle) if r["changed"] == "yes"}
+    with (REPO / "docs/reports/phl-simple-possession-changes.csv").open(encoding="utf-8") as fh:
+        report = {(r["case_id"], r["direction"], r["baseline_because"],
+                   r["candidate_because"]) for r in csv.DictReader(fh)}
+    assert mine == report
+    assert len(mine) == 498
