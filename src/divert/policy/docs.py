@@ -43,17 +43,24 @@ def changelog_section(changelog: str, number: int) -> str:
     return "\n".join(kept).strip()
 
 
-def _cell(value: object) -> str:
-    """A value as one Markdown table cell: one line, pipes escaped."""
+def _plain(value: object, nested: bool = False) -> str:
     if isinstance(value, date):
-        text = value.isoformat()
-    elif isinstance(value, (list, tuple)):
-        text = "; ".join(_cell(v) for v in value)
-    elif isinstance(value, Mapping):
-        text = ", ".join(f"{k}: {_cell(v)}" for k, v in value.items())
-    else:
-        text = str(value)
-    return " ".join(text.split()).replace("|", "\\|")
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_plain(v, True) for v in value)
+    if isinstance(value, Mapping):
+        text = ", ".join(f"{k}: {_plain(v, True)}" for k, v in value.items())
+        return f"{{{text}}}" if nested else text
+    return str(value)
+
+
+def _cell(value: object) -> str:
+    """A value as one Markdown table cell: one line, pipes escaped, inner mappings in braces.
+
+    >>> print(_cell({"filing_date": date(2026, 7, 2), "charges": ["A", "B|C"], "person": {"n": 1}}))
+    filing_date: 2026-07-02, charges: A; B\\|C, person: {n: 1}
+    """
+    return " ".join(_plain(value).split()).replace("|", "\\|")
 
 
 def _effective(version: PolicyVersion) -> str:
