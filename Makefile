@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test lint typecheck unit bench report clean
+.PHONY: demo test lint typecheck unit bench docs report clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "divert needs Python 3.11 or newer")'
@@ -34,6 +34,10 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+## Regenerate the policy reference pages in docs/policies/ from policies/.
+docs: $(STAMP)
+	$(BIN)/divert policy docs --out docs/policies
 
 ## Regenerate the committed repercussions report (HTML and PDF; the PDF needs Chromium).
 REPORT_ARGS := --policy phl-dao-simple-possession --baseline phl-dao-2018 --data data/phl_filings_2021-08_2022-01.csv
