@@ -282,3 +282,21 @@ def test_a_drug_with_an_act_is_still_read() -> None:
     crack, mj = normalize_charge("Poss of Crack Cocaine"), normalize_charge("MJ Poss")
     assert isinstance(crack, Match) and crack.category is Category.SIMPLE_POSSESSION
     assert isinstance(mj, Match) and mj.category is Category.MARIJUANA_SMALL_AMOUNT
+
+
+@pytest.mark.parametrize("citation", ["18 § 2702 §§ A", "18 § 3701 §§ A1"])
+def test_a_citation_short_of_the_violent_clause_is_unknown_not_read_as_non_violent(
+    citation: str,
+) -> None:
+    """9714(g) names clauses: 2702(a) or 3701(a)(1) alone may be violent or not."""
+    reading = normalize_charge("", citation)
+    assert isinstance(reading, Unknown)
+    assert "crime_of_violence" in reading.reason
+    assert any(o.category is Category.CRIME_OF_VIOLENCE for o in reading.candidates)
+
+
+def test_the_words_may_name_the_clause_a_short_citation_leaves_open() -> None:
+    reading = normalize_charge("Robbery-Inflict Serious Bodily Injury", "18 § 3701 §§ A1")
+    assert isinstance(reading, Match)
+    assert str(reading.offense.citation) == "18 Pa.C.S. § 3701(a)(1)(i)"
+    assert reading.category is Category.CRIME_OF_VIOLENCE

@@ -26,6 +26,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from divert.catalog.citation import find_citation, parse_citation, without_citations
+from divert.catalog.guard import POSSESSION_LIKE, guard_conflict, guard_text, is_possession_like
 from divert.catalog.load import default_catalog, load_catalog
 from divert.catalog.model import (
     Category,
@@ -38,18 +39,17 @@ from divert.catalog.model import (
     Unknown,
 )
 from divert.catalog.registry import Catalog
-from divert.catalog.wording import drug_signals, fold, split_inchoate
+from divert.catalog.wording import fold, split_inchoate
 
-__all__ = ["default_catalog", "is_possession_like", "load_catalog", "normalize_charge"]
+__all__ = [
+    "POSSESSION_LIKE",
+    "default_catalog",
+    "guard_conflict",
+    "is_possession_like",
+    "load_catalog",
+    "normalize_charge",
+]
 
-POSSESSION_LIKE = frozenset(
-    {
-        Category.SIMPLE_POSSESSION,
-        Category.PURCHASE_BY_UNAUTHORIZED,
-        Category.MARIJUANA_SMALL_AMOUNT,
-        Category.PARAPHERNALIA,
-    }
-)
 INCHOATE_SECTIONS = {
     ("18", "901"): Inchoate.ATTEMPT,
     ("18", "902"): Inchoate.SOLICITATION,
@@ -58,25 +58,6 @@ INCHOATE_SECTIONS = {
 ACCEPT = 0.75  # least word score read as a match (see docs/catalog.md for how it was chosen)
 MARGIN = 0.08  # a rival of another category this close makes the reading Unknown
 DOMINANT = 0.8  # share of a shared description's charges one citation needs to be chosen
-
-
-def is_possession_like(category: Category) -> bool:
-    """True for the categories a possession-diversion policy treats as possession or use."""
-    return category in POSSESSION_LIKE
-
-
-def guard_conflict(wording: str, category: Category) -> str | None:
-    """Why reading this wording as this category would cross possession and delivery, or None."""
-    signals = drug_signals(wording)
-    if category in POSSESSION_LIKE and "delivery" in signals:
-        return f"the wording speaks of delivery or intent, so it cannot be {category.value}"
-    if (
-        category is Category.POSSESSION_WITH_INTENT_TO_DELIVER
-        and "possession" in signals
-        and "delivery" not in signals
-    ):
-        return "the wording speaks of possession only, so it cannot be possession with intent"
-    return None
 
 
 def normalize_charge(
@@ -145,7 +126,18 @@ def _combine(
                 as_written, f"{cited}: the catalog lists no offense in title {cited.title}", nearest
             )
         offense = catalog.by_rules(cited)
-    conflict = guard_conflict(_guard_text(catalog, target), offense.category)
+    else:
+        vague = _vague_about_violence(catalog, offense)
+        if vague:
+            if isinstance(words, Match) and words.offense in vague:
+                return words
+            return Unknown(
+                as_written,
+                f"{cited} reads as {offense.category.value}, but it includes clauses that are "
+                "crime_of_violence; the clause is needed",
+                vague[:5],
+            )
+    conflict = guard_conflict(guard_text(catalog, target), offense.category)
     if conflict:
         return Unknown(as_written, f"{conflict} (cited as {cited})", (offense,))
     if isinstance(words, Match) and words.confidence >= 0.85 and words.category != offense.category:
@@ -160,6 +152,20 @@ def _combine(
     return Match(
         as_written, offense, MatchedBy.CITATION, confidence, rule=f"citation {cited} ({how})"
     )
+
+
+def _vague_about_violence(catalog: Catalog, offense: Offense) -> tuple[Offense, ...]:
+    """The clauses under a less precise entry, when some are violent and the entry is not.
+
+    The crime-of-violence list (42 Pa.C.S. § 9714(g)) names clauses: 2702(a)(1) and (2) but not
+    (3), 3701(a)(1)(i)-(iii) but not (iv). A charge cited as 2702(a) or 3701(a)(1) may be either.
+    """
+    if offense.category is Category.CRIME_OF_VIOLENCE:
+        return ()
+    under = catalog.entries_under(offense.citation)
+    if any(o.category is Category.CRIME_OF_VIOLENCE for o in under):
+        return under
+    return ()
 
 
 def _same_section(a: Citation, b: Citation) -> bool:
@@ -229,17 +235,12 @@ def _by_description(
     )
 
 
-def _guard_text(catalog: Catalog, target: str) -> str:
-    """The wording as the guard reads it: as written, plus its typing slips corrected."""
-    return " ".join((target, *catalog.words.corrections(target)))
-
-
 def _by_words(catalog: Catalog, as_written: str, target: str) -> Reading:
     if catalog.words.vocabulary.names_no_act(target):
         # "NARCOTICS", "MJ", "Cocaine 3 g": a drug, but not whether it was possessed, sold or made.
         return Unknown(as_written, "the wording names a drug but not what was done with it")
     hits = catalog.words.search(target, limit=12)
-    guarded = _guard_text(catalog, target)
+    guarded = guard_text(catalog, target)
     readable = []
     for hit in hits:
         offense = catalog.lookup(hit.citation) or catalog.by_rules(hit.citation)
