@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -26,10 +27,12 @@ from rich.table import Table
 
 from divert.analytics.assumptions import DEFAULT_FILE, Assumptions, load_assumptions
 from divert.analytics.filings import CaseTable, load_filings
-from divert.analytics.report.content import Content, build_content
-from divert.analytics.report.content import Progress as Tick
 from divert.analytics.report.settings import load_settings
 from divert.errors import DivertError, InputFormatError
+
+if TYPE_CHECKING:  # the report's content pulls in lifelines (seconds): imported on first use
+    from divert.analytics.report.content import Content
+    from divert.analytics.report.content import Progress as Tick
 
 DATA = typer.Option(..., "--data", help="Philadelphia filings CSV (e.g. data/phl_filings_…csv).")
 POLICY = typer.Option("phl-dao-simple-possession", "--policy", help="Candidate policy id.")
@@ -66,6 +69,7 @@ def _inputs(data: Path, assumptions: Path, console: Console) -> tuple[CaseTable,
 
 def _content(data: Path, policy: str, baseline: str, policies: Path | None,
              assumptions: Path, console: Console) -> Content:
+    from divert.analytics.report.content import build_content
     from divert.cli.screen import load_policy_or_exit
 
     table, chosen = _inputs(data, assumptions, console)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -24,7 +24,6 @@ from divert.analytics.filings import load_filings
 from divert.analytics.funnel import STEPS, Funnel, funnel
 from divert.analytics.live import last_filing_day, live_refiling
 from divert.analytics.measures import Measure
-from divert.analytics.report.content import Content, build_content
 from divert.analytics.report.settings import load_settings
 from divert.errors import DivertError
 from divert.policy.model import Policy
@@ -34,6 +33,9 @@ from divert.service.deps import CurrentUser, SessionDep, op
 from divert.service.errors import ApiError
 from divert.service.screening import policy_of
 from divert.store.events_export import export_events
+
+if TYPE_CHECKING:  # the report's content pulls in lifelines (seconds): imported on first use
+    from divert.analytics.report.content import Content
 
 router = APIRouter(prefix="/api/analytics", tags=["analytics"])
 
@@ -58,6 +60,8 @@ _CACHE: dict[tuple[str, ...], Content] = {}
 
 def _content(candidate: Policy, baseline: Policy) -> Content:
     """Computed once per pair of policy versions (keyed by their sha256)."""
+    from divert.analytics.report.content import build_content
+
     key = tuple(v.sha256 for p in (candidate, baseline) for v in p.versions)
     if key not in _CACHE:
         path = sample_filings()
