@@ -136,8 +136,8 @@ class PgCopy:
         tables = Base.metadata.sorted_tables
         with self.admin.begin() as conn:
             conn.execute(sa.text("SET LOCAL lock_timeout = '20s'"))  # a leak fails, not hangs
-            conn.execute(sa.text("TRUNCATE " + ", ".join(
-                f'"{self.work}"."{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            for t in reversed(tables):  # DELETE: far cheaper than TRUNCATE on tiny tables
+                conn.execute(sa.text(f'DELETE FROM "{self.work}"."{t.name}"'))
             for t in tables:
                 cols = ", ".join(f'"{c.name}"' for c in t.columns)
                 conn.execute(sa.text(f'INSERT INTO "{self.work}"."{t.name}" ({cols}) '
