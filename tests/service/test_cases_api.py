@@ -172,3 +172,20 @@ def test_a_pad_referral_comes_first_and_the_later_filing_sees_it(env: Env) -> No
         "incident_id": "INC-77", "charges": [{"as_written": POSSESSION}]})
     assert filed.status_code == 201, filed.text
     assert filed.json()["pad_referred"] is True
+
+
+def test_a_refused_write_stores_no_idempotency_key_so_its_retry_runs(env: Env) -> None:
+    """The key is stored in the business write's transaction: a write refused (412 here)
+    leaves no key behind, so the corrected retry with the same key runs, once."""
+    version = case(env, "T-PARA")["version"]
+    stale = env.headers("charging_ada", **{"If-Match": str(version - 1), "Idempotency-Key": "k"})
+    assert_error(env.client.post("/api/cases/T-PARA/reviews", json={"action": "confirm"},
+                                 headers=stale), 412)
+    fresh = env.headers("charging_ada", **{"If-Match": str(version), "Idempotency-Key": "k"})
+    retried = env.client.post("/api/cases/T-PARA/reviews", json={"action": "confirm"},
+                              headers=fresh)
+    assert retried.status_code == 201 and "Idempotent-Replayed" not in retried.headers
+    replayed = env.client.post("/api/cases/T-PARA/reviews", json={"action": "confirm"},
+                               headers=fresh)
+    assert replayed.headers["Idempotent-Replayed"] == "true"
+    assert replayed.json() == retried.json()
