@@ -108,7 +108,7 @@ def test_the_account_list_never_shows_hashes_or_totp_secrets(env: Env) -> None:
 def test_last_seen_is_written_at_most_once_a_minute(db_url: str, env: Env) -> None:
     """Reads are not durable writes each time: a session's last-seen time moves only when a
     request comes a minute or more after the one it records."""
-    from datetime import timedelta
+    from datetime import datetime, timedelta
 
     from sqlalchemy import create_engine, select
 
@@ -118,7 +118,7 @@ def test_last_seen_is_written_at_most_once_a_minute(db_url: str, env: Env) -> No
     headers = env.headers("analyst")
     engine = create_engine(db_url)
 
-    def last_seen() -> object:
+    def last_seen() -> datetime:
         with engine.connect() as conn:
             return as_utc(conn.execute(
                 select(SessionRow.last_seen_at).join(UserRow, UserRow.id == SessionRow.user_id)
