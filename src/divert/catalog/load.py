@@ -138,6 +138,7 @@ def _read_vocabulary(path: Path) -> Vocabulary:
         frozenset(str(w).lower() for w in data.get("stop", ())),
         drugs,
         frozenset(str(w).lower() for w in data.get("substance_words", ())),
+        frozenset(str(w).lower() for w in data.get("not_plain_dealing", ())),
     )
 
 

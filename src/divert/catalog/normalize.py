@@ -39,7 +39,7 @@ from divert.catalog.model import (
     Unknown,
 )
 from divert.catalog.registry import Catalog
-from divert.catalog.wording import fold, split_inchoate
+from divert.catalog.wording import drug_signals, fold, split_inchoate
 
 __all__ = [
     "POSSESSION_LIKE",
@@ -55,6 +55,7 @@ INCHOATE_SECTIONS = {
     ("18", "902"): Inchoate.SOLICITATION,
     ("18", "903"): Inchoate.CONSPIRACY,
 }
+PWID = Citation("35", "780-113", ("a", "30"))
 ACCEPT = 0.75  # least word score read as a match (see docs/catalog.md for how it was chosen)
 MARGIN = 0.08  # a rival of another category this close makes the reading Unknown
 DOMINANT = 0.8  # share of a shared description's charges one citation needs to be chosen
@@ -248,6 +249,9 @@ def _by_words(catalog: Catalog, as_written: str, target: str) -> Reading:
             readable.append((hit, offense))
     nearest = tuple(o for _, o in readable[:3])
     if not readable or readable[0][0].score < ACCEPT:
+        dealing = _plain_dealing(catalog, as_written, target)
+        if dealing is not None:
+            return dealing
         best = f" (best {readable[0][0].score:.2f}: '{readable[0][0].wording}')" if readable else ""
         return Unknown(as_written, f"no known wording is close enough{best}", nearest)
     # Equally close wordings: the one courts charge far more often is the reading, unless a
@@ -275,6 +279,26 @@ def _by_words(catalog: Catalog, as_written: str, target: str) -> Reading:
         confidence,
         rule=f"nearest wording '{hit.wording}' (score {hit.score:.2f})",
     )
+
+
+def _plain_dealing(catalog: Catalog, as_written: str, target: str) -> Reading | None:
+    """Police words for dealing a drug that no court description matches, read as (a)(30).
+
+    "Distribution of Controlled Substance", "Sale of Marijuana", "Drug Trafficking": the words
+    speak only of delivery (not of possession alone) and name a drug, and none of the words in
+    abbreviations.yaml's `not_plain_dealing` makes it another offense. Confidence stays below
+    a description's so the ADA sees it was read by pattern.
+    """
+    vocabulary = catalog.words.vocabulary
+    if "delivery" not in drug_signals(target):
+        return None
+    if not vocabulary.names_a_substance(target) or not vocabulary.is_plain_dealing(target):
+        return None
+    offense = catalog.lookup(PWID)
+    if offense is None:
+        return None
+    return _guarded(as_written, target, offense, MatchedBy.PATTERN, 0.8,
+                    "dealing words with a drug named (abbreviations.yaml: not_plain_dealing)")
 
 
 def charged(offense: Offense) -> int:

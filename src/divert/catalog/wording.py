@@ -125,6 +125,29 @@ class Vocabulary:
     stop: frozenset[str] = frozenset()
     drugs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     substances: frozenset[str] = frozenset()
+    not_plain_dealing: frozenset[str] = frozenset()
+
+    def names_a_substance(self, text: str) -> bool:
+        """True when a wording names a drug or a controlled substance anywhere in it.
+
+        >>> Vocabulary(substances=frozenset({"drug"})).names_a_substance("Drug Trafficking")
+        True
+        """
+        words = set(self.tokens(text))
+        return bool(words & (self.soft(text) | self.substances))
+
+    def is_plain_dealing(self, text: str) -> bool:
+        """True unless the wording names something that makes dealing another offense.
+
+        Delivery to a minor, near a school, causing death, of a look-alike or by a
+        practitioner are offenses of their own, so such a wording is not read by pattern.
+        Each listed stem matches at the start of a word.
+
+        >>> Vocabulary(not_plain_dealing=frozenset({"minor"})).is_plain_dealing("Sale to Minors")
+        False
+        """
+        folded = f" {fold(text)}"
+        return not any(f" {stem}" in folded for stem in self.not_plain_dealing)
 
     def names_no_act(self, text: str) -> bool:
         """True when a wording names only a substance ("NARCOTICS", "MJ", "CS"), not an act.
