@@ -32,8 +32,10 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest
 
+## Generate synthetic data and time every engine side by side (see docs/benchmarks.md).
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/generate.py 100k 1m
+	$(BIN)/python benchmarks/run.py --sizes 100k 1m --engines duckdb numpy loop spark
 
 ## Regenerate the policy reference pages in docs/policies/ from policies/.
 docs: $(STAMP)
