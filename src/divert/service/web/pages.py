@@ -31,6 +31,7 @@ from divert.store import repo
 from divert.store.views import CaseFilters, NotFound, StaleVersion
 
 from .guard import TEMPLATES, PageError, page, page_user
+from .nav import home_for
 
 router = APIRouter(tags=["pages"])
 PageUser = Annotated[Principal, Depends(page_user)]
@@ -42,8 +43,8 @@ def _public() -> dict[str, Any]:
 
 
 @router.get("/", **_public())
-def home() -> Response:
-    return RedirectResponse("/cases", status_code=303)
+def home(user: PageUser) -> Response:
+    return RedirectResponse(home_for(user.role), status_code=303)
 
 
 @router.get("/login", **_public())
@@ -63,7 +64,7 @@ def login(request: Request, db: SessionDep, clock: ClockDep, settings: SettingsD
         return TEMPLATES.TemplateResponse(
             request, "login.html", {"user": None, "error": exc.message, "username": username},
             status_code=exc.status)
-    response = RedirectResponse("/cases", status_code=303)
+    response = RedirectResponse(home_for(result.principal.role), status_code=303)
     response.set_cookie(SESSION_COOKIE, result.token, httponly=True, samesite="strict",
                         secure=settings.cookie_secure, path="/",
                         max_age=settings.session_max_hours * 3600)
