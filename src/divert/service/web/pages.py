@@ -27,7 +27,7 @@ from divert.service.deps import (
 from divert.service.disclosure import case_disclosures
 from divert.service.errors import ApiError
 from divert.service.schemas.cases import ReviewCreate
-from divert.store import repo
+from divert.store import repo, treatment
 from divert.store.views import CaseFilters, NotFound, StaleVersion
 
 from .guard import TEMPLATES, PageError, page, page_user
@@ -97,9 +97,22 @@ def case_list(request: Request, db: SessionDep, user: PageUser,
         "page": {"rows": rows, "total": found.total, "page": found.page}})
 
 
+DONE = {"offer": "The offer was recorded.", "answer": "The answer to the offer was recorded.",
+        "referral": "The referral to the provider was recorded."}
+
+
+def casework_context(db: SessionDep, role: str) -> dict[str, Any]:
+    """Which coordinator forms the role may use, and the providers to refer to."""
+    may = {op: access.is_allowed(role, op)
+           for op in ("offers.create", "offers.update", "referrals.create")}
+    providers = treatment.list_providers(db) if may["referrals.create"] else []
+    return {"offer": may["offers.create"], "answer": may["offers.update"],
+            "refer": may["referrals.create"], "providers": providers}
+
+
 def render_case(request: Request, db: SessionDep, user: Principal, case_id: str, now: Any,
                 *, error: str | None = None, flash: str | None = None,
-                status: int = 200) -> Response:
+                status: int = 200, work_error: str | None = None) -> Response:
     actor = actor_of(user)
     view = repo.get_case(db, actor, case_id)
     latest = repo.latest_screening(db, actor, case_id)
@@ -119,13 +132,16 @@ def render_case(request: Request, db: SessionDep, user: Principal, case_id: str,
                                "charges": [c.as_written for c in view.charges]},
         "decision": decision, "fired": fired, "reviews": reviews, "outcomes": OUTCOMES,
         "can_review": access.is_allowed(user.role, "reviews.create"), "error": error,
-        "flash": flash, "disclosures": shown, "no_report": no_report}, status_code=status)
+        "flash": flash, "disclosures": shown, "no_report": no_report,
+        "work": casework_context(db, user.role), "work_error": work_error},
+        status_code=status)
 
 
 @router.get("/cases/{case_id}", **page("cases.read"))
 def case_page(case_id: str, request: Request, db: SessionDep, clock: ClockDep,
-              user: PageUser, reviewed: bool = False) -> Response:
-    flash = "Your review was recorded; the stored decision is unchanged." if reviewed else None
+              user: PageUser, reviewed: bool = False, done: str = "") -> Response:
+    flash = ("Your review was recorded; the stored decision is unchanged." if reviewed
+             else DONE.get(done))
     try:
         return render_case(request, db, user, case_id, clock.now(), flash=flash)
     except NotFound as exc:

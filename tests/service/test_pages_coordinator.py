@@ -1,0 +1,101 @@
+"""The coordinator's forms on the case page: offer, answer, referral to a provider, through
+the same lifecycle as the API; an illegal step shows the IllegalTransition sentence and
+nothing is written; roles without the operation get the refusal page."""
+
+from __future__ import annotations
+
+import pytest
+
+from divert.cases.access import ROLES, is_allowed
+
+from .conftest import Env
+from .test_pages_police import page_login
+from .test_pages_provider import kinds
+from .test_providers_consent import _post
+
+
+def version(env: Env, case_id: str = "T-POSS") -> int:
+    got: int = env.client.get(f"/api/cases/{case_id}",
+                              headers=env.headers("charging_ada")).json()["version"]
+    return got
+
+
+def test_a_coordinator_offers_records_acceptance_and_refers(env: Env) -> None:
+    _post(env, "/api/cases/T-POSS/reviews", {"action": "confirm"}, "supervisor")
+    assert page_login(env, "u-coordinator") == "/cases"
+    page = env.client.get("/cases/T-POSS").text
+    assert 'id="offer-form"' in page and 'id="refer-form"' in page
+    assert 'id="review"' not in page  # a coordinator does not review decisions
+    made = env.client.post("/cases/T-POSS/offer", follow_redirects=True, data={
+        "version": str(version(env)), "expires_on": "2026-07-20", "terms": "90 days"})
+    assert made.status_code == 200 and "The offer was recorded." in made.text
+    answered = env.client.post("/cases/T-POSS/offer/answer", follow_redirects=True, data={
+        "version": str(version(env)), "answer": "accepted", "on": "2026-07-03"})
+    assert "The answer to the offer was recorded." in answered.text
+    referred = env.client.post("/cases/T-POSS/refer", follow_redirects=True, data={
+        "version": str(version(env)), "provider_id": "prov-a", "referred_on": "2026-07-04"})
+    assert "The referral to the provider was recorded." in referred.text
+    assert kinds(env)[-3:] == ["OfferMade", "OfferAccepted", "ReferredToProvider"]
+    env.client.cookies.clear()
+    page_login(env, "u-provider")
+    assert "2026-07-04" in env.client.get("/referrals").text
+
+
+def test_an_illegal_step_shows_the_sentence_and_writes_nothing(env: Env) -> None:
+    page_login(env, "u-coordinator")
+    before = kinds(env)
+    response = env.client.post("/cases/T-POSS/offer/answer", data={
+        "version": str(version(env)), "answer": "accepted"})
+    assert response.status_code == 409
+    assert "case T-POSS: cannot apply OfferAccepted in state" in response.text
+    assert kinds(env) == before
+    refused = env.client.post("/cases/T-POSS/refer", data={
+        "version": str(version(env)), "provider_id": "prov-a"})
+    assert refused.status_code == 409 and "cannot apply ReferredToProvider" in refused.text
+    assert kinds(env) == before
+
+
+def test_a_stale_version_is_refused_and_writes_nothing(env: Env) -> None:
+    _post(env, "/api/cases/T-POSS/reviews", {"action": "confirm"}, "supervisor")
+    page_login(env, "u-coordinator")
+    before = kinds(env)
+    response = env.client.post("/cases/T-POSS/offer", data={
+        "version": str(version(env) - 1), "expires_on": "2026-07-20"})
+    assert response.status_code == 409 and 'role="alert"' in response.text
+    assert kinds(env) == before
+
+
+def test_a_bad_date_names_the_field(env: Env) -> None:
+    _post(env, "/api/cases/T-POSS/reviews", {"action": "confirm"}, "supervisor")
+    page_login(env, "u-coordinator")
+    response = env.client.post("/cases/T-POSS/offer", data={
+        "version": str(version(env)), "expires_on": "soon"})
+    assert response.status_code == 422 and "expires_on:" in response.text
+
+
+FORMS = (("/cases/T-POSS/offer", "offers.create"),
+         ("/cases/T-POSS/offer/answer", "offers.update"),
+         ("/cases/T-POSS/refer", "referrals.create"))
+
+
+@pytest.mark.parametrize(("role", "path", "operation"), [
+    (role, path, op) for path, op in FORMS for role in ROLES if not is_allowed(role, op)])
+def test_roles_without_the_operation_get_the_refusal_page(env: Env, role: str, path: str,
+                                                          operation: str) -> None:
+    page_login(env, f"u-{role}")
+    before = kinds(env)
+    response = env.client.post(path, data={"version": "1", "expires_on": "2026-07-20",
+                                           "answer": "accepted", "provider_id": "prov-a"})
+    assert response.status_code == 403
+    assert f"Your role &#39;{role}&#39; may not perform &#39;{operation}&#39;." in response.text
+    assert kinds(env) == before
+
+
+def test_the_case_page_shows_only_the_forms_the_role_may_use(env: Env) -> None:
+    page_login(env, "u-charging_ada")
+    page = env.client.get("/cases/T-POSS").text
+    assert 'id="offer-form"' not in page and 'id="refer-form"' not in page
+    env.client.cookies.clear()
+    page_login(env, "u-supervisor")
+    page = env.client.get("/cases/T-POSS").text
+    assert 'id="offer-form"' in page and 'id="refer-form"' not in page
