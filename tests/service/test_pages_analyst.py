@@ -1,0 +1,34 @@
+"""The analyst page: the live funnel, the same figures as the API, and links that the
+session cookie opens; every other role gets the refusal page."""
+
+from __future__ import annotations
+
+import pytest
+
+from divert.cases.access import ROLES, is_allowed
+
+from .conftest import Env
+from .test_pages_police import page_login
+
+
+def test_an_analyst_lands_on_the_live_funnel_with_the_apis_figures(env: Env) -> None:
+    assert page_login(env, "u-analyst") == "/analytics"
+    page = env.client.get("/analytics").text
+    figures = env.client.get("/api/analytics/funnel").json()  # the cookie opens the API too
+    assert f"{figures['data']['events']} events on {figures['data']['cases']} cases" in page
+    table = page.split('id="funnel"')[1]
+    for step in figures["steps"]:
+        count = step["count"] if step["count"] is not None else "not recorded"
+        assert f"<td>{step['step']}</td><td>{count}</td>" in table
+    assert figures["data"]["cases"] == 3  # the three seeded cases, pseudonymous
+    assert 'href="/api/analytics/report"' in page and 'href="/analytics"' in page
+    assert "p-1" not in page and "T-POSS" not in page  # pseudonymous only
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if not is_allowed(r, "analytics.read")])
+def test_every_other_role_gets_the_refusal_page(env: Env, role: str) -> None:
+    page_login(env, f"u-{role}")
+    response = env.client.get("/analytics")
+    assert response.status_code == 403
+    assert f"Your role &#39;{role}&#39; may not perform &#39;analytics.read&#39;." in response.text
+    assert 'href="/analytics"' not in response.text
