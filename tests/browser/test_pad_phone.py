@@ -28,7 +28,7 @@ PASSWORD = "an invented password"
 SETUP = Actor("test-setup", "administrator", "test")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-PHONE = {"width": 390, "height": 844}  # a common phone's CSS viewport
+WIDTH, HEIGHT = 390, 844  # a common phone's CSS viewport
 
 
 def _prepare(url: str) -> str:
@@ -74,7 +74,8 @@ def test_an_officer_records_a_pad_referral_from_a_phone(
     base, secret = served
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path, args=ARGS)
-        page = browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+        page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT}, is_mobile=True,
+                                has_touch=True)
         page.goto(f"{base}/login")
         page.fill("input[name=username]", "officer.browser")
         page.fill("input[name=password]", PASSWORD)
@@ -83,10 +84,10 @@ def test_an_officer_records_a_pad_referral_from_a_phone(
         expect(page).to_have_url(f"{base}/pad")
         expect(page.locator("header nav.roles")).to_have_text("PAD referral")
         width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= PHONE["width"], f"the page scrolls sideways ({width}px)"
+        assert width <= WIDTH, f"the page scrolls sideways ({width}px)"
         box = page.locator("input[name=incident_id]").bounding_box()
         assert box is not None and box["height"] >= 40  # a thumb-sized field
-        assert box["width"] >= PHONE["width"] * 0.7
+        assert box["width"] >= WIDTH * 0.7
         page.fill("input[name=incident_id]", "INC-2026-001")
         page.fill("input[name=person_id]", "bp-9")
         page.fill("input[name=contact_date]", "2026-07-06")
