@@ -56,6 +56,19 @@ def test_a_referral_made_through_the_api_is_listed_on_the_page(env: Env) -> None
     assert "<strong>PAD-X</strong>" in recent and "T-POSS" not in recent  # only PAD cases
 
 
+def test_another_officers_referrals_are_not_listed(env: Env) -> None:
+    made = env.client.post("/api/users", headers=env.headers("administrator"), json={
+        "username": "u-police-2", "password": PASSWORD, "role": "police"})
+    assert made.status_code == 201, made.text
+    env.secrets["u-police-2"] = made.json()["totp_secret"]
+    page_login(env, "u-police-2")
+    assert env.client.post("/pad", data={"incident_id": "INC-OTHER", "person_id": "p-71",
+                                         "contact_date": "2026-07-01"}).status_code == 200
+    env.client.cookies.clear()
+    page_login(env, "u-police")
+    assert "PAD-INC-OTHER" not in env.client.get("/pad").text
+
+
 def test_a_repeated_incident_is_refused_on_the_form_and_nothing_more_is_written(
         env: Env) -> None:
     page_login(env, "u-police")
