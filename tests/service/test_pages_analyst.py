@@ -32,3 +32,11 @@ def test_every_other_role_gets_the_refusal_page(env: Env, role: str) -> None:
     assert response.status_code == 403
     assert f"Your role &#39;{role}&#39; may not perform &#39;analytics.read&#39;." in response.text
     assert 'href="/analytics"' not in response.text
+
+
+
+@pytest.mark.parametrize("role", ["administrator", "auditor"])
+def test_a_role_without_pages_lands_on_the_api_page_not_a_refusal(env: Env, role: str) -> None:
+    landing = page_login(env, f"u-{role}")
+    assert landing == "/docs"
+    assert env.client.get(landing).status_code == 200

@@ -22,9 +22,13 @@ def links_for(role: str) -> list[tuple[str, str]]:
 
 
 def home_for(role: str) -> str:
-    """Where a role lands after logging in; /cases (the refusal page) if it has no page."""
+    """Where a role lands after logging in: its first page, else the API's own page.
+
+    Administrators and auditors work through the API (users, audit), so they land on /docs
+    rather than on a refusal page.
+    """
     links = links_for(role)
-    return links[0][0] if links else "/cases"
+    return links[0][0] if links else "/docs"
 
 
 TEMPLATES.env.globals["nav_links"] = links_for
