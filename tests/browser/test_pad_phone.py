@@ -3,31 +3,21 @@ PAD form, record a pre-charge referral, see it among their own; the form fits th
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import uvicorn
-from argon2 import PasswordHasher
 
-from divert.cases.access import Actor
 from divert.service.accounts import add_account
-from divert.service.app import create_app
 from divert.service.security import totp_code
-from divert.service.settings import Settings
 from divert.store import treatment
 from divert.store.db import make_engine, make_sessionmaker, upgrade
 from divert.store.unit import atomic
 
+from .conftest import ARGS, FAST_HASHER, PASSWORD, SETUP, serve
+
 pytestmark = pytest.mark.browser
-PASSWORD = "an invented password"
-SETUP = Actor("test-setup", "administrator", "test")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 WIDTH, HEIGHT = 390, 844  # a common phone's CSS viewport
 
 
@@ -39,31 +29,15 @@ def _prepare(url: str) -> str:
         treatment.create_provider(db, SETUP, provider_id="prov-a", name="Provider A (invented)")
     with factory() as db, atomic(db):
         secret = add_account(db, SETUP, "officer.browser", PASSWORD, "police", None,
-                             datetime.now(UTC), hasher=PasswordHasher(
-                                 time_cost=1, memory_cost=1024, parallelism=1)).totp_secret
+                             datetime.now(UTC), hasher=FAST_HASHER).totp_secret
     engine.dispose()
     return secret
 
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
-    url = f"sqlite:///{tmp_path / 'browser.sqlite'}"
-    secret = _prepare(url)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(Settings(database_url=url)),
-                                           host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start within 20 s")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", secret
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(tmp_path, _prepare) as running:
+        yield running
 
 
 def test_an_officer_records_a_pad_referral_from_a_phone(
