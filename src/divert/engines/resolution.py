@@ -15,41 +15,10 @@ from collections.abc import Mapping
 from divert.engines.dialect import Dialect
 from divert.policy.explain import Outcome
 from divert.policy.model import PolicyVersion
+from divert.policy.resolve import overridden_by
 
 NEEDS_REVIEW = Outcome.NEEDS_REVIEW.value
 SEPARATOR = ";"  # between rule ids in `because`
-
-
-def overriders(version: PolicyVersion) -> dict[str, frozenset[str]]:
-    """For each rule id, every rule id that overrides it, directly or through a chain.
-
-    >>> from divert.policy.model import Rule, Default, PolicyVersion
-    >>> from divert.policy.condition import Compare, Op
-    >>> from datetime import date
-    >>> c = Compare("case.charge_count", Op.GE, 1)
-    >>> rs = (Rule("a", "1", c, "", Outcome.DIVERT, ""),
-    ...       Rule("b", "2", c, "", Outcome.PROSECUTE, "", overrides=("a",)),
-    ...       Rule("c", "3", c, "", Outcome.DIVERT, "", overrides=("b",)))
-    >>> v = PolicyVersion("p", "t", "j", 1, "adopted", date(2026, 1, 1), None, "filing_date",
-    ...                   {}, rs, Default(Outcome.PROSECUTE, ""), "0")
-    >>> sorted(overriders(v)["a"])
-    ['b', 'c']
-    """
-    direct: dict[str, set[str]] = {r.id: set() for r in version.rules}
-    for rule in version.rules:
-        for target in rule.overrides:
-            direct.setdefault(target, set()).add(rule.id)
-    closed: dict[str, frozenset[str]] = {}
-    for rid in direct:
-        seen: set[str] = set()
-        todo = list(direct[rid])
-        while todo:  # a cycle (refused by `policy check`) cannot loop forever here
-            nxt = todo.pop()
-            if nxt not in seen:
-                seen.add(nxt)
-                todo.extend(direct.get(nxt, ()))
-        closed[rid] = frozenset(seen - {rid})
-    return closed
 
 
 def _terms(
@@ -57,7 +26,7 @@ def _terms(
 ) -> tuple[dict[str, str], dict[str, str]]:
     """SQL for `fired` and `beaten` (some fired rule overrides it) per rule; never NULL."""
     fired = {r.id: f"COALESCE({truth[r.id]}, FALSE)" for r in version.rules}
-    over = overriders(version)
+    over = overridden_by(version.rules)
     beaten = {
         r.id: " OR ".join(fired[o] for o in sorted(over[r.id]) if o in fired) or "FALSE"
         for r in version.rules
