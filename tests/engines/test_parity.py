@@ -1,8 +1,10 @@
 """One policy, every engine: in-process, DuckDB and Spark give the same answer for every case.
 
 Same answer means: the same version, the same outcome, the same deciding rule ids in the same
-order, and the same true/false/unknown for every rule. The in-process side is the reference
-evaluator and resolver (policy/evaluate.py, policy/resolve.py) the in-process engine uses.
+order, the same true/false/unknown for every rule, the same vehicle and the same disposition
+of every charge, with or without what-if assumptions switched on. The in-process side is the
+reference evaluator and resolver (policy/evaluate.py, policy/resolve.py) the in-process
+engine uses.
 
 Policies get 1-3 versions with adjacent effective windows (the last one sometimes closed),
 0-4 rules from a shared pool of ids (one id can mean different conditions in two versions)
@@ -27,12 +29,13 @@ from divert.engines.duckdb import screen_duckdb
 from divert.engines.sql import BECAUSE_SEPARATOR, TRUTH_PREFIX
 from divert.engines.tables import CaseTables, TableBuilder
 from divert.errors import DivertError
+from divert.policy import dispose, whatif
 from divert.policy.condition import And, Compare, Condition, Not, Op, Or, Quantified, Quantifier
 from divert.policy.evaluate import Facts, Value, evaluate
-from divert.policy.explain import Decision, Outcome, Truth
+from divert.policy.explain import FOLLOWS_OUTCOME, Decision, Disposition, Outcome, Truth
 from divert.policy.facts import FACTS, Kind
 from divert.policy.load import load_policies
-from divert.policy.model import Default, Policy, PolicyVersion, Rule
+from divert.policy.model import ChargeRule, Default, Policy, PolicyVersion, Rule
 from divert.policy.resolve import resolve
 from divert.policy.select import select_version
 
@@ -40,6 +43,8 @@ from divert.policy.select import select_version
 
 START = date(2026, 1, 1)
 RULE_IDS = ("pwid", "possession-only", "open-diversion", "prior-record", "pad-first")
+VEHICLES = ("amp-1", "section-18", "ard")
+ASSUMPTIONS = [p for p in FACTS if p.startswith(whatif.PREFIX)]
 CASE_FACTS = [s for s in FACTS.values() if not s.is_charge_fact]
 CHARGE_FACTS = [s for s in FACTS.values() if s.is_charge_fact]
 INTS = st.integers(min_value=0, max_value=3)
@@ -79,6 +84,9 @@ CHARGE_CONDITIONS = _logic(compares(charge=True))
 QUANTIFIED = st.builds(Quantified, st.sampled_from(list(Quantifier)), CHARGE_CONDITIONS)
 CONDITIONS = _logic(st.one_of(compares(charge=False), QUANTIFIED, QUANTIFIED))
 OUTCOMES = st.sampled_from(list(Outcome))
+CHARGE_RULES = st.builds(lambda when, n: ChargeRule(f"decline-{n}", "2.0", when, "",
+                                                    Disposition.DECLINED, ""),
+                         CHARGE_CONDITIONS, st.integers(0, 9))
 
 
 @st.composite
@@ -88,8 +96,10 @@ def versions_rules(draw: st.DrawFn) -> tuple[Rule, ...]:
     for i, rid in enumerate(ids):
         # Only earlier rules may be overridden: the graph stays acyclic, as `policy check` wants.
         overrides = tuple(draw(st.lists(st.sampled_from(ids[:i]), unique=True))) if i else ()
-        rules.append(Rule(rid, f"2.{i + 1}", draw(CONDITIONS), "", draw(OUTCOMES), "",
-                          overrides=overrides))
+        outcome = draw(OUTCOMES)
+        vehicle = draw(st.sampled_from(VEHICLES)) if outcome is Outcome.DIVERT else None
+        rules.append(Rule(rid, f"2.{i + 1}", draw(CONDITIONS), "", outcome, "",
+                          overrides=overrides, vehicle=vehicle))
     order = draw(st.permutations(range(len(rules))))  # file order is independent of precedence
     return tuple(rules[i] for i in order)
 
@@ -106,7 +116,8 @@ def policies(draw: st.DrawFn) -> Policy:
         versions.append(PolicyVersion(
             "test-policy", "Test", "US-PA", n, "adopted", start,
             None if last and open_ended else end, "filing_date", {}, draw(versions_rules()),
-            Default(draw(OUTCOMES), ""), f"sha-{n}-é'\\"))
+            Default(draw(OUTCOMES), ""), f"sha-{n}-é'\\",
+            charge_rules=tuple(draw(st.lists(CHARGE_RULES, max_size=2)))))
         start = end + timedelta(days=1)
     return Policy("test-policy", tuple(versions))
 
@@ -162,35 +173,45 @@ def case_batches(draw: st.DrawFn, policy: Policy) -> list[CaseFacts]:
 
 # --- the reference, and the batch output read back ---
 
-Answer = tuple[int | None, str | None, tuple[str, ...], dict[str, Truth]]
+Answer = tuple[int | None, str | None, tuple[str, ...], dict[str, Truth], str | None,
+               tuple[str, ...]]
 _TRUTH = {True: Truth.TRUE, False: Truth.FALSE, None: Truth.UNKNOWN}
 
 
-def reference(policy: Policy, case: CaseFacts) -> Answer:
+def reference(policy: Policy, case: CaseFacts, assume: frozenset[str] = frozenset()) -> Answer:
     """What the in-process engine decides; no version in force gives (None, None, (), {})."""
     if case.filing_date is None:
-        return None, None, (), {}
+        return None, None, (), {}, None, ()
     try:
         version = select_version(policy, case.filing_date)
     except DivertError:
-        return None, None, (), {}
-    truths = {rule.id: evaluate(rule.when, case.facts) for rule in version.rules}
+        return None, None, (), {}, None, ()
+    facts = Facts(whatif.apply(dict(case.facts.scalars), assume), case.facts.charges)
+    truths = {rule.id: evaluate(rule.when, facts) for rule in version.rules}
     outcome, because, _ = resolve(version, truths)
-    return version.version, outcome.value, because, truths
+    dispositions = tuple(d.value for d in dispose.dispositions(version, outcome, facts))
+    return (version.version, outcome.value, because, truths,
+            dispose.vehicle(version, outcome, because), dispositions)
 
 
-def answers(policy: Policy, result: pa.Table) -> dict[str, Answer]:
+def answers(policy: Policy, result: pa.Table, counts: dict[str, int]) -> dict[str, Answer]:
     """Read a batch engine's output back into the same shape as `reference`."""
     rules = {v.version: [r.id for r in v.rules] for v in policy.versions}
     out: dict[str, Answer] = {}
     for row in result.to_pylist():
         version = row["policy_version"]
         if version is None:
-            out[row["case_id"]] = (None, row["outcome"], (), {})
+            out[row["case_id"]] = (None, row["outcome"], (), {}, None, ())
             continue
         because = tuple(row["because"].split(BECAUSE_SEPARATOR)) if row["because"] else ()
         truths = {rid: _TRUTH[row[TRUTH_PREFIX + rid]] for rid in rules[version]}
-        out[row["case_id"]] = (version, row["outcome"], because, truths)
+        if row["dispositions"] is None:  # no charge rule settled a charge: each follows the case
+            dispositions = tuple(FOLLOWS_OUTCOME[Outcome(row["outcome"])].value
+                                 for _ in range(counts.get(row["case_id"], 0)))
+        else:
+            dispositions = tuple(row["dispositions"].split(BECAUSE_SEPARATOR))
+        out[row["case_id"]] = (version, row["outcome"], because, truths, row["vehicle"],
+                               dispositions)
     return out
 
 
@@ -202,30 +223,33 @@ def lay_out(cases: list[CaseFacts]) -> CaseTables:
     return builder.build()
 
 
-def assert_same(policy: Policy, cases: list[CaseFacts], result: Any) -> None:
-    got = answers(policy, result)
+def assert_same(policy: Policy, cases: list[CaseFacts], result: Any,
+                assume: frozenset[str]) -> None:
+    got = answers(policy, result, {c.case_id: len(c.facts.charges) for c in cases})
     assert sorted(got) == sorted(c.case_id for c in cases), "every case comes out exactly once"
     for case in cases:
-        assert got[case.case_id] == reference(policy, case), case
+        assert got[case.case_id] == reference(policy, case, assume), case
+
+
+Scenario = tuple[Policy, list[CaseFacts], frozenset[str]]
 
 
 @st.composite
-def scenarios(draw: st.DrawFn) -> tuple[Policy, list[CaseFacts]]:
+def scenarios(draw: st.DrawFn) -> Scenario:
     policy = draw(policies())
-    return policy, draw(case_batches(policy))
+    assume = frozenset(draw(st.lists(st.sampled_from(ASSUMPTIONS), unique=True)))
+    return policy, draw(case_batches(policy)), assume
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
-def test_duckdb_decides_every_case_as_the_in_process_engine(
-    scenario: tuple[Policy, list[CaseFacts]],
-) -> None:
-    policy, cases = scenario
+def test_duckdb_decides_every_case_as_the_in_process_engine(scenario: Scenario) -> None:
+    policy, cases, assume = scenario
     tables = lay_out(cases)
     for resolution in ("table", "case"):  # the decision table, and the CASE fallback
         result = screen_duckdb(policy, tables.cases, tables.charges, tables.persons,
-                               resolution=resolution)
-        assert_same(policy, cases, result)
+                               resolution=resolution, assume=assume)
+        assert_same(policy, cases, result, assume)
 
 
 @pytest.mark.spark
@@ -233,14 +257,15 @@ def test_duckdb_decides_every_case_as_the_in_process_engine(
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(scenarios())
 def test_spark_decides_every_case_as_the_in_process_engine(
-    spark: Any, scenario: tuple[Policy, list[CaseFacts]],
+    spark: Any, scenario: Scenario,
 ) -> None:
     from divert.engines.spark import screen_spark
 
-    policy, cases = scenario
+    policy, cases, assume = scenario
     tables = lay_out(cases)
-    result = screen_spark(policy, tables.cases, tables.charges, tables.persons, spark=spark)
-    assert_same(policy, cases, result)
+    result = screen_spark(policy, tables.cases, tables.charges, tables.persons, spark=spark,
+                          assume=assume)
+    assert_same(policy, cases, result, assume)
 
 
 # --- the real Philadelphia filings under the three shipped policies ---

@@ -55,7 +55,7 @@ def screen_side(cases: tuple[Case, ...], policy: Policy, on: date | None, by_cas
     sides.update((n.case_id, side(None, n.reason)) for n in screened.not_screened)
     note = ""
     if screened.what_if:
-        first, latest = policy.versions[0], policy.latest()
+        first, latest = policy.live()[0], policy.latest()
         note = (f"{screened.what_if:,} cases were filed before {policy.id} v{first.version} "
                 f"took effect; under it they were screened by v{latest.version} as if filed "
                 f"on {latest.effective_from.isoformat()} (a what-if).")

@@ -173,7 +173,7 @@ def print_screening_summary(screened: Screened, console: Console, policy: Policy
         console.print(f"not screened: case {item.case_id}: {item.reason}", highlight=False)
     console.print(f"{screened.cases_per_second:,.0f} cases/s", highlight=False)
     if screened.what_if:
-        first, latest = policy.versions[0], policy.latest()
+        first, latest = policy.live()[0], policy.latest()
         console.print(
             f"{screened.what_if:,} cases were filed before {policy.id} took effect "
             f"({first.effective_from.isoformat()}); they were screened under "

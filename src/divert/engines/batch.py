@@ -21,7 +21,8 @@ import pyarrow as pa
 from divert.cases.model import Case
 from divert.engines.sql import BECAUSE_SEPARATOR, TRUTH_PREFIX
 from divert.errors import DivertError
-from divert.policy.explain import Decision, Outcome, RuleResult, Truth
+from divert.policy import dispose
+from divert.policy.explain import Decision, Disposition, Outcome, RuleResult, Truth
 from divert.policy.model import Policy
 
 ENGINES = ("inprocess", "duckdb", "spark")
@@ -41,7 +42,7 @@ def choose_engine(engine: str, cases: int) -> str:
 def screen_table(policy: Policy, cases: Any, charges: Any = None, persons: Any = None, *,
                  engine: str = "duckdb", out: str | Path | None = None,
                  on: date | None = None, past_as_latest: bool = False,
-                 master: str = "local[*]") -> Any:
+                 master: str = "local[*]", assume: frozenset[str] = frozenset()) -> Any:
     """Screen the batch layout (Parquet/CSV paths or Arrow tables) on DuckDB or Spark.
 
     Returns an Arrow table, or with `out` the path written. Columns: case_id, policy_id,
@@ -51,12 +52,12 @@ def screen_table(policy: Policy, cases: Any, charges: Any = None, persons: Any =
         from divert.engines.duckdb import screen_duckdb
 
         return screen_duckdb(policy, cases, charges, persons, out=out, on=on,
-                             past_as_latest=past_as_latest)
+                             past_as_latest=past_as_latest, assume=assume)
     if engine == "spark":
         from divert.engines.spark import screen_spark, session
 
         return screen_spark(policy, cases, charges, persons, spark=session(master), out=out,
-                            on=on, past_as_latest=past_as_latest)
+                            on=on, past_as_latest=past_as_latest, assume=assume)
     raise DivertError(f"screen_table runs the batch engines (duckdb, spark), not '{engine}'")
 
 
@@ -69,7 +70,8 @@ class BatchScreening:
 
 def screen_cases_batch(cases: Sequence[Case], policy: Policy, *, engine: str = "duckdb",
                        on: date | None = None, past_as_latest: bool = False,
-                       master: str = "local[*]") -> BatchScreening:
+                       master: str = "local[*]",
+                       assume: frozenset[str] = frozenset()) -> BatchScreening:
     """Screen plain cases on a batch engine; Decisions in input order, or why not screened."""
     from divert.engines.inprocess import read_charges
     from divert.engines.tables import tables_from_cases
@@ -78,7 +80,7 @@ def screen_cases_batch(cases: Sequence[Case], policy: Policy, *, engine: str = "
     tables = tables_from_cases(cases)
     result: pa.Table = screen_table(policy, tables.cases, tables.charges, tables.persons,
                                     engine=engine, on=on, past_as_latest=past_as_latest,
-                                    master=master)
+                                    master=master, assume=assume)
     rows = {row["case_id"]: row for row in result.to_pylist()}
     versions = {v.version: v for v in policy.versions}
     applies_by = policy.latest().applies_by
@@ -92,7 +94,7 @@ def screen_cases_batch(cases: Sequence[Case], policy: Policy, *, engine: str = "
             refused.append((case.case_id, f"no version of policy {policy.id} is in force on "
                             f"its {applies_by} ({when.isoformat() if when else 'missing'})"))
             continue
-        if on is None and past_as_latest and when and when < policy.versions[0].effective_from:
+        if on is None and past_as_latest and when and when < policy.live()[0].effective_from:
             on_case: date | None = policy.latest().effective_from
         else:
             on_case = on
@@ -101,7 +103,13 @@ def screen_cases_batch(cases: Sequence[Case], policy: Policy, *, engine: str = "
                        r.outcome if row[TRUTH_PREFIX + r.id] else None, "")
             for r in version.rules)
         because = tuple(row["because"].split(BECAUSE_SEPARATOR)) if row["because"] else ()
+        outcome = Outcome(row["outcome"])
+        if row["dispositions"] is None:  # no charge rule: every charge follows the case
+            dispositions = tuple(dispose.disposition(outcome, [], []) for _ in case.charges)
+        else:
+            dispositions = tuple(Disposition(d) for d in row["dispositions"].split(";"))
         decisions.append(Decision(
-            case.case_id, Outcome(row["outcome"]), because, results, read_charges(case), (),
-            version.ref, on_case or when, "as_of" if on_case else applies_by, engine))
+            case.case_id, outcome, because, results, read_charges(case), (),
+            version.ref, on_case or when, "as_of" if on_case else applies_by, engine,
+            vehicle=row["vehicle"], dispositions=dispositions, assumptions=tuple(sorted(assume))))
     return BatchScreening(tuple(decisions), tuple(refused), time.perf_counter() - started)

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from itertools import product
 
 from divert.engines.dialect import Dialect
+from divert.policy import dispose
 from divert.policy.explain import Truth
 from divert.policy.model import PolicyVersion
 from divert.policy.resolve import resolve
@@ -35,14 +36,16 @@ def signature_sql(truth: Mapping[str, str], version: str = "v") -> str:
     return "(" + " + ".join(terms) + ")"
 
 
-Row = tuple[int, str, str, str, str]
+Row = tuple[int, str, str, str, str, str]
 COLUMNS = (("signature", "BIGINT"), ("outcome", "STRING"), ("because", "STRING"),
-           ("policy_id", "STRING"), ("policy_sha256", "STRING"))
+           ("policy_id", "STRING"), ("policy_sha256", "STRING"), ("vehicle", "STRING"))
 
 
 def decision_rows(versions: Sequence[PolicyVersion], rule_ids: Sequence[str],
                   separator: str) -> tuple[Row, ...]:
-    """(signature, outcome, because, policy_id, policy_sha256) for every truth combination.
+    """(signature, outcome, because, policy_id, policy_sha256, vehicle) per truth combination.
+
+    `vehicle` is '' when the outcome is not `divert` (the query reads '' as NULL).
 
     A rule absent from a version has no truth there (NULL, code 1), as in the query. Plain
     tuples, not Arrow: building an Arrow table from Python values imports pandas, which
@@ -59,7 +62,7 @@ def decision_rows(versions: Sequence[PolicyVersion], rule_ids: Sequence[str],
             signature = base + sum(
                 c * 3 ** position[r.id] for r, c in zip(version.rules, codes, strict=True))
             rows.append((signature, outcome.value, separator.join(because), version.id,
-                         version.sha256))
+                         version.sha256, dispose.vehicle(version, outcome, because) or ""))
     return tuple(rows)
 
 
@@ -67,6 +70,6 @@ def values_sql(rows: Sequence[Row], dialect: Dialect) -> str:
     """The table as a SQL VALUES list, for engines that take it inline (DuckDB)."""
     body = ", ".join(
         f"({sig}, {dialect.string(o)}, {dialect.string(b)}, {dialect.string(p)}, "
-        f"{dialect.string(h)})" for sig, o, b, p, h in rows)
+        f"{dialect.string(h)}, {dialect.string(v)})" for sig, o, b, p, h, v in rows)
     names = ", ".join(name for name, _ in COLUMNS)
     return f"(SELECT * FROM (VALUES {body}) AS dt({names}))"

@@ -34,6 +34,14 @@ class Dialect:
             return self.string(value)
         raise PolicyError(f"cannot compare with {value!r}: expected a string, integer or boolean")
 
+    def ordered_join(self, value: str, order: str, separator: str) -> str:
+        """An aggregate joining `value` over a group's rows in `order`, with `separator`."""
+        sep = self.string(separator)
+        if self.name == "spark":
+            return (f"concat_ws({sep}, transform(array_sort(collect_list(named_struct("
+                    f"'o', {order}, 'v', {value}))), s -> s.v))")
+        return f"string_agg({value}, {sep} ORDER BY {order})"
+
 
 DUCKDB = Dialect("duckdb", '"', backslash_escapes=False)
 SPARK = Dialect("spark", "`", backslash_escapes=True, string_type="STRING")

@@ -121,7 +121,7 @@ def _decision_table(con: duckdb.DuckDBPyConnection, query: BatchQuery) -> None:
     assert query.decisions is not None
     con.execute("CREATE OR REPLACE TEMP TABLE decisions_text AS SELECT * FROM "
                 + values_sql(query.decisions, DUCKDB))
-    texts = ("outcome", "because", "policy_id", "policy_sha256")
+    texts = ("outcome", "because", "policy_id", "policy_sha256", "vehicle")
     if not query.decisions:
         con.execute("CREATE OR REPLACE TEMP VIEW decisions AS SELECT * FROM decisions_text")
         return
@@ -136,7 +136,8 @@ def _decision_table(con: duckdb.DuckDBPyConnection, query: BatchQuery) -> None:
 def prepare(policy: Policy, cases: TableInput, charges: TableInput | None = None,
             persons: TableInput | None = None, *, con: duckdb.DuckDBPyConnection | None = None,
             on: date | None = None, past_as_latest: bool = False,
-            resolution: str = "auto") -> tuple[duckdb.DuckDBPyConnection, str]:
+            resolution: str = "auto",
+            assume: frozenset[str] = frozenset()) -> tuple[duckdb.DuckDBPyConnection, str]:
     """Register the inputs and compile the policy; returns the connection and the SQL."""
     con = con or connect()
     inputs: dict[str, TableInput | None] = {"cases": cases, "charges": charges,
@@ -145,7 +146,7 @@ def prepare(policy: Policy, cases: TableInput, charges: TableInput | None = None
         _source(con, name, table)
     _read_wording(con)
     query = compile_policy(policy, DUCKDB, on=on, past_as_latest=past_as_latest,
-                           resolution=resolution)
+                           resolution=resolution, assume=assume)
     _check_columns(con, query, inputs)
     if query.decisions is not None:
         _decision_table(con, query)
@@ -155,14 +156,16 @@ def prepare(policy: Policy, cases: TableInput, charges: TableInput | None = None
 def screen_duckdb(policy: Policy, cases: TableInput, charges: TableInput | None = None,
                   persons: TableInput | None = None, *, out: str | Path | None = None,
                   settings: DuckDBSettings = DuckDBSettings(), on: date | None = None,
-                  past_as_latest: bool = False, resolution: str = "auto") -> pa.Table | Path:
+                  past_as_latest: bool = False, resolution: str = "auto",
+                  assume: frozenset[str] = frozenset()) -> pa.Table | Path:
     """Screen every case against `policy` on DuckDB.
 
     With `out` (.parquet or .csv) the result streams to that file and its path is returned;
     without, the result comes back as an Arrow table. `resolution`: see sql.compile_policy.
     """
     con, sql = prepare(policy, cases, charges, persons, con=connect(settings), on=on,
-                       past_as_latest=past_as_latest, resolution=resolution)
+                       past_as_latest=past_as_latest, resolution=resolution,
+                       assume=assume)
     try:
         return _run(con, sql, out)
     except (duckdb.ConversionException, duckdb.InvalidInputException) as exc:

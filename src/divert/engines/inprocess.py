@@ -15,6 +15,7 @@ from functools import lru_cache
 from divert.cases.model import Case, ChargeScope
 from divert.catalog.model import Match, Reading
 from divert.errors import DivertError
+from divert.policy import dispose, whatif
 from divert.policy.evaluate import Facts, Value, evaluate, witnesses
 from divert.policy.explain import ChargeFinding, Decision, Outcome, RuleResult, Truth
 from divert.policy.model import Policy, PolicyVersion, Rule
@@ -46,7 +47,8 @@ def _finding(index: int, reading: Reading, catalog: str) -> ChargeFinding:
     if isinstance(reading, Match):
         return ChargeFinding(index, reading.as_written, str(reading.offense.citation),
                              reading.category.value, reading.matched_by.value,
-                             round(reading.confidence, 3), catalog)
+                             round(reading.confidence, 3), catalog,
+                             inchoate=reading.inchoate.value if reading.inchoate else None)
     candidates = tuple(str(o.citation) for o in reading.candidates)
     return ChargeFinding(index, reading.as_written, None, None, "unknown", 0.0, catalog,
                          reading.reason, candidates)
@@ -62,8 +64,12 @@ def read_charges(case: Case) -> tuple[ChargeFinding, ...]:
     return tuple(_finding(i, r, catalog) for i, r in enumerate(_readings(case)))
 
 
-def case_facts(case: Case, readings: tuple[Reading, ...]) -> Facts:
-    """The facts of policy/facts.py for one case; None wherever the data does not say."""
+def case_facts(case: Case, readings: tuple[Reading, ...],
+               assume: frozenset[str] = frozenset()) -> Facts:
+    """The facts of policy/facts.py for one case; None wherever the data does not say.
+
+    `assume` switches on what-if assumptions (policy/whatif.py); a live decision has none.
+    """
     person = case.person
     scalars: dict[str, Value] = {
         "case.charge_scope": case.charge_scope.value,
@@ -87,7 +93,7 @@ def case_facts(case: Case, readings: tuple[Reading, ...]) -> Facts:
             if matched else None,
             "charge.grade": charge.grade,
         })  # fmt: skip
-    return Facts(scalars, tuple(charges))
+    return Facts(whatif.apply(scalars, assume), tuple(charges))
 
 
 def _rule_result(rule: Rule, truth: Truth, read: dict[str, object], facts: Facts,
@@ -106,13 +112,13 @@ def _rule_result(rule: Rule, truth: Truth, read: dict[str, object], facts: Facts
 
 
 def screen_version(case: Case, version: PolicyVersion, as_of: date | None,
-                   selected_by: str) -> Decision:
+                   selected_by: str, assume: frozenset[str] = frozenset()) -> Decision:
     """Screen `case` under one given version (selection already done by the caller)."""
     readings = _readings(case)
     catalog = _catalog_version()
     findings = tuple(_finding(i, r, catalog) for i, r in enumerate(readings))
-    facts = case_facts(case, readings)
-    shown = [f.citation or f.as_written for f in findings]
+    facts = case_facts(case, readings, assume)
+    shown = [f.as_read for f in findings]
     truths: dict[str, Truth] = {}
     results: list[RuleResult] = []
     for rule in version.rules:
@@ -124,8 +130,11 @@ def screen_version(case: Case, version: PolicyVersion, as_of: date | None,
     for result in results:
         if result.rule in unknown_rules:
             unknowns.update((path, None) for path, value in result.facts.items() if value is None)
+    dispositions = dispose.dispositions(version, outcome, facts)
     return Decision(case.case_id, outcome, because, tuple(results), findings, tuple(unknowns),
-                    version.ref, as_of, selected_by, ENGINE, _notes(case, findings, outcome))
+                    version.ref, as_of, selected_by, ENGINE, _notes(case, findings, outcome),
+                    dispose.vehicle(version, outcome, because), dispositions,
+                    tuple(sorted(assume)))
 
 
 def _notes(case: Case, findings: tuple[ChargeFinding, ...], outcome: Outcome) -> tuple[str, ...]:
@@ -141,7 +150,8 @@ def _notes(case: Case, findings: tuple[ChargeFinding, ...], outcome: Outcome) ->
     return tuple(notes)
 
 
-def screen_case(case: Case, policy: Policy, on: date | None = None) -> Decision:
+def screen_case(case: Case, policy: Policy, on: date | None = None,
+                assume: frozenset[str] = frozenset()) -> Decision:
     """Screen one case under the version of `policy` in force on its case date.
 
     `on` screens as if on that date instead (a "what if" over past cases); the decision then
@@ -157,14 +167,15 @@ def screen_case(case: Case, policy: Policy, on: date | None = None) -> Decision:
         raise DivertError(f"case {case.case_id} has no {applies_by}, and policy {policy.id} "
                           f"chooses its version by {applies_by}")
     version = select_version(policy, when)
-    return screen_version(case, version, when, "as_of" if on is not None else applies_by)
+    return screen_version(case, version, when, "as_of" if on is not None else applies_by, assume)
 
 
 def screen_cases(cases: Iterable[Case], policy: Policy, on: date | None = None,
-                 progress: Callable[[int], None] | None = None) -> Iterator[Decision]:
+                 progress: Callable[[int], None] | None = None,
+                 assume: frozenset[str] = frozenset()) -> Iterator[Decision]:
     """Screen many cases, one Decision each, in input order; `progress(n)` after each."""
     for count, case in enumerate(cases, start=1):
-        yield screen_case(case, policy, on)
+        yield screen_case(case, policy, on, assume)
         if progress is not None:
             progress(count)
 

@@ -85,3 +85,15 @@ def because_sql(version: PolicyVersion, truth: Mapping[str, str], decided: str,
         return f"concat_ws({dialect.string(SEPARATOR)}, {listed})"
 
     return f"CASE WHEN {review} THEN {ids(matters)} ELSE {ids(wins)} END"
+
+
+def vehicle_sql(version: PolicyVersion, truth: Mapping[str, str], outcome: str,
+                dialect: Dialect) -> str:
+    """The vehicle of a `divert`: the first winning rule's, in file order (as dispose.vehicle)."""
+    wins = _wins(version, truth)
+    arms = [f"WHEN {wins[r.id]} THEN {dialect.string(r.vehicle)}"
+            for r in version.rules if r.vehicle]
+    if not arms:
+        return f"CAST(NULL AS {dialect.string_type})"
+    divert = dialect.string(Outcome.DIVERT.value)
+    return f"CASE WHEN {outcome} = {divert} THEN CASE {' '.join(arms)} END END"

@@ -68,12 +68,14 @@ def _frame(spark: SparkSession, name: str, table: SparkInput | None) -> DataFram
 def prepare(policy: Policy, cases: SparkInput, charges: SparkInput | None = None,
             persons: SparkInput | None = None, *, spark: SparkSession | None = None,
             on: date | None = None, past_as_latest: bool = False,
-            resolution: str = "auto") -> tuple[DataFrame, BatchQuery]:
+            resolution: str = "auto",
+            assume: frozenset[str] = frozenset()) -> tuple[DataFrame, BatchQuery]:
     """Register the inputs as temp views and plan the compiled query; nothing runs yet."""
     spark = spark or session()
     query = compile_policy(policy, SPARK, cases="divert_cases", charges="divert_charges",
                            persons="divert_persons", on=on, past_as_latest=past_as_latest,
-                           resolution=resolution, decisions="divert_decisions")
+                           resolution=resolution, decisions="divert_decisions",
+                           assume=assume)
     if query.decisions is not None:
         schema = ", ".join(f"{name} {kind}" for name, kind in DECISION_COLUMNS)
         spark.createDataFrame(list(query.decisions), schema).createOrReplaceTempView(
@@ -110,10 +112,12 @@ def _read_wording(spark: SparkSession, frame: DataFrame) -> DataFrame:
 def screen_spark(policy: Policy, cases: SparkInput, charges: SparkInput | None = None,
                  persons: SparkInput | None = None, *, spark: SparkSession | None = None,
                  out: str | Path | None = None, on: date | None = None,
-                 past_as_latest: bool = False, resolution: str = "auto") -> Any:
+                 past_as_latest: bool = False, resolution: str = "auto",
+                 assume: frozenset[str] = frozenset()) -> Any:
     """Screen every case on Spark: an Arrow table, or with `out` a Parquet/CSV folder."""
     frame, _ = prepare(policy, cases, charges, persons, spark=spark, on=on,
-                       past_as_latest=past_as_latest, resolution=resolution)
+                       past_as_latest=past_as_latest, resolution=resolution,
+                       assume=assume)
     if out is None:
         return frame.toArrow()
     target = Path(out)

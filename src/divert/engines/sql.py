@@ -12,16 +12,30 @@ COALESCE gives `any` FALSE and `every` TRUE, as condition.py says.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from divert.engines.columns import CHARGE_ALIAS, date_column, fact_column
+from divert.engines.columns import (
+    CASE_ALIAS,
+    CHARGE_ALIAS,
+    PERSON_ALIAS,
+    date_column,
+    fact_column,
+)
 from divert.engines.decision_table import Row, decision_rows, fits, signature_sql
 from divert.engines.dialect import DUCKDB, Dialect
-from divert.engines.resolution import SEPARATOR, because_sql, decided_sql, outcome_sql
+from divert.engines.resolution import (
+    SEPARATOR,
+    because_sql,
+    decided_sql,
+    outcome_sql,
+    vehicle_sql,
+)
 from divert.errors import PolicyError
+from divert.policy import whatif
 from divert.policy.condition import And, Compare, Condition, Not, Op, Or, Quantified, Quantifier
+from divert.policy.explain import FOLLOWS_OUTCOME, Disposition, Outcome
 from divert.policy.model import Policy, PolicyVersion
 
 TRUTH_PREFIX = "truth:"  # output column per rule id: TRUE, FALSE or NULL (unknown)
@@ -47,6 +61,7 @@ class _Compiler:
     """Walks conditions; remembers which columns and charge aggregates the query needs."""
 
     dialect: Dialect
+    assume: frozenset[str] = frozenset()  # what-if assumptions switched on (policy/whatif.py)
     columns: dict[str, str] = field(default_factory=dict)  # base-column name -> k.col / p.col
     aggregates: dict[tuple[str, Condition], str] = field(default_factory=dict)
     agg_sql: dict[str, str] = field(default_factory=dict)  # aggregate name -> SQL
@@ -81,6 +96,9 @@ class _Compiler:
         return "(" + op.join(self.condition(p, in_charge=in_charge) for p in parts) + ")"
 
     def _compare(self, node: Compare, in_charge: bool) -> str:
+        if node.fact.startswith(whatif.PREFIX):  # a constant for the whole run
+            on = "TRUE" if node.fact in self.assume else "FALSE"
+            return f"({on} {_OPS[node.op]} {self.dialect.literal(node.value)})"
         col = fact_column(node.fact)
         if col.is_charge != in_charge:
             where = "inside" if in_charge else "outside"
@@ -91,7 +109,10 @@ class _Compiler:
             self.charge_columns.add(col.column)
         else:
             ref = f"b.{col.alias}_{col.column}"
-            self.columns[f"{col.alias}_{col.column}"] = f"{col.alias}.{col.column}"
+            source = f"{col.alias}.{col.column}"
+            if node.fact in whatif.fills(self.assume):
+                source = f"COALESCE({source}, 0)"
+            self.columns[f"{col.alias}_{col.column}"] = source
         values = node.value if isinstance(node.value, tuple) else (node.value,)
         if node.op in (Op.IN, Op.NOT_IN):
             if not values:  # membership in nothing: FALSE (or TRUE for `not in`) when known
@@ -115,12 +136,12 @@ def _version_selector(policy: Policy, on: date | None, past_as_latest: bool) -> 
     version's first day (ingest/screening.py's what-if).
     """
     col = f"DATE '{on.isoformat()}'" if on else f"k.{date_column(policy.latest().applies_by)}"
-    if on is None and past_as_latest and policy.versions:
-        first = policy.versions[0].effective_from.isoformat()
+    if on is None and past_as_latest and policy.live():
+        first = policy.live()[0].effective_from.isoformat()
         latest = policy.latest().effective_from.isoformat()
         col = f"(CASE WHEN {col} < DATE '{first}' THEN DATE '{latest}' ELSE {col} END)"
     arms = []
-    for v in sorted(policy.versions, key=lambda v: v.version, reverse=True):
+    for v in sorted(policy.live(), key=lambda v: v.version, reverse=True):
         test = f"{col} >= DATE '{v.effective_from.isoformat()}'"
         if v.effective_to is not None:
             test += f" AND {col} <= DATE '{v.effective_to.isoformat()}'"
@@ -135,7 +156,7 @@ def _compile_rules(policy: Policy, comp: _Compiler) -> dict[str, str]:
     versions is evaluated once per row, not once per version.
     """
     by_expr: dict[str, dict[str, list[int]]] = {}
-    for v in policy.versions:
+    for v in policy.live():
         for rule in v.rules:
             try:
                 expr = comp.condition(rule.when)
@@ -157,14 +178,16 @@ def _per_version(versions: Sequence[PolicyVersion], render: Callable[[PolicyVers
 
 
 def _needs(comp: _Compiler, policy: Policy, on: date | None) -> dict[str, frozenset[str]]:
-    case_cols = {src[2:] for src in comp.columns.values() if src.startswith("k.")}
-    person_cols = {src[2:] for src in comp.columns.values() if src.startswith("p.")}
+    split = [name.split("_", 1) for name in comp.columns]
+    case_cols = {column for alias, column in split if alias == CASE_ALIAS}
+    person_cols = {column for alias, column in split if alias == PERSON_ALIAS}
     return {
         "cases": frozenset({"case_id", *case_cols}
                            | ({"person_id"} if person_cols else set())
                            | ({date_column(policy.latest().applies_by)} if not on else set())),
         "persons": frozenset({"person_id", *person_cols} if person_cols else ()),
-        "charges": frozenset({"case_id", *comp.charge_columns} if comp.agg_sql else ()),
+        "charges": frozenset({"case_id", *comp.charge_columns} if comp.charge_columns
+                             or comp.agg_sql else ()),
     }
 
 
@@ -179,6 +202,7 @@ def compile_policy(
     past_as_latest: bool = False,
     resolution: str = "auto",
     decisions: str = "decisions",
+    assume: frozenset[str] = frozenset(),
 ) -> BatchQuery:
     """One query screening every case of `cases` against every version of `policy`.
 
@@ -189,10 +213,14 @@ def compile_policy(
     `past_as_latest` screens cases older than the policy under its latest version.
     `resolution` is "table" (a join on engines/decision_table.py's table, which the caller
     registers as `decisions`), "case" (resolution.py's CASE) or "auto" (table when it fits).
+    `assume` switches on what-if assumptions (policy/whatif.py), as in-process.
+    Also output: `vehicle` (of a divert) and `dispositions`, each charge's in charge order,
+    ';'-joined (NULL when no charge rule applies: every charge follows its case).
     """
-    d, versions = dialect, tuple(policy.versions)
-    comp = _Compiler(dialect)
+    d, versions = dialect, policy.live()
+    comp = _Compiler(dialect, assume)
     arms = _compile_rules(policy, comp)
+    codes_cte, codes_join, codes = _charge_codes(versions, comp, charges)
     t = {rid: f"t{i}" for i, rid in enumerate(arms)}
     needs = _needs(comp, policy, on)
     person_join = (f" LEFT JOIN {persons} p ON p.person_id = k.person_id"
@@ -210,18 +238,70 @@ def compile_policy(
     head = (
         f"WITH {agg_cte}"
         f"b AS (SELECT k.case_id AS case_id, {selector} AS v{base_cols} "
-        f"FROM {cases} k{person_join}), "
-        f"t AS (SELECT b.case_id AS case_id, b.v AS v{truths} FROM b{agg_join}) "
+        f"FROM {cases} k{person_join}), {codes_cte}"
+        f"t AS (SELECT b.case_id AS case_id, b.v AS v{codes}{truths} FROM b{agg_join}"
+        f"{codes_join}) "
     )
     if resolution == "table" or (resolution == "auto" and fits(versions)):
         table = decision_rows(versions, list(arms), BECAUSE_SEPARATOR)
-        sql = (f"{head}SELECT t.case_id AS case_id, dt.policy_id AS policy_id, "
+        sql = (f"s AS (SELECT t.case_id AS case_id, dt.policy_id AS policy_id, "
                f"t.v AS policy_version, dt.policy_sha256 AS policy_sha256, "
-               f"dt.outcome AS outcome, dt.because AS because{out_truths} FROM t "
-               f"LEFT JOIN {decisions} dt ON dt.signature = {signature_sql(t, 't.v')}")
-        return BatchQuery(sql, tuple(arms), versions, needs, table)
-    return BatchQuery(head + _resolve_case(versions, t, d, out_truths), tuple(arms),
+               f"dt.outcome AS outcome, dt.because AS because, "
+               f"NULLIF(dt.vehicle, '') AS vehicle, t.codes AS codes{out_truths} FROM t "
+               f"LEFT JOIN {decisions} dt ON dt.signature = {signature_sql(t, 't.v')}) "
+               f"SELECT {_final_columns(arms, d)} FROM s")
+        return BatchQuery(f"{head}, {sql}", tuple(arms), versions, needs, table)
+    return BatchQuery(f"{head}, {_resolve_case(versions, t, d, out_truths)}", tuple(arms),
                       versions, needs)
+
+
+def _final_columns(rule_ids: Iterable[str], d: Dialect) -> str:
+    """The output columns, dispositions filled in from the case outcome (dispose.py)."""
+    follows = " ".join(f"WHEN {d.string(o.value)} THEN {d.string(FOLLOWS_OUTCOME[o].value)}"
+                       for o in Outcome)
+    unknown = (f"CASE outcome WHEN {d.string(Outcome.DECLINE.value)} THEN "
+               f"{d.string(Disposition.DECLINED.value)} WHEN "
+               f"{d.string(Outcome.OUT_OF_SCOPE.value)} THEN "
+               f"{d.string(Disposition.OUT_OF_SCOPE.value)} ELSE "
+               f"{d.string(Disposition.REVIEW.value)} END")
+    settled = (f"CASE WHEN outcome = {d.string(Outcome.OUT_OF_SCOPE.value)} THEN "
+               f"{d.string(_FOLLOWS)} ELSE {d.string(Disposition.DECLINED.value)} END")
+    dispositions = (f"replace(replace(replace(codes, {d.string(_DECLINED)}, {settled}), "
+                    f"{d.string(_UNKNOWN)}, {unknown}), {d.string(_FOLLOWS)}, "
+                    f"CASE outcome {follows} END)")
+    truths = "".join(f", {d.ident(TRUTH_PREFIX + rid)}" for rid in rule_ids)
+    return ("case_id, policy_id, policy_version, policy_sha256, outcome, because, vehicle, "
+            f"{dispositions} AS dispositions{truths}")
+
+
+_DECLINED, _UNKNOWN, _FOLLOWS = "@declined", "@unknown", "@follows"
+
+
+def _charge_codes(versions: Sequence[PolicyVersion], comp: _Compiler,
+                  charges: str) -> tuple[str, str, str]:
+    """Per case, each charge's code in charge order: settled by a charge rule, or not.
+
+    Returns (CTE, join, column). Without charge rules no charge is settled on its own, and
+    the codes are left NULL: every charge follows its case (batch.py reads it so).
+    """
+    with_rules = [v for v in versions if v.charge_rules]
+    if not with_rules:
+        return "", "", f", CAST(NULL AS {comp.dialect.string_type}) AS codes"
+    d = comp.dialect
+    comp.charge_columns.add("idx")
+    arms = []
+    for v in with_rules:
+        truths = [comp.condition(r.when, in_charge=True) for r in v.charge_rules]
+        settled = " ".join(f"WHEN {x} THEN {d.string(_DECLINED)}" for x in truths)
+        unknown = " OR ".join(f"({x}) IS NULL" for x in truths)
+        arms.append(f"WHEN {v.version} THEN CASE {settled} WHEN {unknown} THEN "
+                    f"{d.string(_UNKNOWN)} ELSE {d.string(_FOLLOWS)} END")
+    code = f"CASE b.v {' '.join(arms)} ELSE {d.string(_FOLLOWS)} END"
+    c = CHARGE_ALIAS
+    cte = (f"cd AS (SELECT {c}.case_id AS case_id, "
+           f"{d.ordered_join(code, f'{c}.idx', BECAUSE_SEPARATOR)} AS codes "
+           f"FROM {charges} {c} JOIN b ON b.case_id = {c}.case_id GROUP BY {c}.case_id), ")
+    return cte, " LEFT JOIN cd ON cd.case_id = b.case_id", ", cd.codes AS codes"
 
 
 def _resolve_case(versions: Sequence[PolicyVersion], t: dict[str, str], d: Dialect,
@@ -230,10 +310,14 @@ def _resolve_case(versions: Sequence[PolicyVersion], t: dict[str, str], d: Diale
     decided = _per_version(versions, lambda v: decided_sql(v, t, d))
     outcome = _per_version(versions, lambda v: outcome_sql(v, t, "r.d", d))
     because = _per_version(versions, lambda v: because_sql(v, t, "r.d", d))
+    vehicle = _per_version(versions, lambda v: vehicle_sql(v, t, "r.o", d))
     pid = _per_version(versions, lambda v: d.string(v.id))
     sha = _per_version(versions, lambda v: d.string(v.sha256))
     return (
-        f", r AS (SELECT t.*, {decided} AS d FROM t) "
-        f"SELECT case_id, {pid} AS policy_id, v AS policy_version, {sha} AS policy_sha256, "
-        f"{outcome} AS outcome, {because} AS because{out_truths} FROM r"
+        f"r AS (SELECT t.*, {decided} AS d FROM t), "
+        f"o AS (SELECT r.*, {outcome} AS o FROM r), "
+        f"s AS (SELECT case_id, {pid} AS policy_id, v AS policy_version, "
+        f"{sha} AS policy_sha256, o AS outcome, {because} AS because, {vehicle} AS vehicle, "
+        f"codes{out_truths} FROM o r) "
+        f"SELECT {_final_columns(t, d)} FROM s"
     )

@@ -54,7 +54,7 @@ def what_if_date(case: Case, policy: Policy) -> date | None:
     None when the case has its own date inside or after the policy's first version (then it
     is screened by its own date), or no date at all (then the engine says so).
     """
-    first, latest = policy.versions[0], policy.latest()
+    first, latest = policy.live()[0], policy.latest()
     when = case.date_for(latest.applies_by)
     if when is not None and when < first.effective_from:
         return latest.effective_from

@@ -24,6 +24,27 @@ class Outcome(StrEnum):
     PROSECUTE = "prosecute"
     DECLINE = "decline"
     NEEDS_REVIEW = "needs_review"
+    OUT_OF_SCOPE = "out_of_scope"  # not this office's decision (a juvenile, another court)
+
+
+class Disposition(StrEnum):
+    """What happens to one charge: a memo may decline some counts and leave the rest charged."""
+
+    DECLINED = "declined"
+    DIVERTED = "diverted"  # with the case, through the case's vehicle
+    CHARGED = "charged"
+    REVIEW = "review"  # not known until the case is reviewed
+    OUT_OF_SCOPE = "out_of_scope"
+
+
+# A charge that no charge rule settles follows its case's outcome.
+FOLLOWS_OUTCOME = {
+    Outcome.DIVERT: Disposition.DIVERTED,
+    Outcome.PROSECUTE: Disposition.CHARGED,
+    Outcome.DECLINE: Disposition.DECLINED,
+    Outcome.NEEDS_REVIEW: Disposition.REVIEW,
+    Outcome.OUT_OF_SCOPE: Disposition.OUT_OF_SCOPE,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +67,9 @@ class PolicyRef:
         }
 
 
+INCHOATE_SECTIONS = {"attempt": "901", "solicitation": "902", "conspiracy": "903"}
+
+
 @dataclass(frozen=True, slots=True)
 class ChargeFinding:
     """How one written charge was read: citation, category, how and how surely."""
@@ -59,12 +83,30 @@ class ChargeFinding:
     catalog: str
     reason: str | None = None  # why it is unknown
     candidates: tuple[str, ...] = ()
+    inchoate: str | None = None  # attempt, conspiracy or solicitation of the cited offense
+
+    @property
+    def as_read(self) -> str:
+        """The charge as a sentence names it; an inchoate form is never dropped.
+
+        >>> ChargeFinding(0, "Conspiracy - Int Poss", "35 P.S. § 780-113(a)(16)",
+        ...               "simple_possession", "alias", 1.0, "1", inchoate="conspiracy").as_read
+        '18 Pa.C.S. § 903 conspiracy to commit 35 P.S. § 780-113(a)(16)'
+        """
+        if self.citation is None:
+            return self.as_written
+        if self.inchoate is None:
+            return self.citation
+        section = INCHOATE_SECTIONS.get(self.inchoate, "")
+        return f"18 Pa.C.S. § {section} {self.inchoate} to commit {self.citation}"
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "index": self.index,
             "as_written": self.as_written,
             "citation": self.citation,
+            "inchoate": self.inchoate,
+            "as_read": self.as_read,
             "category": self.category,
             "match": self.match,
             "confidence": self.confidence,
@@ -109,6 +151,9 @@ class Decision:
     selected_by: str
     engine: str
     notes: tuple[str, ...] = ()  # e.g. "only the top charge was published"
+    vehicle: str | None = None  # the legal vehicle of a `divert` (policies/…/vehicles.yaml)
+    dispositions: tuple[Disposition, ...] = ()  # one per charge, in charge order
+    assumptions: tuple[str, ...] = ()  # what-if assumptions switched on; never in a live decision
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -116,7 +161,12 @@ class Decision:
             "outcome": self.outcome.value,
             "because": list(self.because),
             "rules": [r.to_json() for r in self.rules],
-            "charges": [c.to_json() for c in self.charges],
+            "vehicle": self.vehicle,
+            "charges": [
+                {**c.to_json(), "disposition": d.value if d else None}
+                for c, d in zip(self.charges, self._padded_dispositions(), strict=True)
+            ],
+            "assumptions": list(self.assumptions),
             "unknowns": list(self.unknowns),
             "notes": list(self.notes),
             "policy": self.policy.to_json(),
@@ -124,3 +174,7 @@ class Decision:
             "selected_by": self.selected_by,
             "engine": self.engine,
         }
+
+    def _padded_dispositions(self) -> tuple[Disposition | None, ...]:
+        extra = len(self.charges) - len(self.dispositions)
+        return (*self.dispositions, *([None] * extra))

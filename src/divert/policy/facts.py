@@ -25,11 +25,19 @@ class FactSpec:
     kind: Kind
     doc: str
     values: tuple[str, ...] = ()  # allowed values of an enum fact
+    fills: tuple[str, ...] = ()  # an assumption that reads these unknown facts as 0
 
     @property
     def is_charge_fact(self) -> bool:
         return self.path.startswith("charge.")
 
+
+# The person's record: what a vehicle's bars read, and what no public feed publishes.
+RECORD_FACTS = (
+    "person.prior_drug_convictions",
+    "person.open_diversions",
+    "person.bench_warrants_5y",
+)
 
 DRUGS = ("marijuana", "fentanyl", "heroin", "cocaine", "methamphetamine", "other")
 
@@ -78,5 +86,18 @@ FACTS: dict[str, FactSpec] = {
             "Convictions under the Drug Act (35 P.S. § 780-101 et seq.) before this case.",
         ),
         FactSpec("person.bench_warrants_5y", Kind.INT, "Bench warrants in the past five years."),
+        # What-if assumptions (policy/assumptions.py): false in every live decision; a
+        # simulation may switch one on, and every figure it moves says so.
+        FactSpec(
+            "assume.hidden_charges_lesser",
+            Kind.BOOL,
+            "What-if: where only the top charge was published, the other charges are lesser.",
+        ),
+        FactSpec(
+            "assume.no_unpublished_record",
+            Kind.BOOL,
+            "What-if: a prior-record fact the data does not hold is read as none (0).",
+            fills=RECORD_FACTS,
+        ),
     )
 }

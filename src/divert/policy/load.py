@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -21,19 +20,23 @@ from pathlib import Path
 from typing import Any
 
 from divert.errors import PolicyError, PolicyErrors
+from divert.policy import load_legal as legal
 from divert.policy.explain import Outcome
-from divert.policy.language import parse_condition, suggest
+from divert.policy.language import parse_condition
 from divert.policy.model import Default, Example, Policy, PolicyVersion, Rule
+from divert.policy.reader import Reader, shown
 from divert.policy.yamlpos import LocDict, LocList, load_yaml
 
 TOP_KEYS = {
     "id": True, "title": True, "jurisdiction": True, "version": True, "status": True,
     "effective": True, "applies_by": True, "clauses": True, "default": True, "rules": True,
-    "supersedes": False, "sources": False,
+    "supersedes": False, "sources": False, "corrects": False, "baseline": False,
+    "assumptions": False, "charge_rules": False,
 }  # fmt: skip
 RULE_KEYS = {
     "id": True, "clause": True, "when": True, "outcome": True, "says": True,
-    "says_not": False, "overrides": False,
+    "says_not": False, "overrides": False, "vehicle": False, "bar": False, "approval": False,
+    "override_approval": False,
 }  # fmt: skip
 STATUSES = ("draft", "adopted", "retired")
 APPLIES_BY = ("filing_date", "contact_date")
@@ -43,73 +46,7 @@ _VERSION_FILE = re.compile(r"^v(\d+)\.ya?ml$")
 _RECORDED = re.compile(r"sha256 of v(\d+):\s*`?([0-9a-f]{64})")
 
 
-def shown(path: Path) -> str:
-    """A path as errors show it: relative to the working directory when it is under it."""
-    try:
-        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd()) else str(path)
-    except ValueError:
-        return str(path)
-
-
-class _Reader:
-    """Collects errors while reading one file, so the author sees all of them at once."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.errors: list[PolicyError] = []
-
-    def error(self, message: str, at: tuple[int, int], *, rule: str | None = None,
-              hint: str | None = None) -> None:
-        line, column = at
-        self.errors.append(PolicyError(message, path=self.path, line=line or None,
-                                       column=column or None, rule_id=rule, hint=hint))
-
-    def keys(
-        self, data: LocDict, spec: dict[str, bool], what: str, rule: str | None = None
-    ) -> bool:
-        ok = True
-        for key in data:
-            if key not in spec:
-                guess = suggest(key.lstrip("\x00"), list(spec))
-                self.error(f"{what} has an unknown field '{key.lstrip(chr(0))}'", data.key_at(key),
-                           rule=rule, hint=f"did you mean '{guess}'?" if guess else None)
-        for key, required in spec.items():
-            if required and key not in data:
-                self.error(f"{what} is missing the required field '{key}'", data.position,
-                           rule=rule)
-                ok = False
-        return ok
-
-    def text(self, data: LocDict, key: str, what: str, rule: str | None = None) -> str:
-        value = data.get(key)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            self.error(f"{what} must be text in quotes, found the number {value}",
-                       data.where(key), rule=rule, hint=f'write "{value}"')
-            return str(value)
-        if not isinstance(value, str) or not value.strip():
-            self.error(f"{what} must be non-empty text", data.where(key), rule=rule)
-            return ""
-        return value.strip()
-
-    def choice(self, data: LocDict, key: str, choices: tuple[str, ...], what: str,
-               rule: str | None = None) -> str | None:
-        value = data.get(key)
-        if value not in choices:
-            guess = suggest(str(value), choices)
-            self.error(f"{what} '{value}' is not one of {', '.join(choices)}", data.where(key),
-                       rule=rule, hint=f"did you mean '{guess}'?" if guess else None)
-            return None
-        return str(value)
-
-    def day(self, data: LocDict, key: str, what: str) -> date | None:
-        value = data.get(key)
-        if isinstance(value, date):
-            return value
-        self.error(f"{what} must be a date written YYYY-MM-DD, found {value!r}", data.where(key))
-        return None
-
-
-def _rule(reader: _Reader, data: Any, at: tuple[int, int]) -> Rule | None:
+def _rule(reader: Reader, data: Any, at: tuple[int, int]) -> Rule | None:
     if not isinstance(data, LocDict):
         reader.error("each rule must be a mapping with id, clause, when, outcome and says", at)
         return None
@@ -141,10 +78,15 @@ def _rule(reader: _Reader, data: Any, at: tuple[int, int]) -> Rule | None:
                          rule=rule_id, hint=exc.hint)
     elif "when" in data:
         reader.error("'when' must be a condition written as text", data.where("when"), rule=rule_id)
+    vehicle = reader.text(data, "vehicle", "'vehicle'", rule_id) if "vehicle" in data else None
+    bar = reader.text(data, "bar", "'bar'", rule_id) if "bar" in data else None
+    needs = legal.approval(reader, data, "approval", rule_id)
+    departing = legal.approval(reader, data, "override_approval", rule_id)
     if rule_id is None or condition is None or outcome is None or not isinstance(when_text, str):
         return None
     return Rule(rule_id, clause_text, condition, when_text.strip(), Outcome(outcome), says,
-                says_not if isinstance(says_not, str) else None, tuple(overrides), data.position[0])
+                says_not if isinstance(says_not, str) else None, tuple(overrides),
+                data.position[0], vehicle, bar, needs, departing)
 
 
 def canonical_sha256(data: Any) -> str:
@@ -165,7 +107,7 @@ def load_policy_file(path: Path | str) -> PolicyVersion:
         PolicyErrors: every mistake found, each as `file:line:col: sentence`.
     """
     path = Path(path)
-    reader = _Reader(shown(path))
+    reader = Reader(shown(path))
     try:
         data = load_yaml(path, reader.path)
     except PolicyError as exc:
@@ -179,7 +121,7 @@ def load_policy_file(path: Path | str) -> PolicyVersion:
     return version
 
 
-def _version(reader: _Reader, data: LocDict, path: Path) -> PolicyVersion | None:
+def _version(reader: Reader, data: LocDict, path: Path) -> PolicyVersion | None:
     reader.keys(data, TOP_KEYS, "the policy")
     number = data.get("version")
     match = _VERSION_FILE.match(path.name)
@@ -191,13 +133,17 @@ def _version(reader: _Reader, data: LocDict, path: Path) -> PolicyVersion | None
     status = reader.choice(data, "status", STATUSES, "the status")
     applies_by = reader.choice(data, "applies_by", APPLIES_BY, "'applies_by'")
     start, end = _effective(reader, data)
-    clauses = _clauses(reader, data)
+    clauses, bases = legal.clauses(reader, data)
     default = _default(reader, data)
     rules = _rules(reader, data)
     sources = data.get("sources", [])
     if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
         reader.error("'sources' must be a list of {title, href}", data.where("sources"))
         sources = []
+    charge_rules = legal.charge_rules(reader, data)
+    assumptions = legal.assumptions(reader, data)
+    corrects = legal.corrects(reader, data, number)
+    baseline = reader.text(data, "baseline", "'baseline'") if "baseline" in data else None
     if reader.errors or start is None or default is None or not isinstance(number, int):
         return None
     return PolicyVersion(
@@ -207,10 +153,12 @@ def _version(reader: _Reader, data: LocDict, path: Path) -> PolicyVersion | None
         applies_by=applies_by or "", clauses=clauses, rules=rules, default=default,
         sha256=canonical_sha256(data), path=reader.path, sources=tuple(sources),
         examples=_examples(path, number, str(data.get("id"))),
+        charge_rules=charge_rules, bases=bases, assumptions=assumptions, corrects=corrects,
+        baseline=baseline,
     )
 
 
-def _effective(reader: _Reader, data: LocDict) -> tuple[date | None, date | None]:
+def _effective(reader: Reader, data: LocDict) -> tuple[date | None, date | None]:
     effective = data.get("effective")
     if not isinstance(effective, LocDict):
         if "effective" in data:
@@ -226,22 +174,7 @@ def _effective(reader: _Reader, data: LocDict) -> tuple[date | None, date | None
     return start, end
 
 
-def _clauses(reader: _Reader, data: LocDict) -> dict[str, str]:
-    clauses = data.get("clauses")
-    if not isinstance(clauses, LocDict) or not clauses:
-        if "clauses" in data:
-            reader.error("'clauses' must map clause numbers to their words", data.where("clauses"))
-        return {}
-    out: dict[str, str] = {}
-    for key in clauses:
-        if key.startswith("\x00"):
-            reader.error(f"the clause number {key[1:]} must be quoted, as \"{key[1:]}\"",
-                         clauses.key_at(key), hint="unquoted, YAML reads 2.10 as the number 2.1")
-        out[key.lstrip("\x00")] = reader.text(clauses, key, f"clause {key.lstrip(chr(0))}")
-    return out
-
-
-def _default(reader: _Reader, data: LocDict) -> Default | None:
+def _default(reader: Reader, data: LocDict) -> Default | None:
     default = data.get("default")
     if not isinstance(default, LocDict):
         if "default" in data:
@@ -253,7 +186,7 @@ def _default(reader: _Reader, data: LocDict) -> Default | None:
     return Default(Outcome(outcome), says) if outcome else None
 
 
-def _rules(reader: _Reader, data: LocDict) -> tuple[Rule, ...]:
+def _rules(reader: Reader, data: LocDict) -> tuple[Rule, ...]:
     rules = data.get("rules")
     if not isinstance(rules, LocList):
         if "rules" in data:
@@ -267,7 +200,7 @@ def _examples(path: Path, number: int, policy_id: str) -> tuple[Example, ...]:
     file = path.parent / "examples" / f"v{number}.yaml"
     if not file.is_file():
         return ()
-    reader = _Reader(shown(file))
+    reader = Reader(shown(file))
     try:
         data = load_yaml(file, reader.path)
     except PolicyError as exc:

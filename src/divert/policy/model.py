@@ -11,7 +11,13 @@ from datetime import date
 from typing import Any
 
 from divert.policy.condition import Condition
-from divert.policy.explain import Outcome, PolicyRef
+from divert.policy.explain import Disposition, Outcome, PolicyRef
+
+APPROVALS = {
+    "supervisor": "the unit supervisor",
+    "district_attorney": "the unit supervisor, and then the District Attorney or the First "
+                         "Assistant",
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +31,31 @@ class Rule:
     says_not: str | None = None  # sentence shown when it does not
     overrides: tuple[str, ...] = ()  # ids of the rules this one takes precedence over
     line: int = field(default=0, compare=False)
+    vehicle: str | None = None  # a divert rule's legal vehicle (vehicles.yaml)
+    bar: str | None = None  # "<vehicle>/<bar>": the vehicle bar this rule applies
+    approval: str | None = None  # who must approve this outcome before it takes effect
+    override_approval: str | None = None  # who must approve departing from it
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeRule:
+    """A rule over one charge at a time: a memo that declines some counts, not the case."""
+
+    id: str
+    clause: str
+    when: Condition  # reads only charge facts (the body of a quantifier)
+    when_text: str
+    disposition: Disposition
+    says: str
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseBasis:
+    """Where a clause comes from: a cited source, or this project's labelled assumption."""
+
+    kind: str  # "source" | "assumption"
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +89,11 @@ class PolicyVersion:
     path: str = ""
     sources: tuple[Mapping[str, str], ...] = ()
     examples: tuple[Example, ...] = ()
+    charge_rules: tuple[ChargeRule, ...] = ()
+    bases: Mapping[str, ClauseBasis] = field(default_factory=dict)  # clause number -> basis
+    assumptions: Mapping[str, str] = field(default_factory=dict)  # assume.* fact -> its words
+    corrects: tuple[int, ...] = ()  # versions whose encoding this one corrects, on their dates
+    baseline: str | None = None  # the policy this one may never be harsher than
 
     @property
     def ref(self) -> PolicyRef:
@@ -76,3 +112,12 @@ class Policy:
 
     def latest(self) -> PolicyVersion:
         return self.versions[-1]
+
+    def corrected(self) -> frozenset[int]:
+        """Version numbers a later version corrects: kept for the record, never selected."""
+        return frozenset(n for v in self.versions for n in v.corrects)
+
+    def live(self) -> tuple[PolicyVersion, ...]:
+        """The versions that can still be selected for a case."""
+        gone = self.corrected()
+        return tuple(v for v in self.versions if v.version not in gone)

@@ -25,7 +25,7 @@ def coverage(policy: Policy) -> str:
     'v1 from 2026-01-01 to 2026-06-30; v2 from 2026-07-01 on'
     """
     parts = []
-    for version in policy.versions:
+    for version in policy.live():
         end = f"to {version.effective_to.isoformat()}" if version.effective_to else "on"
         parts.append(f"v{version.version} from {version.effective_from.isoformat()} {end}")
     return "; ".join(parts)
@@ -52,11 +52,12 @@ def select_version(policy: Policy, on: date) -> PolicyVersion:
     policy p has no version in force on 2025-12-31
     it covers v1 from 2026-01-01 to 2026-06-30; v2 from 2026-07-01 on
     """
-    in_force = [v for v in policy.versions if v.is_in_force(on)]
+    in_force = [v for v in policy.live() if v.is_in_force(on)]
     if not in_force:
         raise DivertError(
             f"policy {policy.id} has no version in force on {on.isoformat()}; "
             f"it covers {coverage(policy)}"
         )
-    # `policy check` refuses overlaps; should two still overlap, the newest one governs.
+    # `policy check` refuses overlaps (a version that `corrects` another replaces it on its
+    # dates: the corrected one is never selected); should two still overlap, the newest governs.
     return max(in_force, key=lambda v: v.version)

@@ -83,7 +83,7 @@ def _in_force(case: Case, policies: Sequence[Policy]) -> Policy | None:
     """The first policy (in the caller's order of preference) with a version in force."""
     when = case.filing_date
     for policy in policies:
-        if when is not None and any(v.is_in_force(when) for v in policy.versions):
+        if when is not None and any(v.is_in_force(when) for v in policy.live()):
             return policy
     return None
 
