@@ -62,6 +62,7 @@ def check(path: Path | None = PATH_ARG) -> None:
     errors: list[PolicyError] = []
     for policy in policies.values():
         errors += check_policy(policy)
+    errors = list({str(e): e for e in errors}.values())  # vehicles.yaml is read per version
     for error in errors:
         typer.echo(str(error), err=True)
     if errors:

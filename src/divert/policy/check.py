@@ -14,6 +14,7 @@ from __future__ import annotations
 from itertools import combinations
 
 from divert.errors import PolicyError
+from divert.policy.check_legal import check_legal
 from divert.policy.condition import facts_of
 from divert.policy.evaluate import evaluate
 from divert.policy.explain import Truth
@@ -76,36 +77,47 @@ def _in_cycle(rule_id: str, rules: tuple[Rule, ...]) -> bool:
 
 
 def check_logic(version: PolicyVersion) -> list[PolicyError]:
-    """Conflicts and rules that never fire, by the bounded model search."""
-    size = space(version).size
-    if size > MAX_MODELS:
-        return [_error(version, f"the rules read too many facts to search every case "
-                       f"({size:,} cases > {MAX_MODELS:,}); split the policy or simplify it")]
+    """Conflicts and rules that never fire, by the bounded model search.
+
+    A rule's truth depends only on the facts it reads, so whether it can fire is searched
+    over its own facts, and whether two rules clash over the facts of the two: far fewer
+    cases than the facts of the whole version, and the same answers.
+    """
     rules = version.rules
     above = overridden_by(rules)
-    can_fire: set[int] = set()
-    clash: dict[tuple[int, int], str] = {}
-    pairs = [(i, j) for (i, a), (j, b) in combinations(enumerate(rules), 2)
-             if a.outcome != b.outcome and a.id not in above[b.id] and b.id not in above[a.id]]
-    for model in models(version):
-        fired = {i for i, r in enumerate(rules) if evaluate(r.when, model) is Truth.TRUE}
-        can_fire |= fired
-        for i, j in pairs:
-            if i in fired and j in fired and (i, j) not in clash:
-                read = (*facts_of(rules[i].when), *facts_of(rules[j].when))
-                clash[(i, j)] = in_words(model, read)
-    errors = [
-        _error(version, f"can never fire: no case of up to {MAX_CHARGES} charges makes "
-               f"'{rule.when_text}' true", rule)
-        for i, rule in enumerate(rules) if i not in can_fire
-    ]
-    for (i, j), example in sorted(clash.items()):
-        a, b = rules[i], rules[j]
-        errors.append(_error(
-            version, f"conflicts with rule '{a.id}' (line {a.line}): both fire for "
-            f"{example}, giving {b.outcome.value} and {a.outcome.value}", b,
-            hint=f"add 'overrides: [{a.id}]' to the rule that should win, or narrow a 'when'"))
+    errors: list[PolicyError] = []
+    for rule in rules:
+        size = space(version, [rule.when]).size
+        if size > MAX_MODELS:
+            errors.append(_error(version, f"reads too many facts to search every case "
+                                 f"({size:,} cases > {MAX_MODELS:,}); simplify it", rule))
+        elif not any(evaluate(rule.when, m) is Truth.TRUE for m in models(version, [rule.when])):
+            errors.append(_error(version, f"can never fire: no case of up to {MAX_CHARGES} "
+                                 f"charges makes '{rule.when_text}' true", rule))
+    for a, b in combinations(rules, 2):
+        same = (a.outcome, a.vehicle) == (b.outcome, b.vehicle)
+        if same or a.id in above[b.id] or b.id in above[a.id]:
+            continue
+        pair = [a.when, b.when]
+        size = space(version, pair).size
+        if size > MAX_MODELS:
+            errors.append(_error(version, f"cannot be checked against rule '{a.id}': together "
+                                 f"they read too many facts ({size:,} cases > {MAX_MODELS:,})", b))
+            continue
+        for model in models(version, pair):
+            if evaluate(a.when, model) is Truth.TRUE and evaluate(b.when, model) is Truth.TRUE:
+                example = in_words(model, (*facts_of(a.when), *facts_of(b.when)))
+                errors.append(_error(
+                    version, f"conflicts with rule '{a.id}' (line {a.line}): both fire for "
+                    f"{example}, giving {_result(b)} and {_result(a)}", b,
+                    hint=f"add 'overrides: [{a.id}]' to the rule that should win, or narrow a "
+                    "'when'"))
+                break
     return errors
+
+
+def _result(rule: Rule) -> str:
+    return f"{rule.outcome.value} via {rule.vehicle}" if rule.vehicle else rule.outcome.value
 
 
 def check_examples(version: PolicyVersion) -> list[PolicyError]:
@@ -140,7 +152,7 @@ def check_versions(policy: Policy) -> list[PolicyError]:
             errors.append(_error(version, f"version {version.version} is also defined in "
                                  f"{seen[version.version].path}"))
         seen[version.version] = version
-    for a, b in combinations(policy.versions, 2):
+    for a, b in combinations(policy.live(), 2):
         a_end, b_end = a.effective_to, b.effective_to
         if (a_end is None or b.effective_from <= a_end) and \
                 (b_end is None or a.effective_from <= b_end):
@@ -154,10 +166,17 @@ def check_versions(policy: Policy) -> list[PolicyError]:
 
 
 def check_policy(policy: Policy) -> list[PolicyError]:
-    """Every static mistake in every version of `policy`, in file order."""
+    """Every static mistake in every version of `policy`, in file order.
+
+    A version a later one `corrects` is kept for the record and never selected: it is
+    checked as it was when recorded, without the legal checks added since (check_legal.py).
+    """
     errors = check_versions(policy)
+    live = {v.version for v in policy.live()}
     for version in policy.versions:
         errors += check_rules(version)
         errors += check_logic(version)
         errors += check_examples(version)
+        if version.version in live:
+            errors += check_legal(version)
     return errors

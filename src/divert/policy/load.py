@@ -35,7 +35,7 @@ TOP_KEYS = {
 }  # fmt: skip
 RULE_KEYS = {
     "id": True, "clause": True, "when": True, "outcome": True, "says": True,
-    "says_not": False, "overrides": False, "vehicle": False, "bar": False, "approval": False,
+    "says_not": False, "overrides": False, "vehicle": False, "bars": False, "approval": False,
     "override_approval": False,
 }  # fmt: skip
 STATUSES = ("draft", "adopted", "retired")
@@ -79,14 +79,18 @@ def _rule(reader: Reader, data: Any, at: tuple[int, int]) -> Rule | None:
     elif "when" in data:
         reader.error("'when' must be a condition written as text", data.where("when"), rule=rule_id)
     vehicle = reader.text(data, "vehicle", "'vehicle'", rule_id) if "vehicle" in data else None
-    bar = reader.text(data, "bar", "'bar'", rule_id) if "bar" in data else None
+    bars = data.get("bars", [])
+    if not isinstance(bars, list) or not all(isinstance(b, str) for b in bars):
+        reader.error("'bars' must be a list of vehicle bars, each 'vehicle/bar'",
+                     data.where("bars"), rule=rule_id)
+        bars = []
     needs = legal.approval(reader, data, "approval", rule_id)
     departing = legal.approval(reader, data, "override_approval", rule_id)
     if rule_id is None or condition is None or outcome is None or not isinstance(when_text, str):
         return None
     return Rule(rule_id, clause_text, condition, when_text.strip(), Outcome(outcome), says,
                 says_not if isinstance(says_not, str) else None, tuple(overrides),
-                data.position[0], vehicle, bar, needs, departing)
+                data.position[0], vehicle, tuple(bars), needs, departing)
 
 
 def canonical_sha256(data: Any) -> str:

@@ -32,7 +32,7 @@ class Rule:
     overrides: tuple[str, ...] = ()  # ids of the rules this one takes precedence over
     line: int = field(default=0, compare=False)
     vehicle: str | None = None  # a divert rule's legal vehicle (vehicles.yaml)
-    bar: str | None = None  # "<vehicle>/<bar>": the vehicle bar this rule applies
+    bars: tuple[str, ...] = ()  # "<vehicle>/<bar>": the vehicle bars this rule's `when` applies
     approval: str | None = None  # who must approve this outcome before it takes effect
     override_approval: str | None = None  # who must approve departing from it
 

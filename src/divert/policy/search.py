@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from itertools import combinations_with_replacement, product
 
 from divert.policy.condition import Compare, Condition, facts_of
-from divert.policy.evaluate import Facts, Value
+from divert.policy.evaluate import Facts, Value, compare
+from divert.policy.explain import Truth
 from divert.policy.facts import FACTS, Kind
 from divert.policy.model import PolicyVersion
 
@@ -90,30 +91,75 @@ def domain(path: str, mentioned: list[Value]) -> list[Value]:
     return [*mentioned, *others[:1], None]
 
 
-def space(version: PolicyVersion) -> Space:
-    """The facts and values the search tries for one version."""
-    conditions = [rule.when for rule in version.rules]
+def _compares(conditions: list[Condition]) -> dict[str, list[Compare]]:
+    found: dict[str, list[Compare]] = {}
+
+    def walk(node: object) -> None:
+        if isinstance(node, Compare):
+            found.setdefault(node.fact, []).append(node)
+            return
+        for child in (*getattr(node, "parts", ()), getattr(node, "part", None),
+                      getattr(node, "body", None)):
+            if child is not None:
+                walk(child)
+
+    for condition in conditions:
+        walk(condition)
+    return found
+
+
+def representatives(values: list[Value], compares: list[Compare]) -> list[Value]:
+    """One value for each way the comparisons on a fact can come out (unknown kept).
+
+    Two values that every comparison treats alike are the same to every rule, so trying one
+    of them is enough: this keeps the search small without losing a single outcome.
+
+    >>> from divert.policy.condition import Op
+    >>> representatives([0, 1, 2, 3, None], [Compare("person.pad_contacts", Op.GE, 2)])
+    [0, 2, None]
+    """
+    seen: set[tuple[bool, ...]] = set()
+    out: list[Value] = []
+    for value in values:
+        if value is None:
+            out.append(value)
+            continue
+        signature = tuple(compare(value, c.op, c.value) is Truth.TRUE for c in compares)
+        if signature not in seen:
+            seen.add(signature)
+            out.append(value)
+    return out
+
+
+def space(version: PolicyVersion, conditions: list[Condition] | None = None) -> Space:
+    """The facts and values the search tries for `conditions` (default: all the version's)."""
+    conditions = [rule.when for rule in version.rules] if conditions is None else conditions
     mentioned = _constants(conditions)
+    compares = _compares(conditions)
     paths: dict[str, None] = {}
     for condition in conditions:
         paths.update((p, None) for p in facts_of(condition))
+    def values(p: str) -> list[Value]:
+        return representatives(domain(p, mentioned.get(p, [])), compares.get(p, []))
+
     scalars = {
-        p: domain(p, mentioned.get(p, []))
+        p: values(p)
         for p in paths
         if not FACTS[p].is_charge_fact and p != "case.charge_count"
     }
     charge_paths = [p for p in paths if FACTS[p].is_charge_fact]
     variants = [
         dict(zip(charge_paths, combo, strict=True))
-        for combo in product(*(domain(p, mentioned.get(p, [])) for p in charge_paths))
+        for combo in product(*(values(p) for p in charge_paths))
     ]
     return Space(scalars, variants)
 
 
-def models(version: PolicyVersion) -> Iterator[Facts]:
+def models(version: PolicyVersion, conditions: list[Condition] | None = None) -> Iterator[Facts]:
     """Every model of the bound, at most MAX_MODELS of them (check `space().size` first)."""
-    found = space(version)
-    uses_count = any("case.charge_count" in facts_of(r.when) for r in version.rules)
+    conditions = [rule.when for rule in version.rules] if conditions is None else conditions
+    found = space(version, conditions)
+    uses_count = any("case.charge_count" in facts_of(c) for c in conditions)
     names = list(found.scalars)
     produced = 0
     for count in range(MAX_CHARGES + 1):
