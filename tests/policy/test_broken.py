@@ -63,3 +63,12 @@ def test_the_shipped_policies_pass_every_check() -> None:
     policies = load_policies()
     assert set(policies) == {"phl-pad", "phl-dao-2018", "phl-dao-simple-possession"}
     assert {p: check_policy(policy) for p, policy in policies.items()} == {p: [] for p in policies}
+
+
+def test_legal_mistakes_are_all_reported_and_a_corrected_version_is_exempt() -> None:
+    # A clause with no basis, a divert with no vehicle or an unknown one, a vehicle on a
+    # prosecute, a bar that does not exist or does not read its fact, a bar no rule applies,
+    # an undeclared what-if assumption; v1, corrected by v2, may overlap it and is not held
+    # to checks added after it was recorded.
+    policy = load_policies(FIXTURES / "broken-legal")["test-legal"]
+    assert [str(e) for e in check_policy(policy)] == expected("broken-legal")

@@ -9,7 +9,7 @@ here, so that a re-filing under the other pseudonym still counts as the same per
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ class CaseRow:
     monetary_bail: bool  # any bail event was Monetary
     held: bool  # any bail event records a custody facility
     held_for_money: bool = False  # monetary bail not posted at the last bail event
+    screening: Case | None = None  # the case as ingest read it for screening
 
     @property
     def month(self) -> str:
@@ -45,13 +46,17 @@ class CaseRow:
         return Filing(self.person_id, self.case_id, self.filed)
 
     def to_case(self) -> Case:
-        """The screening input: only the top charge is known, and the case says so."""
+        """The screening input as ingest read it (only the top charge, age, bail facts),
+        under the person id joined across the case's pseudonyms."""
+        if self.screening is not None:
+            return replace(self.screening, person=PersonRecord(self.person_id))
         return Case(
             case_id=self.case_id,
             charges=(Charge(self.top_charge),),
             filing_date=self.filed,
             person=PersonRecord(self.person_id),
             charge_scope=ChargeScope.TOP_CHARGE_ONLY,
+            age=self.age,
         )
 
 
@@ -126,6 +131,7 @@ def rows_from_ingested(cases: Sequence[Any]) -> list[CaseRow]:
                 monetary_bail=any(e.is_monetary for e in fc.bail_events),
                 held=fc.ever_in_custody,
                 held_for_money=fc.held_on_monetary_bail,
+                screening=fc.case,
             )
         )
     return sorted(rows, key=lambda r: (r.filed, r.case_id))

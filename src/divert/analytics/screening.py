@@ -34,12 +34,16 @@ def screen_rows(
     policy: Policy,
     on: date | None = None,
     progress: Callable[[int], None] | None = None,
+    assume: frozenset[str] = frozenset(),
 ) -> dict[str, Decision]:
-    """Decisions by case id, every row screened under the policy's latest version."""
+    """Decisions by case id, every row screened under the policy's latest version.
+
+    `assume` switches on what-if assumptions (policy/whatif.py); every decision says so.
+    """
     from divert.engines.inprocess import screen_cases
 
     when = on or policy.latest().effective_from
-    decisions = screen_cases((r.to_case() for r in rows), policy, when, progress)
+    decisions = screen_cases((r.to_case() for r in rows), policy, when, progress, assume)
     out = {d.case_id: d for d in decisions}
     if len(out) != len(rows):
         raise DivertError(

@@ -44,6 +44,10 @@ class PersonRecord:
     open_diversions: int | None = None
     pad_contacts: int | None = None  # earlier PAD contacts, not counting this one
     bench_warrants_5y: int | None = None
+    prior_convictions: int | None = None  # adult misdemeanors and felonies, any offense
+    prior_violent_convictions: int | None = None
+    prior_ard: int | None = None  # times placed on ARD
+    prior_section17: int | None = None  # times given 35 P.S. § 780-117 probation
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,10 @@ class Case:
     charge_scope: ChargeScope = ChargeScope.COMPLETE
     stage: Stage = Stage.CHARGED
     pad_referred: bool | None = None  # PAD came first for this same incident
+    age: int | None = None  # whole years at filing (or at the contact)
+    money_bail: bool | None = None  # money bail was set (from the bail events)
+    held: bool | None = None  # the person was held in custody
+    police_district: int | None = None  # Philadelphia police district of the stop (PAD)
     attributes: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def date_for(self, applies_by: str) -> date | None:

@@ -7,20 +7,23 @@ Pure text from a Decision, so the CLI and tests read the same words.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
-from divert.policy.explain import ChargeFinding, Decision, RuleResult, Truth
+from divert.policy.explain import ChargeFinding, Decision, Disposition, RuleResult, Truth
 
 _OUTCOME_WORDS = {
-    "divert": "divert to treatment",
+    "divert": "divert",
     "prosecute": "prosecute",
     "decline": "decline to charge",
     "needs_review": "needs review by an ADA",
+    "out_of_scope": "out of scope (not this office's decision)",
 }
 
 
 def decision_lines(
-    decision: Decision, default_says: str | None = None, filed: date | None = None
+    decision: Decision, default_says: str | None = None, filed: date | None = None,
+    changes: Sequence[str] = (), charge_reasons: Sequence[str | None] = (),
 ) -> list[str]:
     """The decision as lines of plain text, outcome and deciding clauses first.
 
@@ -28,11 +31,15 @@ def decision_lines(
         decision: what the engine decided and why.
         default_says: the policy default's sentence, shown when no rule decided the case.
         filed: the case's own date, said when the case was screened as if on another date.
+        changes: what would change the decision (policy/counterfactual.py), as sentences.
+        charge_reasons: per charge, the charge rule's sentence that settled it, if any.
     """
     policy = decision.policy
     when = decision.as_of.isoformat() if decision.as_of else "an unknown date"
+    via = f" via {decision.vehicle}" if decision.vehicle else ""
     lines = [
-        f"Case {decision.case_id}: {_OUTCOME_WORDS.get(decision.outcome.value, decision.outcome)}.",
+        f"Case {decision.case_id}: "
+        f"{_OUTCOME_WORDS.get(decision.outcome.value, decision.outcome)}{via}.",
         f"  Policy {policy.id} v{policy.version} (sha256 {policy.sha256[:12]}), the version in "
         f"force on {when} (chosen by {decision.selected_by}).",
     ]
@@ -41,13 +48,21 @@ def decision_lines(
             f"  The case was filed on {filed.isoformat()}; it was screened as if filed on "
             f"{decision.as_of.isoformat()} (a what-if)."
         )
+    if decision.assumptions:
+        lines.append(f"  A what-if, not a live decision: it assumes "
+                     f"{', '.join(decision.assumptions)}.")
     lines += ["", "Why:"]
     deciding = [r for r in decision.rules if r.rule in decision.because]
     lines += [f"  {_deciding(r, decision)}" for r in deciding]
     if not deciding:
         lines.append(f"  {_undecided(decision, default_says)}")
     lines += ["", "How each charge was read:"]
-    lines += [f"  {_charge(c)}" for c in decision.charges] or ["  The case lists no charge."]
+    reasons = [*charge_reasons, *([None] * len(decision.charges))]
+    disposed = [*decision.dispositions, *([None] * len(decision.charges))]
+    lines += [f"  {_charge(c, disposed[i], reasons[i])}"
+              for i, c in enumerate(decision.charges)] or ["  The case lists no charge."]
+    if changes:
+        lines += ["", "What would change this decision:"] + [f"  - {c}" for c in changes]
     others = [r for r in decision.rules if r.rule not in decision.because]
     if others:
         lines += ["", "The other rules:"]
@@ -83,14 +98,17 @@ def _undecided(decision: Decision, default_says: str | None) -> str:
     return f"{decision.outcome.value}: no rule applies; the policy's default decides{said}"
 
 
-def _charge(charge: ChargeFinding) -> str:
+def _charge(charge: ChargeFinding, disposition: Disposition | None = None,
+            reason: str | None = None) -> str:
     number = f"{charge.index + 1}. '{charge.as_written}'"
+    then = f" It is {disposition.value.replace('_', ' ')}" if disposition else ""
+    then += f": {reason}" if reason and then else ("." if then else "")
     if charge.category is None:
         nearest = f" Nearest: {', '.join(charge.candidates)}." if charge.candidates else ""
-        return f"{number} could not be read: {charge.reason}.{nearest}"
+        return f"{number} could not be read: {charge.reason}.{nearest}{then}"
     return (
-        f"{number} was read as {charge.citation}, {charge.category.replace('_', ' ')} "
-        f"(matched by {charge.match}, confidence {charge.confidence:.2f})."
+        f"{number} was read as {charge.as_read}, {charge.category.replace('_', ' ')} "
+        f"(matched by {charge.match}, confidence {charge.confidence:.2f}).{then}"
     )
 
 

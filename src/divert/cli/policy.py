@@ -174,6 +174,7 @@ def _shown_source(path: str, root: Path) -> str:
 def generate_pages(root: Path | None) -> dict[str, str]:
     """Every docs/policies page by file name, from the policies folder `root`."""
     from divert.policy.docs import page_name, policy_pages
+    from divert.policy.vehicles import Vehicle, load_vehicles, vehicles_file
     from divert.resources import policy_root
 
     folder = policy_root() if root is None else root
@@ -186,7 +187,10 @@ def generate_pages(root: Path | None) -> dict[str, str]:
         changelog = Path(policy.latest().path).parent / "CHANGELOG.md"
         if changelog.is_file():
             changelogs[policy.id] = changelog.read_text(encoding="utf-8")
-    return policy_pages(list(loaded.values()), sources, changelogs)
+    vehicles: dict[str, Vehicle] = {}
+    for policy in loaded.values():
+        vehicles.update(load_vehicles(vehicles_file(policy.latest().path)))
+    return policy_pages(list(loaded.values()), sources, changelogs, vehicles)
 
 
 @policy_app.command("docs")

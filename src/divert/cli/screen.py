@@ -28,7 +28,8 @@ from divert.ingest.screening import (
     unread_wordings,
 )
 from divert.ingest.tables import output_format, write_decisions, write_decisions_json
-from divert.policy.model import Policy
+from divert.policy.explain import Decision, Disposition
+from divert.policy.model import Policy, PolicyVersion
 
 NOT_SCREENED_EXIT = 1
 
@@ -65,12 +66,13 @@ def _engine_or_exit(engine: str, cases: int, console: Console) -> str:
 
 
 def _screen_batch(cases: tuple[Case, ...], policy: Policy, on: date | None,
-                  past_as_latest: bool, engine: str) -> Screened:
+                  past_as_latest: bool, engine: str, assume: frozenset[str]) -> Screened:
     """The same screening on a batch engine (engines/batch.py), as a Screened summary."""
     from divert.engines.batch import screen_cases_batch
     from divert.ingest.screening import NotScreened, what_if_date
 
-    got = screen_cases_batch(cases, policy, engine=engine, on=on, past_as_latest=past_as_latest)
+    got = screen_cases_batch(cases, policy, engine=engine, on=on, past_as_latest=past_as_latest,
+                             assume=assume)
     what_if = sum(1 for c in cases if on is None and past_as_latest and what_if_date(c, policy))
     refused = tuple(NotScreened(case_id, why) for case_id, why in got.not_screened)
     return Screened(got.decisions, refused, what_if, got.seconds)
@@ -94,6 +96,24 @@ def load_policy_or_exit(policy_id: str, folder: Path | None, console: Console) -
     return policies[policy_id]
 
 
+ASSUME_OPTION = typer.Option(
+    [], "--assume",
+    help="Switch on a what-if assumption by name (repeatable), e.g. hidden_charges_lesser; "
+    "every decision then says it rests on it. Never for live work.",
+)
+
+
+def assumptions_or_exit(names: list[str], console: Console) -> frozenset[str]:
+    """The named what-if assumptions; an unknown name ends the command with exit 2."""
+    from divert.policy import whatif
+
+    try:
+        return whatif.parse(names)
+    except DivertError as error:
+        console.print(f"[bold red]error:[/] {error}", highlight=False)
+        raise typer.Exit(FORMAT_ERROR_EXIT) from None
+
+
 def _day(value: datetime | None) -> date | None:
     return value.date() if value is not None else None
 
@@ -110,9 +130,11 @@ def screen(
     policies: Path | None = POLICIES_OPTION,
     by_case_date: bool = STRICT_OPTION,
     engine: str = ENGINE_OPTION,
+    assume: list[str] = ASSUME_OPTION,
 ) -> None:
     """Screen every case of FILE under a policy; write one row per case, then summarize."""
     console = Console(stderr=True)
+    assumed = assumptions_or_exit(assume, console)
     try:
         output_format(out)
     except InputFormatError as error:
@@ -129,10 +151,12 @@ def screen(
         kind = _engine_or_exit(engine, len(got.cases), console)
         if kind == "inprocess":
             screened = screen_all(
-                got.cases, chosen, _day(as_of), lambda: progress.advance(task), not by_case_date
+                got.cases, chosen, _day(as_of), lambda: progress.advance(task), not by_case_date,
+                assumed,
             )
         else:
-            screened = _screen_batch(got.cases, chosen, _day(as_of), not by_case_date, kind)
+            screened = _screen_batch(got.cases, chosen, _day(as_of), not by_case_date, kind,
+                                     assumed)
             progress.advance(task, len(got.cases))
     write_decisions(screened.decisions, out)
     if decisions_jsonl is not None:
@@ -192,10 +216,12 @@ def explain(
     persons: Path | None = PERSONS_OPTION,
     policies: Path | None = POLICIES_OPTION,
     by_case_date: bool = STRICT_OPTION,
+    assume: list[str] = ASSUME_OPTION,
 ) -> None:
     """Explain one case's decision in sentences, with the clause numbers that produced it."""
     console = Console()
     errors = Console(stderr=True)
+    assumed = assumptions_or_exit(assume, errors)
     chosen = load_policy_or_exit(policy, policies, errors)
     got = read_or_exit(file, persons, errors)
     case = next((c for c in got.cases if c.case_id == case_id), None)
@@ -212,7 +238,7 @@ def explain(
         )
         raise typer.Exit(FORMAT_ERROR_EXIT)
     try:
-        decision = screen_one(case, chosen, _day(as_of), not by_case_date)
+        decision = screen_one(case, chosen, _day(as_of), not by_case_date, assumed)
     except DivertError as error:
         errors.print(f"[bold red]error:[/] {error}", highlight=False)
         raise typer.Exit(NOT_SCREENED_EXIT) from None
@@ -220,8 +246,25 @@ def explain(
         console.print_json(json.dumps(decision.to_json()))
         return
     version = next(v for v in chosen.versions if v.version == decision.policy.version)
-    for line in decision_lines(decision, version.default.says, case.filing_date):
+    changes, reasons = explain_more(case, version, decision)
+    for line in decision_lines(decision, version.default.says, case.filing_date, changes,
+                               reasons):
         console.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
+def explain_more(case: Case, version: PolicyVersion,
+                 decision: Decision) -> tuple[list[str], list[str | None]]:
+    """What would change the decision, and which charge rule settled each charge."""
+    from divert.engines.inprocess import case_facts, readings_of
+    from divert.policy.counterfactual import what_would_change
+    from divert.policy.dispose import charge_reasons
+
+    facts = case_facts(case, readings_of(case), frozenset(decision.assumptions))
+    shown = [c.as_read for c in decision.charges]
+    changes = [c.sentence() for c in what_would_change(version, facts, shown)]
+    reasons = charge_reasons(version, facts, shown)
+    return changes, [r if d is Disposition.DECLINED else None
+                     for r, d in zip(reasons, decision.dispositions, strict=False)]
 
 
 def register(app: typer.Typer) -> None:

@@ -1,9 +1,10 @@
 """The columnar layout every batch engine reads: three tables, and where each fact lives.
 
     cases(case_id, filing_date, contact_date, charge_scope, stage, charge_count,
-          pad_referred, person_id)
+          pad_referred, person_id, age, money_bail, held, police_district)
     charges(case_id, idx, category, drug, inchoate, grade)      -- category NULL = unknown
-    persons(person_id, pad_contacts, open_diversions, prior_drug_convictions, bench_warrants_5y)
+    persons(person_id, pad_contacts, open_diversions, prior_drug_convictions, bench_warrants_5y,
+            prior_convictions, prior_violent_convictions, prior_ard, prior_section17)
 
 A NULL anywhere means "the data does not say", which the SQL reads as UNKNOWN, exactly as the
 in-process engine reads `None`. Charges are already normalized here: batch normalization of
@@ -26,6 +27,10 @@ CASE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("charge_count", "INTEGER"),
     ("pad_referred", "BOOLEAN"),
     ("person_id", "VARCHAR"),
+    ("age", "INTEGER"),
+    ("money_bail", "BOOLEAN"),
+    ("held", "BOOLEAN"),
+    ("police_district", "INTEGER"),
 )
 CHARGE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("case_id", "VARCHAR"),
@@ -41,6 +46,10 @@ PERSON_COLUMNS: tuple[tuple[str, str], ...] = (
     ("open_diversions", "INTEGER"),
     ("prior_drug_convictions", "INTEGER"),
     ("bench_warrants_5y", "INTEGER"),
+    ("prior_convictions", "INTEGER"),
+    ("prior_violent_convictions", "INTEGER"),
+    ("prior_ard", "INTEGER"),
+    ("prior_section17", "INTEGER"),
 )
 
 # The alias each table gets in the compiled query (engines/sql.py).

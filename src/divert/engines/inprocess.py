@@ -18,6 +18,7 @@ from divert.errors import DivertError
 from divert.policy import dispose, whatif
 from divert.policy.evaluate import Facts, Value, evaluate, witnesses
 from divert.policy.explain import ChargeFinding, Decision, Outcome, RuleResult, Truth
+from divert.policy.facts import FACTS
 from divert.policy.model import Policy, PolicyVersion, Rule
 from divert.policy.render import render
 from divert.policy.resolve import resolve
@@ -54,14 +55,14 @@ def _finding(index: int, reading: Reading, catalog: str) -> ChargeFinding:
                          reading.reason, candidates)
 
 
-def _readings(case: Case) -> tuple[Reading, ...]:
+def readings_of(case: Case) -> tuple[Reading, ...]:
     return tuple(_read(c.as_written, c.citation) for c in case.charges)
 
 
 def read_charges(case: Case) -> tuple[ChargeFinding, ...]:
     """How each written charge of `case` was read: citation, category, how and how surely."""
     catalog = _catalog_version()
-    return tuple(_finding(i, r, catalog) for i, r in enumerate(_readings(case)))
+    return tuple(_finding(i, r, catalog) for i, r in enumerate(readings_of(case)))
 
 
 def case_facts(case: Case, readings: tuple[Reading, ...],
@@ -78,11 +79,15 @@ def case_facts(case: Case, readings: tuple[Reading, ...],
         "case.charge_count": len(case.charges)
         if case.charge_scope is ChargeScope.COMPLETE else None,
         "case.pad_referred": case.pad_referred,
-        "person.pad_contacts": person.pad_contacts if person else None,
-        "person.open_diversions": person.open_diversions if person else None,
-        "person.prior_drug_convictions": person.prior_drug_convictions if person else None,
-        "person.bench_warrants_5y": person.bench_warrants_5y if person else None,
+        "case.age": case.age,
+        "case.money_bail": case.money_bail,
+        "case.held": case.held,
+        "case.police_district": case.police_district,
     }
+    for path in FACTS:
+        if path.startswith("person."):
+            name = path.removeprefix("person.")
+            scalars[path] = getattr(person, name) if person else None
     charges: list[dict[str, Value]] = []
     for charge, reading in zip(case.charges, readings, strict=True):
         matched = reading if isinstance(reading, Match) else None
@@ -114,7 +119,7 @@ def _rule_result(rule: Rule, truth: Truth, read: dict[str, object], facts: Facts
 def screen_version(case: Case, version: PolicyVersion, as_of: date | None,
                    selected_by: str, assume: frozenset[str] = frozenset()) -> Decision:
     """Screen `case` under one given version (selection already done by the caller)."""
-    readings = _readings(case)
+    readings = readings_of(case)
     catalog = _catalog_version()
     findings = tuple(_finding(i, r, catalog) for i, r in enumerate(readings))
     facts = case_facts(case, readings, assume)

@@ -18,11 +18,11 @@ from divert.catalog.model import Reading
 from divert.engines.arrow import conform
 from divert.errors import InputFormatError
 from divert.policy.evaluate import Facts
+from divert.policy.facts import FACTS
 
-_PERSON_FACTS = ("pad_contacts", "open_diversions", "prior_drug_convictions",
-                 "bench_warrants_5y")
-_CASE_FACTS = ("charge_scope", "stage", "charge_count", "pad_referred")
-_CHARGE_FACTS = ("category", "drug", "inchoate", "grade")
+_PERSON_FACTS = tuple(p.removeprefix("person.") for p in FACTS if p.startswith("person."))
+_CASE_FACTS = tuple(p.removeprefix("case.") for p in FACTS if p.startswith("case."))
+_CHARGE_FACTS = tuple(p.removeprefix("charge.") for p in FACTS if p.startswith("charge."))
 
 
 @dataclass(frozen=True, slots=True)

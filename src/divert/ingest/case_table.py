@@ -1,8 +1,9 @@
 """The generic "cases" table: one row per charge, grouped into cases, with person facts.
 
 Columns (docs/ingest.md): case_id, filing_date, charge (required); citation, person_id,
-charge_scope, drug, grade (optional). A person facts table joins on person_id. Any value the
-table leaves blank is unknown to the policy, never zero or false.
+charge_scope, drug, grade, age, money_bail, held, police_district (optional). A person facts
+table joins on person_id. Any value the table leaves blank is unknown to the policy, never
+zero or false.
 """
 
 from __future__ import annotations
@@ -18,8 +19,14 @@ from divert.ingest.table_rows import Row, Table, read_table
 from divert.policy.facts import DRUGS, FACTS
 
 REQUIRED = ("case_id", "filing_date", "charge")
-OPTIONAL = ("citation", "person_id", "charge_scope", "drug", "grade")
-PERSON_FACTS = ("prior_drug_convictions", "open_diversions", "pad_contacts", "bench_warrants_5y")
+OPTIONAL = ("citation", "person_id", "charge_scope", "drug", "grade", *(
+    "age", "money_bail", "held", "police_district"))
+PERSON_FACTS = tuple(p.removeprefix("person.") for p in FACTS if p.startswith("person."))
+# Case facts a row may give, each with its check: (column, lowest, highest) for whole numbers,
+# (column, None, None) for true/false. Every row of a case must agree on them.
+CASE_FACTS = (("age", 0, 120), ("money_bail", None, None), ("held", None, None),
+              ("police_district", 1, 39))
+CaseValue = int | bool | None
 EXPECTED = "a cases table with columns " + ", ".join(REQUIRED) + " (one row per charge)"
 _GRADES = FACTS["charge.grade"].values
 _SCOPES = tuple(s.value for s in ChargeScope)
@@ -33,6 +40,7 @@ class _ChargeRow:
     person_id: str | None
     scope: ChargeScope
     charge: Charge
+    facts: tuple[CaseValue, ...] = ()  # CASE_FACTS, in order
 
 
 def is_cases_header(columns: tuple[str, ...] | list[str]) -> bool:
@@ -81,6 +89,9 @@ def _disagreement(first: _ChargeRow, row: _ChargeRow) -> tuple[str, str] | None:
         return "person_id", row.person_id or ""
     if row.scope != first.scope:
         return "charge_scope", row.scope.value
+    for (column, _, _), mine, theirs in zip(CASE_FACTS, row.facts, first.facts, strict=True):
+        if mine != theirs:
+            return column, "" if mine is None else str(mine).lower()
     return None
 
 
@@ -107,7 +118,21 @@ def _charge_row(path: str, line: int, row: Row) -> _ChargeRow | Refusal:
         drug=row.get("drug") or None,
     )
     scope = ChargeScope(row.get("charge_scope") or ChargeScope.COMPLETE.value)
-    return _ChargeRow(line, row["case_id"], filed, row.get("person_id") or None, scope, charge)
+    facts: list[CaseValue] = []
+    for column, low, high in CASE_FACTS:
+        value = row.get(column, "").strip()
+        if not value:
+            facts.append(None)
+        elif low is None:
+            if value.lower() not in ("true", "false"):
+                return refuse(column, "is not true or false (blank when not known)")
+            facts.append(value.lower() == "true")
+        elif not (value.isascii() and value.isdigit()) or not low <= int(value) <= (high or 0):
+            return refuse(column, f"is not a whole number from {low} to {high}")
+        else:
+            facts.append(int(value))
+    return _ChargeRow(line, row["case_id"], filed, row.get("person_id") or None, scope, charge,
+                      tuple(facts))
 
 
 def _case(rows: list[_ChargeRow], persons: dict[str, PersonRecord]) -> Case:
@@ -115,13 +140,26 @@ def _case(rows: list[_ChargeRow], persons: dict[str, PersonRecord]) -> Case:
     person = None
     if first.person_id is not None:
         person = persons.get(first.person_id, PersonRecord(person_id=first.person_id))
+    age, money_bail, held, district = first.facts
     return Case(
         case_id=first.case_id,
         charges=tuple(r.charge for r in rows),
         filing_date=first.filing_date,
         person=person,
         charge_scope=first.scope,
+        age=_number(age),
+        money_bail=_flag(money_bail),
+        held=_flag(held),
+        police_district=_number(district),
     )
+
+
+def _number(value: CaseValue) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _flag(value: CaseValue) -> bool | None:
+    return value if isinstance(value, bool) else None
 
 
 def read_person_facts(path: Path) -> tuple[dict[str, PersonRecord], list[Refusal], int]:

@@ -6,6 +6,7 @@ The screening model (`cases.model.Case`) is kept inside; the rest is what analyt
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +35,37 @@ class BailEvent:
     @property
     def is_monetary(self) -> bool:
         return self.bail_type == "Monetary"
+
+
+def _published(event: BailEvent) -> bool:
+    return any(v is not None for v in (event.bail_type, event.bail_status, event.bail_amount,
+                                       event.in_custody))
+
+
+def money_bail_set(events: Sequence[BailEvent]) -> bool | None:
+    """Whether money bail was set on the case; None when no bail event says anything.
+
+    >>> money = BailEvent(None, "Monetary", 5000.0, "Set", None, None)
+    >>> ror = BailEvent(None, "ROR", 0.0, "Set", None, None)
+    >>> money_bail_set([money]), money_bail_set([]), money_bail_set([ror])
+    (True, None, False)
+    """
+    said = [e for e in events if _published(e)]
+    if not said:
+        return None
+    return any(e.is_monetary and (e.bail_amount or 0) > 0 for e in said)
+
+
+def held_in_custody(events: Sequence[BailEvent]) -> bool | None:
+    """Whether the person was held: a facility named, or bail denied or revoked.
+
+    A blank facility on a published bail event means not in custody (the feed's own
+    convention); a case with no published bail event leaves it unknown.
+    """
+    said = [e for e in events if _published(e)]
+    if not said:
+        return None
+    return any(e.in_custody or e.bail_status in ("Denied", "Revoked") for e in said)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from divert.cases.model import Case, Charge, ChargeScope, PersonRecord, Stage
 from divert.errors import InputFormatError
-from divert.ingest.filed_case import BailEvent, FiledCase, Ingested
+from divert.ingest.filed_case import BailEvent, FiledCase, Ingested, held_in_custody, money_bail_set
 from divert.ingest.phl_rows import COLUMNS, PhlRow, parse_row
 from divert.ingest.refusals import Refusal
 from divert.ingest.textfile import read_text, split_header
@@ -149,6 +149,9 @@ def _filed_case(rows: list[PhlRow]) -> FiledCase:
         person=PersonRecord(person_id=first.person_id),
         charge_scope=ChargeScope.TOP_CHARGE_ONLY,
         stage=Stage.CHARGED,
+        age=next((r.age for r in rows if r.age is not None), None),
+        money_bail=money_bail_set(events),
+        held=held_in_custody(events),
     )
     return FiledCase(
         case=case,

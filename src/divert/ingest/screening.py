@@ -61,7 +61,8 @@ def what_if_date(case: Case, policy: Policy) -> date | None:
     return None
 
 
-def screen_one(case: Case, policy: Policy, on: date | None, past_as_latest: bool) -> Decision:
+def screen_one(case: Case, policy: Policy, on: date | None, past_as_latest: bool,
+               assume: frozenset[str] = frozenset()) -> Decision:
     """One case: by `on` if given; else by its date, or as a what-if when it predates the policy.
 
     Raises:
@@ -71,7 +72,7 @@ def screen_one(case: Case, policy: Policy, on: date | None, past_as_latest: bool
 
     if on is None and past_as_latest:
         on = what_if_date(case, policy)
-    return screen_case(case, policy, on)
+    return screen_case(case, policy, on, assume)
 
 
 def screen_all(
@@ -80,6 +81,7 @@ def screen_all(
     on: date | None = None,
     advance: Callable[[], None] | None = None,
     past_as_latest: bool = True,
+    assume: frozenset[str] = frozenset(),
 ) -> Screened:
     """Screen each case with the in-process engine; a case that cannot be screened is kept.
 
@@ -91,6 +93,7 @@ def screen_all(
         past_as_latest: screen a case filed before the policy's first version under the
             latest version, as if filed the day it took effect (recorded in the decision as
             `selected_by: as_of`); when False such a case is not screened, with the reason.
+        assume: what-if assumptions to switch on (policy/whatif.py); none for live work.
     """
     import time
 
@@ -102,7 +105,7 @@ def screen_all(
         if on is None and past_as_latest and what_if_date(case, policy) is not None:
             what_if += 1
         try:
-            decisions.append(screen_one(case, policy, on, past_as_latest))
+            decisions.append(screen_one(case, policy, on, past_as_latest, assume))
         except DivertError as error:
             refused.append(NotScreened(case.case_id, str(error)))
         if advance is not None:
@@ -112,8 +115,9 @@ def screen_all(
 
 
 def outcome_counts(decisions: Iterable[Decision]) -> list[tuple[str, int]]:
-    """Cases per outcome, most first."""
-    return Counter(d.outcome.value for d in decisions).most_common()
+    """Cases per outcome (a divert with its vehicle: `divert via amp-1`), most first."""
+    return Counter(d.outcome.value + (f" via {d.vehicle}" if d.vehicle else "")
+                   for d in decisions).most_common()
 
 
 def deciding_rule_counts(decisions: Iterable[Decision]) -> list[tuple[str, str, int]]:

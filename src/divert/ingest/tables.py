@@ -18,7 +18,8 @@ from divert.policy.explain import Decision
 
 COLUMNS = (
     "case_id", "outcome", "because", "policy_id", "policy_version", "policy_sha256",
-    "as_of", "unknowns", "unread_charges", "notes", "engine",
+    "as_of", "unknowns", "unread_charges", "notes", "engine", "vehicle", "dispositions",
+    "assumptions",
 )  # fmt: skip
 OUTPUT_FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
@@ -52,6 +53,9 @@ def decision_row(decision: Decision) -> dict[str, Any]:
         "unread_charges": ";".join(unread),
         "notes": ";".join(decision.notes),
         "engine": decision.engine,
+        "vehicle": decision.vehicle or "",
+        "dispositions": ";".join(d.value for d in decision.dispositions),
+        "assumptions": ";".join(decision.assumptions),
     }
 
 

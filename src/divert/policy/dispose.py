@@ -15,6 +15,7 @@ from divert.policy.condition import Quantified, Quantifier
 from divert.policy.evaluate import Facts, evaluate
 from divert.policy.explain import FOLLOWS_OUTCOME, Disposition, Outcome, Truth
 from divert.policy.model import ChargeRule, PolicyVersion
+from divert.policy.render import render
 
 
 def disposition(outcome: Outcome, truths: Sequence[Truth],
@@ -55,3 +56,16 @@ def vehicle(version: PolicyVersion, outcome: Outcome, because: Sequence[str]) ->
         return None
     named = {r.id: r.vehicle for r in version.rules}
     return next((named[rid] for rid in because if named.get(rid)), None)
+
+
+def charge_reasons(version: PolicyVersion, facts: Facts,
+                   shown: Sequence[str]) -> list[str | None]:
+    """Per charge, the sentence of the charge rule that settled it (None: it follows the case)."""
+    out: list[str | None] = []
+    for index, charge in enumerate(facts.charges):
+        one = Facts(facts.scalars, (charge,))
+        rule = next((r for r in version.charge_rules
+                     if evaluate(Quantified(Quantifier.ANY, r.when), one) is Truth.TRUE), None)
+        out.append(None if rule is None else
+                   f"clause {rule.clause} — {render(rule.says, [shown[index]], facts.scalars)}")
+    return out

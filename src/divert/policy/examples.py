@@ -3,9 +3,10 @@
 An example is `{name, case, expect}`. `case` is written as a lawyer would (dates, charge
 wordings, a few person facts) and becomes a `cases.model.Case`; `expect` may hold
 `outcome`, `because` (rule ids), `unknown` (fact paths), `policy_version`, `says` (rule id →
-the exact sentence), `notes` (sentences that must appear) and `error` (a phrase of the
-error expected instead of a decision, e.g. on a date no version covers). The screening
-function is passed in, so this module does not depend on any engine.
+the exact sentence), `notes` (sentences that must appear), `vehicle`, `dispositions` (one
+per charge) and `error` (a phrase of the error expected instead of a decision, e.g. on a
+date no version covers). `case.assume` switches on what-if assumptions, as a simulation
+may. The screening function is passed in, so this module does not depend on any engine.
 """
 
 from __future__ import annotations
@@ -17,14 +18,18 @@ from typing import Any
 
 from divert.cases.model import Case, Charge, ChargeScope, PersonRecord, Stage
 from divert.errors import DivertError
+from divert.policy import whatif
 from divert.policy.explain import Decision
+from divert.policy.facts import FACTS
 from divert.policy.model import Example, Policy, PolicyVersion
 
-Screen = Callable[[Case, Policy], Decision]
+Screen = Callable[[Case, Policy, date | None, frozenset[str]], Decision]
 CASE_KEYS = {"case_id", "filing_date", "contact_date", "charges", "charge_scope", "stage",
-             "person", "pad_referred"}
-PERSON_KEYS = {"pad_contacts", "open_diversions", "prior_drug_convictions", "bench_warrants_5y"}
-EXPECT_KEYS = {"outcome", "because", "unknown", "policy_version", "says", "notes", "error"}
+             "person", "pad_referred", "age", "money_bail", "held", "police_district"}
+PERSON_KEYS = {p.removeprefix("person.") for p in FACTS if p.startswith("person.")}
+EXPECT_KEYS = {"outcome", "because", "unknown", "policy_version", "says", "notes", "error",
+               "vehicle", "dispositions"}
+WHAT_IF_KEY = "assume"  # a case may switch on what-if assumptions, as a simulation does
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +70,7 @@ def build_case(example: Example, index: int = 0) -> Case:
         ValueError: naming the field that is not as the examples format expects.
     """
     raw = example.case
-    unknown = set(raw) - CASE_KEYS
+    unknown = set(raw) - CASE_KEYS - {WHAT_IF_KEY}
     if unknown:
         raise ValueError(f"the case has unknown fields: {', '.join(sorted(unknown))}")
     for key in ("filing_date", "contact_date"):
@@ -86,6 +91,10 @@ def build_case(example: Example, index: int = 0) -> Case:
         charge_scope=ChargeScope(raw.get("charge_scope", ChargeScope.COMPLETE.value)),
         stage=Stage(raw.get("stage", Stage.CHARGED.value)),
         pad_referred=raw.get("pad_referred"),
+        age=raw.get("age"),
+        money_bail=raw.get("money_bail"),
+        held=raw.get("held"),
+        police_district=raw.get("police_district"),
     )
 
 
@@ -111,6 +120,11 @@ def compare(expect: Mapping[str, Any], decision: Decision) -> list[str]:
     for note in expect.get("notes") or []:
         if note not in decision.notes:
             problems.append(f"expected the note {note!r}; notes were {list(decision.notes)}")
+    if "vehicle" in expect and expect["vehicle"] != decision.vehicle:
+        problems.append(f"expected vehicle {expect['vehicle']}, got {decision.vehicle}")
+    got = [d.value for d in decision.dispositions]
+    if "dispositions" in expect and list(expect["dispositions"] or []) != got:
+        problems.append(f"expected dispositions {list(expect['dispositions'] or [])}, got {got}")
     if "error" in expect:
         problems.append(f"expected an error mentioning {expect['error']!r}, got a decision")
     return problems
@@ -123,9 +137,12 @@ def run_example(policy: Policy, version: PolicyVersion, example: Example, index:
     if unknown:
         return ExampleResult(version, example,
                              (f"'expect' has unknown fields: {', '.join(sorted(unknown))}",))
+    if version.version in policy.corrected():
+        # Kept for the record: replayed as it was, alone, never against its correction.
+        policy = Policy(policy.id, (version,))
     try:
         case = build_case(example, index)
-        decision = screen(case, policy)
+        decision = screen(case, policy, None, whatif.parse(example.case.get(WHAT_IF_KEY) or []))
     except (ValueError, DivertError) as exc:
         wanted = example.expect.get("error")
         if wanted is not None and str(wanted) in str(exc):

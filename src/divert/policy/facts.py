@@ -35,6 +35,10 @@ class FactSpec:
 # The person's record: what a vehicle's bars read, and what no public feed publishes.
 RECORD_FACTS = (
     "person.prior_drug_convictions",
+    "person.prior_convictions",
+    "person.prior_violent_convictions",
+    "person.prior_ard",
+    "person.prior_section17",
     "person.open_diversions",
     "person.bench_warrants_5y",
 )
@@ -78,6 +82,15 @@ FACTS: dict[str, FactSpec] = {
         ),
         FactSpec("case.charge_count", Kind.INT, "How many charges the case lists."),
         FactSpec("case.pad_referred", Kind.BOOL, "PAD came first for this same incident."),
+        FactSpec("case.age", Kind.INT, "The person's age at filing (or at the contact), in "
+                 "whole years."),
+        FactSpec("case.money_bail", Kind.BOOL,
+                 "Money bail was set on the case (a bail event of type Monetary, amount > 0)."),
+        FactSpec("case.held", Kind.BOOL,
+                 "The person was held in custody (a facility recorded, or bail denied or "
+                 "revoked)."),
+        FactSpec("case.police_district", Kind.INT,
+                 "The Philadelphia police district of the stop (1-39), for PAD."),
         FactSpec("person.pad_contacts", Kind.INT, "Earlier PAD contacts, not counting this one."),
         FactSpec("person.open_diversions", Kind.INT, "Diversions open for the person now."),
         FactSpec(
@@ -86,6 +99,13 @@ FACTS: dict[str, FactSpec] = {
             "Convictions under the Drug Act (35 P.S. § 780-101 et seq.) before this case.",
         ),
         FactSpec("person.bench_warrants_5y", Kind.INT, "Bench warrants in the past five years."),
+        FactSpec("person.prior_convictions", Kind.INT,
+                 "Adult misdemeanor or felony convictions before this case, any offense."),
+        FactSpec("person.prior_violent_convictions", Kind.INT,
+                 "Convictions for a crime of violence before this case."),
+        FactSpec("person.prior_ard", Kind.INT, "Times previously placed on ARD."),
+        FactSpec("person.prior_section17", Kind.INT,
+                 "Times previously given probation without verdict under 35 P.S. § 780-117."),
         # What-if assumptions (policy/assumptions.py): false in every live decision; a
         # simulation may switch one on, and every figure it moves says so.
         FactSpec(

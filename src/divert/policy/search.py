@@ -49,7 +49,7 @@ class Space:
         return total
 
 
-def _constants(conditions: list[Condition]) -> dict[str, list[Value]]:
+def constants(conditions: list[Condition]) -> dict[str, list[Value]]:
     found: dict[str, list[Value]] = {}
 
     def walk(node: object) -> None:
@@ -91,7 +91,7 @@ def domain(path: str, mentioned: list[Value]) -> list[Value]:
     return [*mentioned, *others[:1], None]
 
 
-def _compares(conditions: list[Condition]) -> dict[str, list[Compare]]:
+def compares_by_fact(conditions: list[Condition]) -> dict[str, list[Compare]]:
     found: dict[str, list[Compare]] = {}
 
     def walk(node: object) -> None:
@@ -134,8 +134,8 @@ def representatives(values: list[Value], compares: list[Compare]) -> list[Value]
 def space(version: PolicyVersion, conditions: list[Condition] | None = None) -> Space:
     """The facts and values the search tries for `conditions` (default: all the version's)."""
     conditions = [rule.when for rule in version.rules] if conditions is None else conditions
-    mentioned = _constants(conditions)
-    compares = _compares(conditions)
+    mentioned = constants(conditions)
+    compares = compares_by_fact(conditions)
     paths: dict[str, None] = {}
     for condition in conditions:
         paths.update((p, None) for p in facts_of(condition))

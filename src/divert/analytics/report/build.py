@@ -28,7 +28,7 @@ from divert.analytics.suppress import is_small, suppress, suppress_row
 from divert.errors import DivertError
 
 TEMPLATES = Path(__file__).with_name("templates")
-OUTCOME_ORDER = ("divert", "decline", "prosecute", "needs_review")
+OUTCOME_ORDER = ("divert", "decline", "prosecute", "needs_review", "out_of_scope")
 
 
 def _rate(m: Measure) -> str:
@@ -75,8 +75,9 @@ def _context(c: Content, changes_csv: str) -> dict[str, Any]:
     slots = c.assumptions.defaults()["provider_slots"]
     last = c.queue[-1]
     changed = [d for d in c.diffs if d.changed]
-    outcomes = [o for o in OUTCOME_ORDER
-                if c.outcome_counts["baseline"][o] or c.outcome_counts["candidate"][o]]
+    seen = {o for counts in c.outcome_counts.values() for o in counts}
+    outcomes = sorted(seen, key=lambda o: (OUTCOME_ORDER.index(o.split(" ")[0])
+                                           if o.split(" ")[0] in OUTCOME_ORDER else 99, o))
     sp90 = next(m for m in c.refiling["simple_possession"].measures if m.window_days == 90)
     pw90 = next(m for m in c.refiling["pwid"].measures if m.window_days == 90)
     return {
@@ -86,7 +87,10 @@ def _context(c: Content, changes_csv: str) -> dict[str, Any]:
         "followup": (c.table.end - c.table.start).days,
         "newly_people": len({d.person_id for d in c.newly}),
         "changed": len(changed), "changed_people": len({d.person_id for d in changed}),
-        "outcomes": outcomes, "rules": sorted(c.rules.items(), key=lambda kv: (-kv[1], kv[0])),
+        "outcomes": outcomes,
+        "live_divert": sum(n for o, n in c.outcome_counts["live"].items()
+                           if o.startswith("divert")),
+        "rules": sorted(c.rules.items(), key=lambda kv: (-kv[1], kv[0])),
         "categories": list(suppress_row(dict(c.categories.most_common())).items()),
         "bail_types": list(suppress_row(c.bail.by_type).items()),
         "unread": sum(1 for d in c.diffs if d.category == "unread"),

@@ -49,6 +49,7 @@ from divert.analytics.simulate import (
     monthly,
     per_full_month,
 )
+from divert.policy.explain import Decision
 from divert.policy.model import Policy, PolicyVersion
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -60,7 +61,8 @@ class Content:
     baseline: PolicyVersion
     table: CaseTable
     data_sha256: str
-    outcome_counts: dict[str, Counter[str]]  # "baseline"/"candidate" → outcome → cases
+    # "baseline" / "live" (the proposal on the data alone) / "candidate" (under `assumed`)
+    outcome_counts: dict[str, Counter[str]]
     directions: Counter[str]
     rules: Counter[tuple[str, str, str]]
     diffs: tuple[CaseDiff, ...]
@@ -82,6 +84,13 @@ class Content:
     assumptions: Assumptions
     settings: ReportSettings
     absent: tuple[str, ...] = ABSENT_IN_PHL
+    assumed: tuple[str, ...] = ()  # the what-if assumptions behind "candidate"; () for none
+
+
+def _counts(decisions: dict[str, Decision]) -> Counter[str]:
+    """Cases per outcome, a divert counted with its vehicle (`divert via amp-1`)."""
+    return Counter(d.outcome.value + (f" via {d.vehicle}" if d.vehicle else "")
+                   for d in decisions.values())
 
 
 def sha256_of(path: Path) -> str:
@@ -103,7 +112,14 @@ def build_content(
     def tick(stage: str) -> Callable[[int], None] | None:
         return (lambda n: progress(stage, n, total)) if progress else None
 
-    cand = screen_rows(table.rows, candidate, progress=tick(f"screening under {candidate.id}"))
+    # The proposal decides a live case only on facts the record holds; on filings that
+    # publish one charge and no record, it diverts almost nothing. What the office would face
+    # is shown under the proposal's own named what-if assumptions, and both counts are given.
+    assumed = frozenset(candidate.latest().assumptions)
+    live = screen_rows(table.rows, candidate, progress=tick(f"screening under {candidate.id}"))
+    cand = screen_rows(table.rows, candidate, assume=assumed,
+                       progress=tick(f"screening under {candidate.id}, what-if")) \
+        if assumed else live
     base = screen_rows(table.rows, baseline, progress=tick(f"screening under {baseline.id}"))
     diffs = diff_cases(table.rows, base, cand)
     newly = tuple(d for d in diffs if d.newly_diverted)
@@ -130,8 +146,9 @@ def build_content(
     return Content(
         candidate=candidate.latest(), baseline=baseline.latest(), table=table,
         data_sha256=sha256_of(data_path),
-        outcome_counts={"baseline": Counter(d.outcome.value for d in base.values()),
-                        "candidate": Counter(d.outcome.value for d in cand.values())},
+        outcome_counts={"baseline": _counts(base), "live": _counts(live),
+                        "candidate": _counts(cand)},
+        assumed=tuple(sorted(assumed)),
         directions=directions(diffs), rules=deciding_rules(diffs), diffs=tuple(diffs),
         newly=newly, volumes=tuple(volumes), inputs=inputs,
         categories=Counter(d.category for d in newly), bail=bail_summary(newly),
