@@ -100,7 +100,12 @@ class MatchedBy(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """A wording read as a catalog entry, with how it was read and how surely (0-1)."""
+    """A wording read as a catalog entry, with how it was read and how surely (0-1).
+
+    `cited` is the citation as written when it says more than the entry it was looked up as
+    (``75 Pa.C.S. § 1543(b)(1)(i)`` read by the entry for (b)(1)): the ADA sees what was
+    charged, not only the level the catalog happens to list.
+    """
 
     as_written: str
     offense: Offense
@@ -108,19 +113,30 @@ class Match:
     confidence: float
     inchoate: Inchoate | None = None
     rule: str = ""  # which alias, pattern or description decided it
+    cited: Citation | None = None
 
     @property
     def category(self) -> Category:
         return self.offense.category
 
+    @property
+    def citation(self) -> Citation:
+        """The citation to show: every level written, else the catalog entry's."""
+        return self.cited or self.offense.citation
+
 
 @dataclass(frozen=True, slots=True)
 class Unknown:
-    """A wording the normalizer will not guess about, with why and the nearest candidates."""
+    """A wording the normalizer will not guess about, with why and the nearest candidates.
+
+    `citation` is what was parsed even though no category follows from it (``18 Pa.C.S.
+    § 901(a)`` with no object offense): unsure of the category is not unsure of the statute.
+    """
 
     as_written: str
     reason: str
     candidates: tuple[Offense, ...] = ()
+    citation: Citation | None = None
 
 
 Reading = Match | Unknown
