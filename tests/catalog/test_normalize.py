@@ -362,3 +362,31 @@ def test_the_words_may_name_the_clause_a_short_citation_leaves_open() -> None:
     assert isinstance(reading, Match)
     assert str(reading.offense.citation) == "18 Pa.C.S. § 3701(a)(1)(i)"
     assert reading.category is Category.CRIME_OF_VIOLENCE
+
+
+@pytest.mark.parametrize(
+    ("wording", "cited"),
+    [
+        ("Possess Small Amt/Distribute, Not Sell", None),
+        ("Distribute Small Amt Marijuana/Not For Sale", None),
+        ("", "35 § 780-113 §§ A31II"),
+        ("Distribute Small Amt Marijuana/Not For Sale", "35 § 780-113 §§ A31III"),
+    ],
+)
+def test_every_small_amount_marijuana_clause_is_that_category_with_its_drug(
+    wording: str, cited: str | None
+) -> None:
+    reading = normalize_charge(wording, cited)
+    assert isinstance(reading, Match)
+    assert reading.category is Category.MARIJUANA_SMALL_AMOUNT
+    assert reading.offense.drug == "marijuana"
+
+
+@pytest.mark.parametrize(
+    ("wording", "cited"),
+    [("Distribute Small Amt Marijuana", "35 § 780-113 §§ A31"), ("Sale of Marijuana", None)],
+)
+def test_distribution_words_reach_small_amount_only_through_its_own_clause(
+    wording: str, cited: str | None
+) -> None:
+    assert isinstance(normalize_charge(wording, cited), Unknown)

@@ -75,6 +75,8 @@ class Offense:
 
     `grades` are the statewide counts of charges by recorded grade (AOPC), so the usual grade
     is evidence, not a guess; `drug` is set where the statute itself names the drug.
+    `distribution` marks a clause that is itself a distribution in a possession-like category
+    ((a)(31)(ii), (iii)): its own citation or court description may speak of distributing.
     """
 
     citation: Citation
@@ -86,6 +88,7 @@ class Offense:
     drug: str | None = None
     descriptions: tuple[str, ...] = field(default=(), compare=False)
     source: str = ""
+    distribution: bool = False
 
 
 class MatchedBy(StrEnum):

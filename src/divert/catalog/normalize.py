@@ -152,7 +152,8 @@ def _combine(
                 vague[:5],
                 cited,
             )
-    conflict = guard_conflict(guard_text(catalog, target), offense.category)
+    own_clause = offense.distribution and offense.citation == cited
+    conflict = None if own_clause else guard_conflict(guard_text(catalog, target), offense.category)
     if conflict:
         return Unknown(as_written, f"{conflict} (cited as {cited})", (offense,), cited)
     if isinstance(words, Match) and words.confidence >= 0.85 and words.category != offense.category:
@@ -258,6 +259,7 @@ def _by_description(
         confidence,
         f"court description '{top.descriptions[0] if top.descriptions else target}'"
         f" ({share:.0%} of its charges)",
+        own_words=True,
     )
 
 
@@ -339,8 +341,13 @@ def _guarded(
     confidence: float,
     rule: str,
     cited: Citation | None = None,
+    *,
+    own_words: bool = False,
 ) -> Reading:
-    conflict = guard_conflict(target, offense.category)
+    # A distribution clause (offense.distribution) may be read from its own court description,
+    # which speaks of distributing; never from words merely near it.
+    exempt = own_words and offense.distribution
+    conflict = None if exempt else guard_conflict(target, offense.category)
     if conflict:
         return Unknown(as_written, f"{conflict} (it matched {rule})", (offense,), cited)
     shown = cited if cited is not None and cited != offense.citation else None
