@@ -390,3 +390,19 @@ def test_distribution_words_reach_small_amount_only_through_its_own_clause(
     wording: str, cited: str | None
 ) -> None:
     assert isinstance(normalize_charge(wording, cited), Unknown)
+
+
+@pytest.mark.parametrize(
+    ("wording", "cited", "category"),
+    [
+        ("", "75 § 3803 §§ A1", Category.DUI),  # grading of a DUI
+        ("Ill Operate Vehicle W/Out Ignition Interlock", None, Category.DUI),  # § 3808(a)(1)
+        ("", "75 § 3817", Category.DUI),  # the chapter's last section
+        ("", "75 § 3818", Category.OTHER),  # past the chapter
+        ("Aggravated Assault By Vehicle While Dui", None, Category.OTHER),  # Chapter 37
+    ],
+)
+def test_title_75_chapter_38_is_dui(wording: str, cited: str | None, category: Category) -> None:
+    reading = normalize_charge(wording, cited)
+    assert isinstance(reading, Match)
+    assert reading.category is category

@@ -17,7 +17,7 @@ class Category(StrEnum):
     DRUG_OTHER = "drug_other"  # every other drug offense
     FIREARM = "firearm"  # 18 Pa.C.S. §§ 6101-6128
     CRIME_OF_VIOLENCE = "crime_of_violence"  # 42 Pa.C.S. § 9714(g)
-    DUI = "dui"  # 75 Pa.C.S. § 3802
+    DUI = "dui"  # 75 Pa.C.S. Chapter 38, §§ 3801-3817 (categories.yaml)
     RETAIL_THEFT = "retail_theft"  # 18 Pa.C.S. § 3929 (a PAD offense)
     PROSTITUTION = "prostitution"  # 18 Pa.C.S. § 5902 (a PAD offense)
     PROPERTY = "property"
