@@ -103,3 +103,23 @@ def test_show_refuses_what_is_not_a_citation() -> None:
     result = runner.invoke(app, ["catalog", "show", "Simple Assault"])
     assert result.exit_code == 2
     assert "cannot read 'Simple Assault' as a citation" in result.output
+
+
+def test_match_writes_the_citation_as_written_even_when_unknown(tmp_path: Path) -> None:
+    source = _write(
+        tmp_path / "charges.csv",
+        [
+            {"charge": "Criminal Attempt", "statute": "18 § 901 §§ A"},
+            {"charge": "", "statute": "75 § 1543 §§ B1i"},
+        ],
+    )
+    out = tmp_path / "out.csv"
+    args = ["catalog", "match", str(source), "--description-column", "charge",
+            "--citation-column", "statute", "--out", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    with out.open(newline="") as handle:
+        attempt, license_ = list(csv.DictReader(handle))
+    assert (attempt["category"], attempt["citation"]) == ("unknown", "18 Pa.C.S. § 901(a)")
+    assert (license_["citation"], license_["subsection"]) == (
+        "75 Pa.C.S. § 1543(b)(1)(i)", "(b)(1)(i)")

@@ -46,7 +46,9 @@ def test_the_policy_clauses_have_their_categories_grades_and_penalties() -> None
     assert a[("19",)].category is Category.PURCHASE_BY_UNAUTHORIZED
     assert a[("30",)].category is Category.POSSESSION_WITH_INTENT_TO_DELIVER
     assert a[("31",)].category is a[("31", "i")].category is Category.MARIJUANA_SMALL_AMOUNT
-    assert a[("31", "ii")].category is Category.DRUG_OTHER
+    for clause in (("31", "i"), ("31", "ii"), ("31", "iii")):  # every small-amount clause
+        assert a[clause].category is Category.MARIJUANA_SMALL_AMOUNT
+        assert a[clause].drug == "marijuana"
     assert a[("32",)].category is Category.PARAPHERNALIA
     assert a[("31",)].drug == "marijuana"
     penalty = a[("31",)].max_penalty

@@ -105,10 +105,72 @@ def test_an_ambiguous_description_lists_its_candidates() -> None:
     assert "citation is needed" in reading.reason
 
 
-def test_a_section_whose_subsections_differ_in_category_is_unknown() -> None:
-    reading = normalize_charge("", "18 Pa.C.S. § 2702")
+def test_a_section_whose_subsections_differ_in_category_is_unknown_but_keeps_its_citation(
+) -> None:
+    reading = normalize_charge("Aggravated Assault", "18 § 2702")
     assert isinstance(reading, Unknown)
-    assert "several categories" in reading.reason
+    assert str(reading.citation) == "18 Pa.C.S. § 2702"
+    assert reading.reason.startswith("§ 2702 has clauses of different categories")
+    assert reading.reason.endswith("the subsection is not written")
+
+
+@pytest.mark.parametrize(
+    ("wording", "cited", "why"),
+    [
+        ("Criminal Attempt", "18 § 901 §§ A", "attempt of an offense the record does not name"),
+        ("Conspiracy", "18 § 903", "conspiracy to commit an offense the record does not name"),
+        ("Criminal Solicitation", "18 § 902 §§ A",
+         "solicitation of an offense the record does not name"),
+    ],
+)
+def test_an_inchoate_citation_without_its_object_keeps_the_citation(
+    wording: str, cited: str, why: str
+) -> None:
+    reading = normalize_charge(wording, cited)
+    assert isinstance(reading, Unknown)
+    assert reading.reason == why
+    assert reading.citation is not None and reading.citation.section in ("901", "902", "903")
+
+
+def test_an_inchoate_citation_with_unreadable_words_keeps_the_citation() -> None:
+    reading = normalize_charge("Criminal Attempt - Xyzzy Plugh", "18 § 901 §§ A")
+    assert isinstance(reading, Unknown)
+    assert str(reading.citation) == "18 Pa.C.S. § 901(a)"
+
+
+def test_an_inchoate_citation_with_a_named_object_shows_the_object() -> None:
+    reading = normalize_charge("Criminal Attempt - Murder", "18 § 901 §§ A")
+    assert isinstance(reading, Match)
+    assert str(reading.citation) == "18 Pa.C.S. § 2502"
+
+
+@pytest.mark.parametrize(
+    ("cited", "shown", "entry"),
+    [
+        ("75 § 1543 §§ B1i", "75 Pa.C.S. § 1543(b)(1)(i)", "75 Pa.C.S. § 1543(b)(1)"),
+        ("18 § 5532 §§ A2", "18 Pa.C.S. § 5532(a)(2)", "18 Pa.C.S. § 5532"),
+    ],
+)
+def test_a_citation_deeper_than_the_catalog_keeps_every_level_written(
+    cited: str, shown: str, entry: str
+) -> None:
+    reading = normalize_charge("", cited)
+    assert isinstance(reading, Match)
+    assert str(reading.citation) == shown
+    assert str(reading.offense.citation) == entry  # looked up at the deepest level listed
+
+
+def test_a_citation_the_catalog_lists_exactly_is_shown_as_the_entry() -> None:
+    reading = normalize_charge("", "35 § 780-113 §§ A16*")
+    assert isinstance(reading, Match)
+    assert reading.cited is None
+    assert str(reading.citation) == "35 P.S. § 780-113(a)(16)"
+
+
+def test_an_unknown_from_a_conflict_keeps_the_citation() -> None:
+    reading = normalize_charge("PWID", "35 § 780-113 §§ A16")
+    assert isinstance(reading, Unknown)
+    assert str(reading.citation) == "35 P.S. § 780-113(a)(16)"
 
 
 def test_an_unlisted_section_is_categorized_by_the_rules_with_less_confidence() -> None:
@@ -264,7 +326,7 @@ def test_a_citation_in_a_title_the_catalog_lacks_is_unknown_with_the_words_as_ca
 def test_the_court_names_of_bare_inchoate_sections_say_what_is_missing(wording: str) -> None:
     reading = normalize_charge(wording)
     assert isinstance(reading, Unknown)
-    assert "without the offense it aims at" in reading.reason
+    assert "an offense the record does not name" in reading.reason
 
 
 @pytest.mark.parametrize(
@@ -300,3 +362,47 @@ def test_the_words_may_name_the_clause_a_short_citation_leaves_open() -> None:
     assert isinstance(reading, Match)
     assert str(reading.offense.citation) == "18 Pa.C.S. § 3701(a)(1)(i)"
     assert reading.category is Category.CRIME_OF_VIOLENCE
+
+
+@pytest.mark.parametrize(
+    ("wording", "cited"),
+    [
+        ("Possess Small Amt/Distribute, Not Sell", None),
+        ("Distribute Small Amt Marijuana/Not For Sale", None),
+        ("", "35 § 780-113 §§ A31II"),
+        ("Distribute Small Amt Marijuana/Not For Sale", "35 § 780-113 §§ A31III"),
+    ],
+)
+def test_every_small_amount_marijuana_clause_is_that_category_with_its_drug(
+    wording: str, cited: str | None
+) -> None:
+    reading = normalize_charge(wording, cited)
+    assert isinstance(reading, Match)
+    assert reading.category is Category.MARIJUANA_SMALL_AMOUNT
+    assert reading.offense.drug == "marijuana"
+
+
+@pytest.mark.parametrize(
+    ("wording", "cited"),
+    [("Distribute Small Amt Marijuana", "35 § 780-113 §§ A31"), ("Sale of Marijuana", None)],
+)
+def test_distribution_words_reach_small_amount_only_through_its_own_clause(
+    wording: str, cited: str | None
+) -> None:
+    assert isinstance(normalize_charge(wording, cited), Unknown)
+
+
+@pytest.mark.parametrize(
+    ("wording", "cited", "category"),
+    [
+        ("", "75 § 3803 §§ A1", Category.DUI),  # grading of a DUI
+        ("Ill Operate Vehicle W/Out Ignition Interlock", None, Category.DUI),  # § 3808(a)(1)
+        ("", "75 § 3817", Category.DUI),  # the chapter's last section
+        ("", "75 § 3818", Category.OTHER),  # past the chapter
+        ("Aggravated Assault By Vehicle While Dui", None, Category.OTHER),  # Chapter 37
+    ],
+)
+def test_title_75_chapter_38_is_dui(wording: str, cited: str | None, category: Category) -> None:
+    reading = normalize_charge(wording, cited)
+    assert isinstance(reading, Match)
+    assert reading.category is category

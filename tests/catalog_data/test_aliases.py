@@ -32,14 +32,19 @@ def test_there_are_examples() -> None:
 @pytest.mark.parametrize("example", _examples())
 def test_wording_reads_as_expected(example: dict[str, Any]) -> None:
     reading = normalize_charge(example["wording"], example.get("citation"))
+    if "shown_citation" in example:  # the citation shown: every level written, known or not
+        assert str(reading.citation) == example["shown_citation"]
     if example.get("unknown"):
         assert isinstance(reading, Unknown), f"expected Unknown, got {reading}"
         assert reading.reason
+        assert example.get("reason", "") in reading.reason
         return
     assert isinstance(reading, Match), f"expected a match, got Unknown: {reading}"
     assert reading.category.value == example["category"]
-    if "expect_citation" in example:
+    if "expect_citation" in example:  # the catalog entry it was read as
         assert str(reading.offense.citation) == example["expect_citation"]
+    if "drug" in example:
+        assert reading.offense.drug == example["drug"]
     inchoate = reading.inchoate.value if reading.inchoate else None
     assert inchoate == example.get("inchoate")
     assert 0 < reading.confidence <= 1

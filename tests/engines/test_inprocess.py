@@ -141,3 +141,18 @@ def test_the_proposal_diverts_every_real_possession_and_prosecutes_every_pwid(
             assert outcome == "needs_review", (citation, outcome, n)
     assert counts[("35 P.S. § 780-113(a)(16)", "divert")] > 0
     assert counts[("35 P.S. § 780-113(a)(30)", "prosecute")] > 0
+
+
+def test_an_unread_charge_still_shows_the_citation_it_was_written_with() -> None:
+    written = Case("C-1", (Charge("Criminal Attempt", "18 § 901 §§ A"),),
+                   filing_date=date(2026, 7, 2))
+    (charge,) = screen_case(written, PROPOSAL).charges
+    assert (charge.category, charge.citation) == (None, "18 Pa.C.S. § 901(a)")
+    assert charge.reason == "attempt of an offense the record does not name"
+
+
+def test_a_charge_cited_deeper_than_the_catalog_shows_every_level_written() -> None:
+    written = Case("C-1", (Charge("Drg Lic Sus/Rev Purs to Sec 3802/1547B1", "75 § 1543 §§ B1i"),),
+                   filing_date=date(2026, 7, 2))
+    (charge,) = screen_case(written, PROPOSAL).charges
+    assert charge.citation == "75 Pa.C.S. § 1543(b)(1)(i)"

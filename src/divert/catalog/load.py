@@ -168,6 +168,7 @@ def _offense(citation: Citation, draft: _Draft, rules: CategoryRules) -> Offense
         drug=entry.get("drug"),
         descriptions=descriptions,
         source=source,
+        distribution=entry.get("distribution") is True,
     )
 
 

@@ -17,7 +17,7 @@ class Category(StrEnum):
     DRUG_OTHER = "drug_other"  # every other drug offense
     FIREARM = "firearm"  # 18 Pa.C.S. §§ 6101-6128
     CRIME_OF_VIOLENCE = "crime_of_violence"  # 42 Pa.C.S. § 9714(g)
-    DUI = "dui"  # 75 Pa.C.S. § 3802
+    DUI = "dui"  # 75 Pa.C.S. Chapter 38, §§ 3801-3817 (categories.yaml)
     RETAIL_THEFT = "retail_theft"  # 18 Pa.C.S. § 3929 (a PAD offense)
     PROSTITUTION = "prostitution"  # 18 Pa.C.S. § 5902 (a PAD offense)
     PROPERTY = "property"
@@ -75,6 +75,8 @@ class Offense:
 
     `grades` are the statewide counts of charges by recorded grade (AOPC), so the usual grade
     is evidence, not a guess; `drug` is set where the statute itself names the drug.
+    `distribution` marks a clause that is itself a distribution in a possession-like category
+    ((a)(31)(ii), (iii)): its own citation or court description may speak of distributing.
     """
 
     citation: Citation
@@ -86,6 +88,7 @@ class Offense:
     drug: str | None = None
     descriptions: tuple[str, ...] = field(default=(), compare=False)
     source: str = ""
+    distribution: bool = False
 
 
 class MatchedBy(StrEnum):
@@ -100,7 +103,12 @@ class MatchedBy(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """A wording read as a catalog entry, with how it was read and how surely (0-1)."""
+    """A wording read as a catalog entry, with how it was read and how surely (0-1).
+
+    `cited` is the citation as written when it says more than the entry it was looked up as
+    (``75 Pa.C.S. § 1543(b)(1)(i)`` read by the entry for (b)(1)): the ADA sees what was
+    charged, not only the level the catalog happens to list.
+    """
 
     as_written: str
     offense: Offense
@@ -108,19 +116,30 @@ class Match:
     confidence: float
     inchoate: Inchoate | None = None
     rule: str = ""  # which alias, pattern or description decided it
+    cited: Citation | None = None
 
     @property
     def category(self) -> Category:
         return self.offense.category
 
+    @property
+    def citation(self) -> Citation:
+        """The citation to show: every level written, else the catalog entry's."""
+        return self.cited or self.offense.citation
+
 
 @dataclass(frozen=True, slots=True)
 class Unknown:
-    """A wording the normalizer will not guess about, with why and the nearest candidates."""
+    """A wording the normalizer will not guess about, with why and the nearest candidates.
+
+    `citation` is what was parsed even though no category follows from it (``18 Pa.C.S.
+    § 901(a)`` with no object offense): unsure of the category is not unsure of the statute.
+    """
 
     as_written: str
     reason: str
     candidates: tuple[Offense, ...] = ()
+    citation: Citation | None = None
 
 
 Reading = Match | Unknown

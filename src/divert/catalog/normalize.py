@@ -23,6 +23,7 @@ Readings are cached by (wording, citation): feeds have few distinct wordings but
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 from divert.catalog.citation import find_citation, parse_citation, without_citations
@@ -55,6 +56,12 @@ INCHOATE_SECTIONS = {
     ("18", "902"): Inchoate.SOLICITATION,
     ("18", "903"): Inchoate.CONSPIRACY,
 }
+# Why an inchoate charge whose object offense is not written has no category.
+NO_OBJECT = {
+    Inchoate.ATTEMPT: "attempt of an offense the record does not name",
+    Inchoate.SOLICITATION: "solicitation of an offense the record does not name",
+    Inchoate.CONSPIRACY: "conspiracy to commit an offense the record does not name",
+}
 PWID = Citation("35", "780-113", ("a", "30"))
 ACCEPT = 0.75  # least word score read as a match (see docs/catalog.md for how it was chosen)
 MARGIN = 0.08  # a rival of another category this close makes the reading Unknown
@@ -76,22 +83,28 @@ def normalize_charge(
 
 @lru_cache(maxsize=200_000)
 def _read(catalog: Catalog, as_written: str, citation: str | None) -> Reading:
-    if "?" in as_written:
-        return Unknown(as_written, "the wording contains '?': whoever wrote it was not sure")
-    inchoate, target = split_inchoate(without_citations(as_written))
     cited = _citation(as_written, citation)
+    if "?" in as_written:
+        sure = None if isinstance(cited, Unknown) else cited
+        return Unknown(
+            as_written, "the wording contains '?': whoever wrote it was not sure", citation=sure
+        )
     if isinstance(cited, Unknown):
         return cited
+    inchoate, target = split_inchoate(without_citations(as_written))
+    aimed: Citation | None = None  # 18 § 901, 902 or 903 as cited: the object is elsewhere
     if cited is not None and (cited.title, cited.section) in INCHOATE_SECTIONS:
         inchoate = inchoate or INCHOATE_SECTIONS[(cited.title, cited.section)]
-        cited = None
+        aimed, cited = cited, None
     if not target and cited is None:
         if inchoate is not None:
-            return Unknown(as_written, f"{inchoate.value} without the offense it aims at")
+            return Unknown(as_written, NO_OBJECT[inchoate], citation=aimed)
         return Unknown(as_written, "no wording and no citation to read")
     words = _read_words(catalog, as_written, target) if target else None
     if cited is None:
         assert words is not None
+        if isinstance(words, Unknown) and words.citation is None and aimed is not None:
+            return replace(words, citation=aimed)
         return _with_inchoate(words, inchoate)
     return _with_inchoate(_combine(catalog, as_written, target, cited, words), inchoate)
 
@@ -116,15 +129,15 @@ def _combine(
         ):
             return words
         if under:
-            cats = ", ".join(sorted({o.category.value for o in under}))
-            return Unknown(
-                as_written, f"{cited} covers offenses of several categories ({cats})", under[:5]
-            )
+            return Unknown(as_written, _several(cited, under), under[:5], cited)
         if cited.title not in catalog.titles:
             # The words may name a known offense, but not the one cited: say so, do not swap.
             nearest = (words.offense,) if isinstance(words, Match) else ()
             return Unknown(
-                as_written, f"{cited}: the catalog lists no offense in title {cited.title}", nearest
+                as_written,
+                f"{cited}: the catalog lists no offense in title {cited.title}",
+                nearest,
+                cited,
             )
         offense = catalog.by_rules(cited)
     else:
@@ -137,22 +150,41 @@ def _combine(
                 f"{cited} reads as {offense.category.value}, but it includes clauses that are "
                 "crime_of_violence; the clause is needed",
                 vague[:5],
+                cited,
             )
-    conflict = guard_conflict(guard_text(catalog, target), offense.category)
+    own_clause = offense.distribution and offense.citation == cited
+    conflict = None if own_clause else guard_conflict(guard_text(catalog, target), offense.category)
     if conflict:
-        return Unknown(as_written, f"{conflict} (cited as {cited})", (offense,))
+        return Unknown(as_written, f"{conflict} (cited as {cited})", (offense,), cited)
     if isinstance(words, Match) and words.confidence >= 0.85 and words.category != offense.category:
         return Unknown(
             as_written,
             f"the citation {cited} is {offense.category.value} but the wording reads as "
             f"{words.offense.citation}, {words.category.value}",
             (offense, words.offense),
+            cited,
         )
     listed = offense.citation == cited and "not in the catalog" not in offense.title
     confidence, how = (1.0, "listed in the catalog") if listed else (0.8, offense.source)
     return Match(
-        as_written, offense, MatchedBy.CITATION, confidence, rule=f"citation {cited} ({how})"
+        as_written,
+        offense,
+        MatchedBy.CITATION,
+        confidence,
+        rule=f"citation {cited} ({how})",
+        cited=cited if cited != offense.citation else None,
     )
+
+
+def _several(cited: Citation, under: tuple[Offense, ...]) -> str:
+    """Why a citation less precise than the catalog's clauses has no one category."""
+    cats = ", ".join(sorted({o.category.value for o in under}))
+    if not cited.subsection:
+        return (
+            f"§ {cited.section} has clauses of different categories ({cats}); "
+            "the subsection is not written"
+        )
+    return f"{cited} has clauses of different categories ({cats}); the clause is not written"
 
 
 def _vague_about_violence(catalog: Catalog, offense: Offense) -> tuple[Offense, ...]:
@@ -176,14 +208,7 @@ def _same_section(a: Citation, b: Citation) -> bool:
 def _with_inchoate(reading: Reading, inchoate: Inchoate | None) -> Reading:
     if inchoate is None or not isinstance(reading, Match):
         return reading
-    return Match(
-        reading.as_written,
-        reading.offense,
-        reading.matched_by,
-        reading.confidence,
-        inchoate,
-        reading.rule,
-    )
+    return replace(reading, inchoate=inchoate)
 
 
 def _read_words(catalog: Catalog, as_written: str, target: str) -> Reading:
@@ -200,6 +225,7 @@ def _read_words(catalog: Catalog, as_written: str, target: str) -> Reading:
             MatchedBy.ALIAS,
             1.0,
             f"alias '{alias.wording}' ({alias.source}, seen {alias.seen})",
+            alias.citation,
         )
     if key in catalog.descriptions:
         described = _by_description(catalog, as_written, target, catalog.descriptions[key])
@@ -233,6 +259,7 @@ def _by_description(
         confidence,
         f"court description '{top.descriptions[0] if top.descriptions else target}'"
         f" ({share:.0%} of its charges)",
+        own_words=True,
     )
 
 
@@ -307,9 +334,21 @@ def charged(offense: Offense) -> int:
 
 
 def _guarded(
-    as_written: str, target: str, offense: Offense, by: MatchedBy, confidence: float, rule: str
+    as_written: str,
+    target: str,
+    offense: Offense,
+    by: MatchedBy,
+    confidence: float,
+    rule: str,
+    cited: Citation | None = None,
+    *,
+    own_words: bool = False,
 ) -> Reading:
-    conflict = guard_conflict(target, offense.category)
+    # A distribution clause (offense.distribution) may be read from its own court description,
+    # which speaks of distributing; never from words merely near it.
+    exempt = own_words and offense.distribution
+    conflict = None if exempt else guard_conflict(target, offense.category)
     if conflict:
-        return Unknown(as_written, f"{conflict} (it matched {rule})", (offense,))
-    return Match(as_written, offense, by, confidence, rule=rule)
+        return Unknown(as_written, f"{conflict} (it matched {rule})", (offense,), cited)
+    shown = cited if cited is not None and cited != offense.citation else None
+    return Match(as_written, offense, by, confidence, rule=rule, cited=shown)

@@ -38,14 +38,17 @@ err = Console(stderr=True, soft_wrap=True)
 
 def _row(number: int, reading: Reading) -> dict[str, object]:
     """One output row: the reading of input row `number` (1 = first data row)."""
+    cit = reading.citation  # every level written, even when the category is unknown
+    where = {
+        "citation": str(cit) if cit else "",
+        "section": cit.section if cit else "",
+        "subsection": "".join(f"({p})" for p in cit.subsection) if cit else "",
+    }
     if isinstance(reading, Match):
-        cit = reading.offense.citation
         return {
             "row": number,
-            "citation": str(cit),
+            **where,
             "title": reading.offense.title,
-            "section": cit.section,
-            "subsection": "".join(f"({p})" for p in cit.subsection),
             "category": reading.category.value,
             "grade": reading.offense.grade or "",
             "confidence": f"{reading.confidence:.2f}",
@@ -55,6 +58,7 @@ def _row(number: int, reading: Reading) -> dict[str, object]:
         }
     return {
         "row": number,
+        **where,
         "category": "unknown",
         "confidence": "0.00",
         "matched_by": "unknown",

@@ -46,12 +46,14 @@ def _read(as_written: str, citation: str | None) -> Reading:
 
 def _finding(index: int, reading: Reading, catalog: str) -> ChargeFinding:
     if isinstance(reading, Match):
-        return ChargeFinding(index, reading.as_written, str(reading.offense.citation),
+        return ChargeFinding(index, reading.as_written, str(reading.citation),
                              reading.category.value, reading.matched_by.value,
                              round(reading.confidence, 3), catalog,
                              inchoate=reading.inchoate.value if reading.inchoate else None)
     candidates = tuple(str(o.citation) for o in reading.candidates)
-    return ChargeFinding(index, reading.as_written, None, None, "unknown", 0.0, catalog,
+    # The statute read stays on the finding even when no category follows from it.
+    cited = str(reading.citation) if reading.citation else None
+    return ChargeFinding(index, reading.as_written, cited, None, "unknown", 0.0, catalog,
                          reading.reason, candidates)
 
 
