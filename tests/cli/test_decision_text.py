@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from divert.cli.decision_text import decision_lines
-from divert.policy.explain import ChargeFinding, Decision, Outcome, PolicyRef, RuleResult, Truth
+from divert.policy.explain import (
+    ChargeFinding,
+    Decision,
+    Disposition,
+    Outcome,
+    PolicyRef,
+    RuleResult,
+    Truth,
+)
 
 REF = PolicyRef("phl-dao-simple-possession", 2, "9f2c" + "0" * 60, date(2026, 7, 1))
 POSSESSION = ChargeFinding(0, "Int Poss Contr Subst By Per Not Reg", "35 P.S. § 780-113(a)(16)",
@@ -16,7 +24,7 @@ UNREAD = ChargeFinding(0, "Xyzzy", None, None, "unknown", 0.0, "us-pa@test", NO_
 TOP = "Only the most serious charge was published; other charges, if any, are not known."
 
 
-def test_a_diverted_case_reads_outcome_clause_charge_other_rules_and_notes() -> None:
+def test_a_diverted_case_reads_outcome_vehicle_clause_charge_other_rules_and_notes() -> None:
     decision = Decision(
         "C-1", Outcome.DIVERT, ("top-charge-possession",),
         (
@@ -27,11 +35,15 @@ def test_a_diverted_case_reads_outcome_clause_charge_other_rules_and_notes() -> 
                        "named in clause 2.1; the other charges were not published."),
         ),
         (POSSESSION,), (), REF, date(2026, 7, 1), "as_of", "inprocess", (TOP,),
+        vehicle="section-18", dispositions=(Disposition.DIVERTED,),
+        assumptions=("assume.hidden_charges_lesser",),
     )  # fmt: skip
-    assert decision_lines(decision) == [
-        "Case C-1: divert to treatment.",
+    changes = ["if case.money_bail were true: needs_review"]
+    assert decision_lines(decision, changes=changes) == [
+        "Case C-1: divert via section-18.",
         "  Policy phl-dao-simple-possession v2 (sha256 9f2c00000000), the version in force on "
         "2026-07-01 (chosen by as_of).",
+        "  A what-if, not a live decision: it assumes assume.hidden_charges_lesser.",
         "",
         "Why:",
         "  divert: clause 2.2 — The most serious charge, 35 P.S. § 780-113(a)(16), is one of "
@@ -40,7 +52,10 @@ def test_a_diverted_case_reads_outcome_clause_charge_other_rules_and_notes() -> 
         "",
         "How each charge was read:",
         "  1. 'Int Poss Contr Subst By Per Not Reg' was read as 35 P.S. § 780-113(a)(16), "
-        "simple possession (matched by description, confidence 1.00).",
+        "simple possession (matched by description, confidence 1.00). It is diverted.",
+        "",
+        "What would change this decision:",
+        "  - if case.money_bail were true: needs_review",
         "",
         "The other rules:",
         "  clause 2.3 (pwid) does not apply: No charge is possession with intent to deliver.",

@@ -51,20 +51,26 @@ def test_every_real_case_is_decided_and_none_is_lost(real: Any) -> None:
     expected = [fc.case_id for fc in read_phl_filings(FILINGS).cases]
     assert [r["case_id"] for r in rows] == expected
     assert len(rows) == 9_288
-    assert {r["outcome"] for r in rows} <= {"divert", "prosecute", "decline", "needs_review"}
+    assert {r["outcome"] for r in rows} <= {"divert", "prosecute", "decline", "needs_review",
+                                            "out_of_scope"}
     assert all(r["policy_id"] == POLICY and len(r["policy_sha256"]) == 64 for r in rows)
 
 
-def test_every_possession_or_purchase_top_charge_is_diverted_and_every_pwid_prosecuted(
+def test_no_live_decision_diverts_a_case_whose_other_charges_are_not_published(
     real: Any,
 ) -> None:
+    # The feed publishes only the top charge and no record: a possession top charge goes to
+    # review, never to a diversion on an assumed fact; an adult's PWID is prosecuted.
     _, _, decisions = real
-    top = [(d["charges"][0]["citation"], d["outcome"]) for d in decisions]
-    possession = [outcome for citation, outcome in top if citation in POSSESSION]
-    pwid = [outcome for citation, outcome in top if citation == PWID]
-    assert len(possession) > 300 and len(pwid) > 1_000
-    assert set(possession) == {"divert"}
-    assert set(pwid) == {"prosecute"}
+    top = [(d["charges"][0]["citation"], d["outcome"], d["because"]) for d in decisions]
+    possession = [(o, b) for citation, o, b in top if citation in POSSESSION]
+    assert len(possession) > 300
+    assert {o for o, _ in possession} <= {"needs_review", "out_of_scope"}
+    assert sum("top-charge-unknown" in b for _, b in possession) > 300
+    adult_pwid = [d["outcome"] for d in decisions if d["charges"][0]["citation"] == PWID
+                  and "juvenile" not in d["because"]]
+    assert len(adult_pwid) > 1_000 and set(adult_pwid) == {"prosecute"}
+    assert not any(d["outcome"] == "divert" for d in decisions)
 
 
 def test_the_summary_lists_outcomes_rules_and_every_unread_wording(real: Any) -> None:
@@ -77,17 +83,52 @@ def test_the_summary_lists_outcomes_rules_and_every_unread_wording(real: Any) ->
     assert "9,288 cases were filed before phl-dao-simple-possession took effect" in " ".join(
         result.output.split()
     )
-    assert "top-charge-possession" in result.output
-    diverted = sum(1 for r in rows if r["outcome"] == "divert")
-    assert f"divert │ {diverted:,}" in " ".join(result.output.split())
+    assert "top-charge-unknown" in result.output
+    review = sum(1 for r in rows if r["outcome"] == "needs_review")
+    assert f"needs_review │ {review:,}" in " ".join(result.output.split())
 
 
-def test_the_diverted_cases_say_the_other_charges_were_not_published(real: Any) -> None:
-    _, _, decisions = real
+@pytest.fixture(scope="module")
+def what_if(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, list[Any]]:
+    folder = tmp_path_factory.mktemp("what-if")
+    out, full = folder / "decisions.csv", folder / "decisions.jsonl"
+    result = runner.invoke(
+        app,
+        ["screen", str(FILINGS), "--policy", POLICY, "--out", str(out),
+         "--decisions-jsonl", str(full), "--assume", "hidden_charges_lesser",
+         "--assume", "no_unpublished_record"],
+        env=ENV,
+    )  # fmt: skip
+    return result, [json.loads(line) for line in full.read_text(encoding="utf-8").splitlines()]
+
+
+def test_under_the_named_assumptions_diverted_cases_say_so_and_name_their_vehicle(
+    what_if: Any,
+) -> None:
+    result, decisions = what_if
+    assert result.exit_code == 0, result.output
     diverted = [d for d in decisions if d["outcome"] == "divert"]
-    assert diverted
+    assert len(diverted) > 300
+    assert all(d["vehicle"] == "section-18" and d["because"] == ["top-charge-assumed"]
+               for d in diverted)
     assert all(TOP_CHARGE_NOTE in d["notes"] for d in diverted)
-    assert all("not published" in " ".join(r["says"] for r in d["rules"]) for d in diverted)
+    assert all(d["assumptions"] == ["assume.hidden_charges_lesser",
+                                    "assume.no_unpublished_record"] for d in diverted)
+    # Money bail or custody keeps a possession case in review even under the assumption.
+    cases = {fc.case_id: fc.case for fc in read_phl_filings(FILINGS).cases}
+    kept = [cases[d["case_id"]] for d in decisions if d["because"] == ["top-charge-unknown"]]
+    assert kept and all(c.money_bail or c.held for c in kept)
+    assert all(not (cases[d["case_id"]].money_bail or cases[d["case_id"]].held)
+               for d in diverted)
+
+
+def test_an_unknown_assumption_exits_2_naming_the_known_ones(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["screen", str(BROKEN), "--policy", POLICY, "--out",
+                                 str(tmp_path / "x.csv"), "--assume", "everyone_is_innocent"],
+                           env=ENV)  # fmt: skip
+    assert result.exit_code == 2
+    assert "'everyone_is_innocent' is not a what-if assumption" in result.output
+    assert "hidden_charges_lesser" in result.output
 
 
 @pytest.mark.parametrize("suffix", [".parquet", ".jsonl"])
@@ -150,10 +191,13 @@ def test_explain_gives_the_deciding_clause_then_the_charge_reading() -> None:
                            env=ENV)  # fmt: skip
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "Case C-00000000000a: divert to treatment."
+    assert lines[0] == "Case C-00000000000a: needs review by an ADA."
     why = lines.index("Why:")
-    assert lines[why + 1].startswith("  divert: clause 2.2 — The most serious charge, ")
-    assert lines[why + 1].endswith("(rule top-charge-possession)")
+    assert lines[why + 1].startswith("  needs_review: clause 2.2 — Only the most serious charge, ")
+    assert "it is not known whether every charge is simple possession" in lines[why + 1]
+    assert "Not every charge" not in result.output  # a fact the record does not hold
+    changes = lines.index("What would change this decision:")
+    assert any("needs_review" not in line for line in lines[changes + 1:changes + 4])
     assert "  1. 'Int Poss Contr Subst By Per Not Reg' was read as 35 P.S. § 780-113(a)(16), " \
            "simple possession" in result.output  # fmt: skip
     assert "it was screened as if filed on" in result.output
@@ -186,11 +230,12 @@ def test_a_generic_cases_table_is_screened_by_its_own_filing_dates(tmp_path: Pat
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [(r["case_id"], r["outcome"], r["because"], r["as_of"]) for r in rows] == [
-        ("G-1", "divert", "possession-only", "2026-07-02"),
+        ("G-1", "divert", "possession-amp-1", "2026-07-02"),
         ("G-2", "prosecute", "pwid", "2026-07-02"),
         ("G-3", "needs_review", "mixed-charges", "2026-07-02"),
-        ("G-4", "divert", "top-charge-possession", "2026-07-02"),
+        ("G-4", "needs_review", "top-charge-unknown", "2026-07-02"),
     ]
+    assert [r["vehicle"] for r in rows] == ["amp-1", "", "", ""]
     assert f"{cases}:7: column 'filing_date': value 'not-a-date'" in result.output
     assert "filed before" not in result.output
 
@@ -200,5 +245,5 @@ def test_as_of_chooses_the_version_for_every_case(tmp_path: Path) -> None:
     args = ["screen", str(BROKEN), "--policy", POLICY, "--out", str(out), "--as-of", "2026-06-30"]
     result = runner.invoke(app, args, env=ENV)
     assert result.exit_code == 0, result.output
-    assert {(r["policy_version"], r["as_of"]) for r in _csv(out)} == {("1", "2026-06-30")}
+    assert {(r["policy_version"], r["as_of"]) for r in _csv(out)} == {("3", "2026-06-30")}
     assert "filed before" not in result.output
