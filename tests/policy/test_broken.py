@@ -10,6 +10,7 @@ import pytest
 
 from divert.errors import PolicyErrors
 from divert.policy.check import check_policy
+from divert.policy.harsher import harsher
 from divert.policy.load import load_policies
 
 REPO = Path(__file__).resolve().parents[2]
@@ -72,3 +73,16 @@ def test_legal_mistakes_are_all_reported_and_a_corrected_version_is_exempt() -> 
     # to checks added after it was recorded.
     policy = load_policies(FIXTURES / "broken-legal")["test-legal"]
     assert [str(e) for e in check_policy(policy)] == expected("broken-legal")
+
+
+def test_a_version_harsher_than_its_baseline_is_refused_with_the_case_that_shows_it() -> None:
+    # v2 of the proposal sent marijuana possession to treatment; the 2018 memo declines it.
+    policies = load_policies()
+    proposal = policies["phl-dao-simple-possession"]
+    old = next(v for v in proposal.versions if v.version == 2)
+    found = harsher(old, policies["phl-dao-2018"].latest())
+    assert "charges [category simple_possession drug marijuana]" in found[0]
+    assert found[0].endswith("divert where phl-dao-2018 gives decline")
+    # The draft v3 inherits the memo's declines: no case and no charge is harsher.
+    assert harsher(proposal.latest(), policies["phl-dao-2018"].latest()) == []
+    assert check_policy(proposal, policies) == []

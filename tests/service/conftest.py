@@ -48,14 +48,18 @@ SETUP = Actor("test-setup", "administrator", "test")
 CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
-# Invented cases: (id, person, filing date, charges as (wording, citation)).
+# Invented cases: (id, person, filing date, charges as (wording, citation, grade, drug)).
+# Every person is an adult of 30: the proposal leaves a juvenile, or an unknown age, out.
 CASES = (
     ("T-POSS", "p-1", date(2026, 7, 1), (("Int Poss Contr Subst By Per Not Reg",
-                                          "35 § 780-113 §§ A16"),)),
+                                          "35 § 780-113 §§ A16", "M", "heroin"),)),
     ("T-PWID", "p-2", date(2026, 7, 1), (("Manufacture, Delivery, or Possession With Intent "
-                                          "to Manufacture or Deliver", "35 § 780-113 §§ A30"),)),
-    ("T-PARA", "p-3", date(2026, 6, 30), (("Use/Poss Of Drug Paraph", "35 § 780-113 §§ A32"),)),
+                                          "to Manufacture or Deliver", "35 § 780-113 §§ A30",
+                                          "F", None),)),
+    ("T-PARA", "p-3", date(2026, 6, 30), (("Use/Poss Of Drug Paraph", "35 § 780-113 §§ A32",
+                                           "M", "heroin"),)),
 )
+AGE = 30
 
 
 @dataclass
@@ -106,7 +110,8 @@ def _seed(url: str) -> dict[str, str]:
     for case_id, person, filed, charges in CASES:
         with factory() as db:
             repo.create_case(db, SETUP, case_id=case_id, person_id=person, filing_date=filed,
-                             charges=[Charge(w, c) for w, c in charges], at=now)
+                             charges=[Charge(w, c, g, d) for w, c, g, d in charges], age=AGE,
+                             at=now)
             screen_and_store(db, SETUP, case_id, policy, now)
     engine.dispose()
     return secrets

@@ -61,7 +61,7 @@ def check(path: Path | None = PATH_ARG) -> None:
     policies = _load(path)
     errors: list[PolicyError] = []
     for policy in policies.values():
-        errors += check_policy(policy)
+        errors += check_policy(policy, policies)
     errors = list({str(e): e for e in errors}.values())  # vehicles.yaml is read per version
     for error in errors:
         typer.echo(str(error), err=True)

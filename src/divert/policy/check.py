@@ -11,17 +11,20 @@ file is loaded (policy/load.py), so a policy that reaches here already parses.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from itertools import combinations
 
-from divert.errors import PolicyError
+from divert.errors import DivertError, PolicyError
 from divert.policy.check_legal import check_legal
 from divert.policy.condition import facts_of
 from divert.policy.evaluate import evaluate
 from divert.policy.explain import Truth
+from divert.policy.harsher import harsher
 from divert.policy.model import Policy, PolicyVersion, Rule
 from divert.policy.render import is_known_placeholder, placeholders
 from divert.policy.resolve import overridden_by
 from divert.policy.search import MAX_CHARGES, MAX_MODELS, in_words, models, space
+from divert.policy.select import select_version
 
 
 def _error(version: PolicyVersion, message: str, rule: Rule | None = None,
@@ -165,11 +168,12 @@ def check_versions(policy: Policy) -> list[PolicyError]:
     return errors
 
 
-def check_policy(policy: Policy) -> list[PolicyError]:
+def check_policy(policy: Policy, others: Mapping[str, Policy] | None = None) -> list[PolicyError]:
     """Every static mistake in every version of `policy`, in file order.
 
     A version a later one `corrects` is kept for the record and never selected: it is
     checked as it was when recorded, without the legal checks added since (check_legal.py).
+    `others` (every policy, by id) lets a version be checked against its `baseline`.
     """
     errors = check_versions(policy)
     live = {v.version for v in policy.live()}
@@ -179,4 +183,22 @@ def check_policy(policy: Policy) -> list[PolicyError]:
         errors += check_examples(version)
         if version.version in live:
             errors += check_legal(version)
+            if version.baseline and others is not None:
+                errors += check_baseline(version, others)
     return errors
+
+
+def check_baseline(version: PolicyVersion, others: Mapping[str, Policy]) -> list[PolicyError]:
+    """The version is no harsher than its baseline on any case or charge (policy/harsher.py)."""
+    base = others.get(version.baseline or "")
+    if base is None:
+        return [_error(version, f"names the baseline '{version.baseline}', which is not a "
+                       f"policy here (there are: {', '.join(sorted(others))})")]
+    try:
+        base_version = select_version(base, version.effective_from)
+    except DivertError as error:
+        return [_error(version, f"its baseline cannot be compared: {error}")]
+    return [_error(version, f"is harsher than its baseline {base.id} v{base_version.version} "
+                   f"for {finding}", hint="decline or divert what the baseline does, or say "
+                   "why not in a new baseline")
+            for finding in harsher(version, base_version)]

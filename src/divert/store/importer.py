@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import func, insert, or_, select
@@ -92,9 +92,8 @@ def _screen(fc: FiledCase, person: PersonRecord, policies: Sequence[Policy],
             tally: _Tally) -> Decision | None:
     if not policies:
         return None
-    case = Case(case_id=fc.case_id, charges=fc.case.charges, filing_date=fc.filed_at.date(),
-                person=person, charge_scope=fc.case.charge_scope, stage=Stage.CHARGED,
-                pad_referred=False)
+    case = replace(fc.case, filing_date=fc.filed_at.date(), person=person,
+                   stage=Stage.CHARGED, pad_referred=False)
     policy = _in_force(case, policies)
     if policy is None:
         ids = ", ".join(p.id for p in policies)

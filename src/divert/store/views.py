@@ -87,7 +87,7 @@ class CaseView:
             case_id=self.id, charges=self.charges, filing_date=self.filing_date,
             contact_date=self.contact_date, person=person,
             charge_scope=ChargeScope(self.charge_scope), stage=Stage(self.stage),
-            pad_referred=self.pad_referred,
+            pad_referred=self.pad_referred, age=self.age,
         )
 
 

@@ -73,7 +73,7 @@ def create_case(body: CaseCreate, request: Request, user: CurrentUser, db: Sessi
         view = repo.create_case(
             db, actor_of(user), case_id=body.case_id, person_id=body.person_id,
             charges=[Charge(**c.model_dump()) for c in body.charges],
-            filing_date=body.filing_date, incident_id=body.incident_id, at=now)
+            filing_date=body.filing_date, incident_id=body.incident_id, age=body.age, at=now)
         if body.screen:
             view, _ = screen_stored_case(request, db, user, view.id, now)
         return 201, CasePublic.of(view).model_dump(mode="json")

@@ -48,6 +48,8 @@ class CaseCreate(BaseModel):
     charges: list[ChargeIn] = Field(min_length=1, max_length=100)
     filing_date: date
     incident_id: str | None = Field(None, max_length=64)
+    age: int | None = Field(None, ge=0, le=120, description="Age at filing, whole years; "
+                            "leave out when not known (a policy then says so).")
     screen: bool = Field(True, description="Screen it at once under the policy in force.")
 
 

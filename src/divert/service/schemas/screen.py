@@ -28,6 +28,10 @@ class PersonIn(BaseModel):
     open_diversions: int | None = Field(None, ge=0)
     pad_contacts: int | None = Field(None, ge=0)
     bench_warrants_5y: int | None = Field(None, ge=0)
+    prior_convictions: int | None = Field(None, ge=0)
+    prior_violent_convictions: int | None = Field(None, ge=0)
+    prior_ard: int | None = Field(None, ge=0)
+    prior_section17: int | None = Field(None, ge=0)
 
 
 class CaseIn(BaseModel):
@@ -41,6 +45,10 @@ class CaseIn(BaseModel):
     charge_scope: ChargeScope = ChargeScope.COMPLETE
     stage: Stage = Stage.CHARGED
     pad_referred: bool | None = None
+    age: int | None = Field(None, ge=0, le=120, description="Age at filing, whole years.")
+    money_bail: bool | None = Field(None, description="Money bail was set on the case.")
+    held: bool | None = Field(None, description="The person was held in custody.")
+    police_district: int | None = Field(None, ge=1, le=39)
 
     def to_case(self) -> Case:
         """The pure domain value the engine screens."""
@@ -54,6 +62,10 @@ class CaseIn(BaseModel):
             charge_scope=self.charge_scope,
             stage=self.stage,
             pad_referred=self.pad_referred,
+            age=self.age,
+            money_bail=self.money_bail,
+            held=self.held,
+            police_district=self.police_district,
         )
 
 
