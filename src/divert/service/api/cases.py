@@ -43,7 +43,7 @@ def list_cases(
     }
 
 
-@router.get("/cases/{case_id}", summary="Read a case", **op("cases.read", 404))
+@router.get("/cases/{case_id:id}", summary="Read a case", **op("cases.read", 404))
 def get_case(case_id: str, user: CurrentUser, db: SessionDep, response: Response) -> CasePublic:
     """The case and its charges; the read is audited. ETag carries the row version."""
     view = repo.get_case(db, actor_of(user), case_id)
@@ -51,7 +51,7 @@ def get_case(case_id: str, user: CurrentUser, db: SessionDep, response: Response
     return CasePublic.of(view)
 
 
-@router.get("/cases/{case_id}/events", summary="A case's history", **op("cases.read", 404))
+@router.get("/cases/{case_id:id}/events", summary="A case's history", **op("cases.read", 404))
 def list_events(case_id: str, user: CurrentUser, db: SessionDep,
                 page: PageDep) -> dict[str, Any]:
     events = repo.list_events(db, actor_of(user), case_id)
