@@ -164,9 +164,12 @@ def test_the_audit_log_pages_through_one_persons_entries(env: Env) -> None:
 def test_a_pad_referral_comes_first_and_the_later_filing_sees_it(env: Env) -> None:
     pad = env.client.post("/api/pad-referrals", headers=env.headers("police"), json={
         "case_id": "PAD-1", "person_id": "p-7", "incident_id": "INC-77",
-        "contact_date": "2026-06-20", "provider_id": "prov-a"})
+        "contact_date": "2026-06-20", "offenses": ["possession"], "police_district": 24,
+        "provider_id": "prov-a"})
     assert pad.status_code == 201, pad.text
-    assert pad.json() == {"id": "PAD-1", "state": "pad_referred", "incident_id": "INC-77"}
+    body = pad.json()
+    assert (body["id"], body["state"], body["incident_id"]) == ("PAD-1", "pad_referred", "INC-77")
+    assert body["eligible"] is True
     filed = env.client.post("/api/cases", headers=env.headers("charging_ada"), json={
         "case_id": "T-AFTER-PAD", "person_id": "p-7", "filing_date": "2026-07-02",
         "incident_id": "INC-77", "charges": [{"as_written": POSSESSION}]})

@@ -10,6 +10,8 @@ from divert.service.security import totp_code
 
 from .conftest import PASSWORD, Env
 
+OFFENSE = {"offenses": "possession", "police_district": "24"}  # the fewest fields to submit
+
 
 def page_login(env: Env, username: str) -> str:
     """Log in through the form; returns where the browser is sent."""
@@ -34,7 +36,7 @@ def test_a_pad_referral_is_recorded_like_the_api_and_listed_as_the_officers_own(
     page_login(env, "u-police")
     response = env.client.post("/pad", follow_redirects=True, data={
         "incident_id": "INC-900", "person_id": "p-77", "contact_date": "2026-07-01",
-        "provider_id": "prov-a"})
+        "offenses": ["possession"], "police_district": "24", "provider_id": "prov-a"})
     assert response.status_code == 200
     assert "Referral PAD-INC-900 recorded." in response.text
     assert "PAD-INC-900" in response.text.split("Your recent referrals")[1]
@@ -42,14 +44,14 @@ def test_a_pad_referral_is_recorded_like_the_api_and_listed_as_the_officers_own(
     assert case["state"] == "pad_referred" and case["incident_id"] == "INC-900"
     events = env.client.get("/api/cases/PAD-INC-900/events",
                             headers=env.headers("charging_ada")).json()["items"]
-    assert [e["kind"] for e in events] == ["PadReferred"]
+    assert [e["kind"] for e in events] == ["PadReferred", "Screened", "ReferredToProvider"]
     assert events[0]["actor"] == "u-police"
 
 
 def test_a_referral_made_through_the_api_is_listed_on_the_page(env: Env) -> None:
     response = env.client.post("/api/pad-referrals", headers=env.headers("police"), json={
         "case_id": "PAD-X", "person_id": "p-70", "incident_id": "INC-X",
-        "contact_date": "2026-07-01"})
+        "contact_date": "2026-07-01", "offenses": ["possession"], "police_district": 3})
     assert response.status_code == 201
     page_login(env, "u-police")
     recent = env.client.get("/pad").text.split("Your recent referrals")[1]
@@ -63,7 +65,8 @@ def test_another_officers_referrals_are_not_listed(env: Env) -> None:
     env.secrets["u-police-2"] = made.json()["totp_secret"]
     page_login(env, "u-police-2")
     assert env.client.post("/pad", data={"incident_id": "INC-OTHER", "person_id": "p-71",
-                                         "contact_date": "2026-07-01"}).status_code == 200
+                                         "contact_date": "2026-07-01", **OFFENSE}
+                           ).status_code == 200
     env.client.cookies.clear()
     page_login(env, "u-police")
     assert "PAD-INC-OTHER" not in env.client.get("/pad").text
@@ -72,7 +75,7 @@ def test_another_officers_referrals_are_not_listed(env: Env) -> None:
 def test_a_repeated_incident_is_refused_on_the_form_and_nothing_more_is_written(
         env: Env) -> None:
     page_login(env, "u-police")
-    data = {"incident_id": "INC-5", "person_id": "p-5", "contact_date": "2026-07-01"}
+    data = {"incident_id": "INC-5", "person_id": "p-5", "contact_date": "2026-07-01", **OFFENSE}
     assert env.client.post("/pad", data=data).status_code == 200
     again = env.client.post("/pad", data={**data, "person_id": "p-6"})
     assert again.status_code == 409
@@ -83,7 +86,7 @@ def test_a_repeated_incident_is_refused_on_the_form_and_nothing_more_is_written(
 def test_a_bad_date_names_the_field(env: Env) -> None:
     page_login(env, "u-police")
     response = env.client.post("/pad", data={
-        "incident_id": "INC-6", "person_id": "p-6", "contact_date": "07/01/2026"})
+        "incident_id": "INC-6", "person_id": "p-6", "contact_date": "07/01/2026", **OFFENSE})
     assert response.status_code == 422 and "contact_date:" in response.text
     assert env.client.get("/api/cases/PAD-INC-6",
                           headers=env.headers("charging_ada")).status_code == 404

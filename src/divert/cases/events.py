@@ -36,12 +36,18 @@ class Event:
 
 @dataclass(frozen=True, slots=True)
 class PadReferred(Event):
-    """A police officer referred the person to services before any charge (PAD)."""
+    """A police officer referred the person to services before any charge (PAD).
+
+    `counted_from` names the person's earlier PAD referrals (case ids) that made up the
+    contact count the PAD policy read, so the count can be checked later.
+    """
 
     incident_id: str
     contact_date: date
     officer: str
     provider_id: str | None = None
+    police_district: int | None = None
+    counted_from: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

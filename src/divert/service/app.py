@@ -23,6 +23,7 @@ from divert.service.clock import Clock, SystemClock
 from divert.service.errors import install_handlers
 from divert.service.headers import SecurityHeaders
 from divert.service.limits import BodySizeLimit
+from divert.service.paths import KeepEncodedSlashes
 from divert.service.settings import Settings
 from divert.service.web.guard import install_page_handlers
 from divert.store.db import make_engine, make_sessionmaker
@@ -123,6 +124,7 @@ def create_app(
     check_operations(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(KeepEncodedSlashes)  # outermost: routing must see the kept %2F
     return app
 
 

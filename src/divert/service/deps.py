@@ -19,6 +19,7 @@ from divert.cases import access
 from divert.service import messages
 from divert.service.clock import Clock
 from divert.service.errors import ApiError, responses
+from divert.service.paths import IdConvertor
 from divert.service.settings import Settings
 from divert.store.handles import Session
 
@@ -139,3 +140,8 @@ def op(operation: str, *statuses: int) -> dict[str, Any]:
 def public(*statuses: int) -> dict[str, Any]:
     """Route keyword arguments for a route anyone may call (login); said out loud."""
     return {"openapi_extra": {"x-operation": PUBLIC}, "responses": responses(422, *statuses)}
+
+
+# Every router imports this module before declaring routes, so `{case_id:id}` is registered
+# (by importing divert.service.paths) before any route path is compiled.
+ID_CONVERTOR = IdConvertor

@@ -37,3 +37,30 @@ PAGE_SIZE_TOO_LARGE = "page_size may be at most {limit}; found {value}."
 UNKNOWN_POLICY = "No policy '{policy_id}'; known policies: {known}."
 REASON_REQUIRED = "An override needs a written reason (at least {min} characters)."
 INTERNAL = "Something went wrong on our side; the error was logged. Try again, or tell us."
+PAD_CONTACT_IN_FUTURE = (
+    "The contact date {date} is after today ({today}); enter the date of the stop, today or "
+    "earlier."
+)
+PAD_CONTACT_BEFORE_LAUNCH = (
+    "The contact date {date} is before {launch}, when Police Assisted Diversion began; check "
+    "the date, and handle a contact before then as usual."
+)
+PAD_UNKNOWN_PROVIDER = (
+    "No provider '{provider}'; choose one of: {known}, or leave the provider empty."
+)
+PAD_NO_OFFENSE = (
+    "Choose at least one offense (possession, buying from a person, paraphernalia, retail "
+    "theft or prostitution); PAD is screened on the offense."
+)
+PAD_BAD_DISTRICT = (
+    "The police district must be a number from 1 to 39; enter the district of the stop."
+)
+PAD_ELIGIBLE = "Eligible for PAD: you may refer the person. Sent to {provider}. {reason}"
+PAD_ELIGIBLE_NO_PROVIDER = (
+    "Eligible for PAD: you may refer the person. No provider was chosen, so none was sent "
+    "the referral yet. {reason}"
+)
+PAD_NOT_ELIGIBLE = (
+    "Not eligible for PAD: {reason} The referral is recorded but not sent to any provider."
+)
+PAD_NO_REASON = "The policy gave no reason; ask the DA's office to review this contact."

@@ -153,18 +153,22 @@ def create_case(
 def record_pad_referral(
     session: Session, actor: Actor, *, case_id: str, person_id: str, incident_id: str,
     contact_date: date, charges: Sequence[Charge] = (), provider_id: str | None = None,
+    police_district: int | None = None, counted_from: Sequence[str] = (),
     at: datetime | None = None,
 ) -> CaseView:
     """A police (PAD) referral before any charge: a pre-charge case keyed by its incident.
 
     `charges` are the offenses the officer had cause to suspect, as written; the PAD policy
     screens them (by contact date). A later filing replaces them with the filed charges.
+    `counted_from` (the earlier referrals behind the contact count) is kept in the event.
     """
     now = utcnow(at)
     if session.get(CaseRow, case_id) is not None:
-        raise Conflict(f"case {case_id!r} already exists")
+        raise Conflict(f"case {case_id!r} already exists: incident {incident_id!r} was "
+                       "already referred; check the incident number")
     if session.scalars(select(CaseRow.id).where(CaseRow.incident_id == incident_id)).first():
-        raise Conflict(f"incident {incident_id!r} already has a case")
+        raise Conflict(f"incident {incident_id!r} already has a case; check the incident "
+                       "number, one referral per incident")
     ensure_person(session, person_id, None, now)
     row = CaseRow(
         id=case_id, person_id=person_id, incident_id=incident_id, stage=Stage.PRE_CHARGE.value,
@@ -175,7 +179,8 @@ def record_pad_referral(
     session.flush()
     _add_charges(session, row.id, charges)
     append_to_log(session, actor, row,
-            PadReferred(incident_id, contact_date, actor.username, provider_id), now)
+            PadReferred(incident_id, contact_date, actor.username, provider_id,
+                        police_district, tuple(counted_from)), now)
     return case_view(session, row)
 
 

@@ -105,11 +105,23 @@ def refer_to_provider(
     session: Session, actor: Actor, case_id: str, provider_id: str, referred_on: date,
     expected_version: int | None = None, at: datetime | None = None,
 ) -> ReferralView:
-    """Refer the case's person to a provider; the lifecycle must allow ReferredToProvider."""
+    """Refer the case's person to a provider; the lifecycle must allow ReferredToProvider.
+
+    A case is one incident, so a second open referral of its person to the same provider is
+    refused: the provider would see the same person twice for one stop.
+    """
     now = utcnow(at)
     case = case_row(session, case_id)
     if session.get(ProviderRow, provider_id) is None:
         raise NotFound("provider", provider_id)
+    already = session.scalars(select(ReferralRow.id).where(
+        ReferralRow.case_id == case.id, ReferralRow.person_id == case.person_id,
+        ReferralRow.provider_id == provider_id, ReferralRow.status == "open")).first()
+    if already is not None:
+        incident = case.incident_id or case.id
+        raise Conflict(f"person {case.person_id!r} already has an open referral (number "
+                       f"{already}) to provider {provider_id!r} for incident {incident!r}; "
+                       "the provider already has it, so do not refer again")
     lifecycle.apply(State(case.state), ReferredToProvider(0, provider_id), case.id)
     row = ReferralRow(case_id=case.id, person_id=case.person_id, provider_id=provider_id,
                       referred_on=referred_on, status="open", created_at=now, version=1)

@@ -9,12 +9,14 @@ from fastapi import APIRouter, Header, Query, Request, Response
 
 from divert.cases.model import Charge
 from divert.policy.explain import Outcome
+from divert.service import pad
+from divert.service.api.referrals import referral_public
 from divert.service.auth import actor_of
 from divert.service.deps import ClockDep, CurrentUser, SessionDep, op
 from divert.service.idempotency import fingerprint, run_once
 from divert.service.pagination import PageDep
 from divert.service.schemas.cases import CaseCreate, CasePublic, PadCreate
-from divert.service.screening import screen_stored_case
+from divert.service.screening import policy_of, screen_stored_case
 from divert.store import repo
 from divert.store.views import CaseFilters
 
@@ -41,7 +43,7 @@ def list_cases(
     }
 
 
-@router.get("/cases/{case_id}", summary="Read a case", **op("cases.read", 404))
+@router.get("/cases/{case_id:id}", summary="Read a case", **op("cases.read", 404))
 def get_case(case_id: str, user: CurrentUser, db: SessionDep, response: Response) -> CasePublic:
     """The case and its charges; the read is audited. ETag carries the row version."""
     view = repo.get_case(db, actor_of(user), case_id)
@@ -49,7 +51,7 @@ def get_case(case_id: str, user: CurrentUser, db: SessionDep, response: Response
     return CasePublic.of(view)
 
 
-@router.get("/cases/{case_id}/events", summary="A case's history", **op("cases.read", 404))
+@router.get("/cases/{case_id:id}/events", summary="A case's history", **op("cases.read", 404))
 def list_events(case_id: str, user: CurrentUser, db: SessionDep,
                 page: PageDep) -> dict[str, Any]:
     events = repo.list_events(db, actor_of(user), case_id)
@@ -86,14 +88,35 @@ def create_case(body: CaseCreate, request: Request, user: CurrentUser, db: Sessi
              **op("pad.create", 409))
 def create_pad(body: PadCreate, request: Request, user: CurrentUser, db: SessionDep,
                clock: ClockDep, key: IdemKey = None) -> Any:
+    """Record the referral, screen it under the PAD policy and, if eligible, send it to the
+    chosen provider; the answer says in words whether the officer may refer."""
     now = clock.now()
+    policy = policy_of(request, pad.PAD_POLICY_ID)
 
     def action() -> tuple[int, Any]:
-        view = repo.record_pad_referral(
-            db, actor_of(user), case_id=body.case_id, person_id=body.person_id,
-            incident_id=body.incident_id, contact_date=body.contact_date,
-            provider_id=body.provider_id, at=now)
-        return 201, {"id": view.id, "state": view.state, "incident_id": view.incident_id}
+        result = pad.refer(
+            db, actor_of(user), policy,
+            case_id=body.case_id or pad.case_id_for(body.incident_id),
+            person_id=body.person_id, incident_id=body.incident_id,
+            contact_date=body.contact_date, offenses=body.offenses,
+            police_district=body.police_district, provider_id=body.provider_id, now=now)
+        return 201, pad_public(result, body.police_district, body.offenses)
 
     fp = fingerprint("POST", request.url.path, body.model_dump())
     return run_once(db, user.username, key, fp, now, action)
+
+
+def pad_public(result: pad.PadResult, district: int, offenses: list[pad.PadOffense]
+               ) -> dict[str, Any]:
+    """The referral as the officer needs it back: eligible or not, in words, and why."""
+    return {
+        "id": result.case.id, "state": result.case.state,
+        "incident_id": result.case.incident_id, "person_id": result.case.person_id,
+        "contact_date": result.case.contact_date, "police_district": district,
+        "offenses": [o.value for o in offenses], "eligible": result.eligible,
+        "outcome": result.decision.outcome.value, "says": result.headline,
+        "reason": result.reason, "pad_contacts": result.pad_contacts,
+        "counted_from": list(result.counted_from),
+        "referral": referral_public(result.referral) if result.referral else None,
+        "decision": result.decision.to_json(),
+    }

@@ -51,7 +51,7 @@ def create_report(body: EngagementCreate, request: Request, user: CurrentUser, d
     return run_once(db, user.username, key, fp, now, action)
 
 
-@router.get("/cases/{case_id}/engagement", summary="Engagement reports under consent",
+@router.get("/cases/{case_id:id}/engagement", summary="Engagement reports under consent",
             **op("engagement.read", 404))
 def read_engagement(case_id: str, user: CurrentUser, db: SessionDep, clock: ClockDep,
                     page: PageDep) -> dict[str, Any]:

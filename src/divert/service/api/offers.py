@@ -12,7 +12,7 @@ from divert.service.concurrency import IfMatch
 from divert.service.deps import ClockDep, CurrentUser, SessionDep, op
 from divert.service.schemas.cases import OfferAnswer, OfferCreate
 
-router = APIRouter(prefix="/api/cases/{case_id}/offer", tags=["offers"])
+router = APIRouter(prefix="/api/cases/{case_id:id}/offer", tags=["offers"])
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 

@@ -19,7 +19,7 @@ from divert.service.deps import ClockDep, CurrentUser, SessionDep, op
 from divert.service.errors import ApiError
 from divert.service.schemas.cases import OutcomeCreate
 
-router = APIRouter(prefix="/api/cases/{case_id}/outcomes", tags=["outcomes"])
+router = APIRouter(prefix="/api/cases/{case_id:id}/outcomes", tags=["outcomes"])
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 

@@ -19,7 +19,7 @@ from divert.service.errors import ApiError
 from divert.service.schemas.cases import ReviewCreate
 from divert.store import repo
 
-router = APIRouter(prefix="/api/cases/{case_id}/reviews", tags=["reviews"])
+router = APIRouter(prefix="/api/cases/{case_id:id}/reviews", tags=["reviews"])
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 MIN_REASON = 10
 

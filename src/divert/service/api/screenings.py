@@ -15,7 +15,7 @@ from divert.service.screening import screen_stored_case
 from divert.store import repo
 from divert.store.views import ScreeningView
 
-router = APIRouter(prefix="/api/cases/{case_id}/screenings", tags=["screenings"])
+router = APIRouter(prefix="/api/cases/{case_id:id}/screenings", tags=["screenings"])
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 

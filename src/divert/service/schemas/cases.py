@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from divert.policy.explain import Outcome
+from divert.service import messages
+from divert.service.pad import DISTRICTS, PadOffense
 from divert.service.schemas.screen import ChargeIn
 from divert.store.views import CaseView
 
@@ -54,13 +57,42 @@ class CaseCreate(BaseModel):
 
 
 class PadCreate(BaseModel):
+    """A PAD referral: the offenses as the officer would say them, the district, the date.
+
+    The contact date must be today or earlier and not before PAD began (2018-03-16); that
+    check needs the service clock, so `service.pad.refer` makes it.
+    """
+
     model_config = ConfigDict(extra="forbid")
 
-    case_id: str = Field(min_length=1, max_length=64)
-    person_id: str = Field(min_length=1, max_length=64)
-    incident_id: str = Field(min_length=1, max_length=64)
+    case_id: str | None = Field(None, min_length=1, max_length=64,
+                                description="Defaults to PAD-<incident_id>.")
+    person_id: str = Field(min_length=1, max_length=64, description="A pseudonym.")
+    incident_id: str = Field(min_length=1, max_length=64,
+                             description="Stored exactly as typed ('#' and '/' included).")
     contact_date: date
-    provider_id: str | None = Field(None, max_length=64)
+    offenses: list[PadOffense] = Field(max_length=len(PadOffense),
+                                       description="One or more; possession with "
+                                       "paraphernalia is the common stop.")
+    police_district: int = Field(description="The police district of the stop, 1 to 39.")
+    provider_id: str | None = Field(None, max_length=64,
+                                    description="Sent the referral if the person is eligible.")
+
+    @field_validator("offenses")
+    @classmethod
+    def _some_offense(cls, value: list[PadOffense]) -> list[PadOffense]:
+        """Without an offense the PAD policy cannot decide; say which ones to choose from."""
+        if not value:
+            raise PydanticCustomError("pad_offense", messages.PAD_NO_OFFENSE)
+        return value
+
+    @field_validator("police_district")
+    @classmethod
+    def _district(cls, value: int) -> int:
+        """A plain sentence instead of pydantic's bound message."""
+        if not DISTRICTS[0] <= value <= DISTRICTS[1]:
+            raise PydanticCustomError("pad_district", messages.PAD_BAD_DISTRICT)
+        return value
 
 
 class ReviewCreate(BaseModel):

@@ -17,6 +17,7 @@ from divert.cases.events import Event, OfferAccepted, OfferDeclined, OfferMade
 from divert.errors import DivertError
 from divert.service.auth import actor_of
 from divert.service.deps import ClockDep, Principal, SessionDep
+from divert.service.paths import quote_id
 from divert.service.schemas.cases import OfferAnswer, OfferCreate
 from divert.store import repo, treatment
 from divert.store.views import NotFound
@@ -54,7 +55,7 @@ def _run(request: Request, db: SessionDep, clock: ClockDep, user: Principal, cas
         db.rollback()
         return render_case(request, db, user, case_id, clock.now(), work_error=str(exc),
                            status=409)
-    return RedirectResponse(f"/cases/{case_id}?done={done}", status_code=303)
+    return RedirectResponse(f"/cases/{quote_id(case_id)}?done={done}", status_code=303)
 
 
 def _append(db: SessionDep, user: Principal, case_id: str, event: Event, version: int,
@@ -63,7 +64,7 @@ def _append(db: SessionDep, user: Principal, case_id: str, event: Event, version
                       at=clock.now())
 
 
-@router.post("/cases/{case_id}/offer", **page("offers.create"))
+@router.post("/cases/{case_id:id}/offer", **page("offers.create"))
 def make_offer(case_id: str, request: Request, db: SessionDep, clock: ClockDep,
                user: PageUser, version: Version, expires_on: Annotated[str, Form()],
                terms: Annotated[str, Form(max_length=4000)] = "") -> Response:
@@ -75,7 +76,7 @@ def make_offer(case_id: str, request: Request, db: SessionDep, clock: ClockDep,
     return _run(request, db, clock, user, case_id, write, "offer")
 
 
-@router.post("/cases/{case_id}/offer/answer", **page("offers.update"))
+@router.post("/cases/{case_id:id}/offer/answer", **page("offers.update"))
 def answer_offer(case_id: str, request: Request, db: SessionDep, clock: ClockDep,
                  user: PageUser, version: Version, answer: Annotated[str, Form()],
                  on: Annotated[str, Form()] = "") -> Response:
@@ -93,7 +94,7 @@ def answer_offer(case_id: str, request: Request, db: SessionDep, clock: ClockDep
     return _run(request, db, clock, user, case_id, write, "answer")
 
 
-@router.post("/cases/{case_id}/refer", **page("referrals.create"))
+@router.post("/cases/{case_id:id}/refer", **page("referrals.create"))
 def refer(case_id: str, request: Request, db: SessionDep, clock: ClockDep, user: PageUser,
           version: Version, provider_id: Annotated[str, Form(max_length=64)],
           referred_on: Annotated[str, Form()] = "") -> Response:

@@ -23,9 +23,11 @@ from divert.service.deps import (
     get_db,
     refuse,
 )
+from divert.service.paths import quote_id
 from divert.service.settings import Settings
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
+TEMPLATES.env.filters["quote_id"] = quote_id  # ids with '#' or '/' stay one path segment
 
 
 class LoginRequired(Exception):

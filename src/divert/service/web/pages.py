@@ -26,6 +26,7 @@ from divert.service.deps import (
 )
 from divert.service.disclosure import case_disclosures
 from divert.service.errors import ApiError
+from divert.service.paths import quote_id
 from divert.service.schemas.cases import ReviewCreate
 from divert.store import repo, treatment
 from divert.store.views import CaseFilters, NotFound, StaleVersion
@@ -137,7 +138,7 @@ def render_case(request: Request, db: SessionDep, user: Principal, case_id: str,
         status_code=status)
 
 
-@router.get("/cases/{case_id}", **page("cases.read"))
+@router.get("/cases/{case_id:id}", **page("cases.read"))
 def case_page(case_id: str, request: Request, db: SessionDep, clock: ClockDep,
               user: PageUser, reviewed: bool = False, done: str = "") -> Response:
     flash = ("Your review was recorded; the stored decision is unchanged." if reviewed
@@ -148,7 +149,7 @@ def case_page(case_id: str, request: Request, db: SessionDep, clock: ClockDep,
         raise PageError(404, f"No case with id '{case_id}'.") from exc
 
 
-@router.post("/cases/{case_id}/review", **page("reviews.create"))
+@router.post("/cases/{case_id:id}/review", **page("reviews.create"))
 def review(case_id: str, request: Request, db: SessionDep, clock: ClockDep, user: PageUser,
            action: Annotated[str, Form()], version: Annotated[int, Form()],
            outcome: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = ""
@@ -166,5 +167,5 @@ def review(case_id: str, request: Request, db: SessionDep, clock: ClockDep, user
         msg = exc.message if isinstance(exc, ApiError) else str(exc)
         db.rollback()
         return render_case(request, db, user, case_id, clock.now(), error=msg, status=422)
-    return RedirectResponse(f"/cases/{case_id}?reviewed=1", status_code=303)
+    return RedirectResponse(f"/cases/{quote_id(case_id)}?reviewed=1", status_code=303)
 
