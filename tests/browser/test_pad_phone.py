@@ -56,10 +56,7 @@ def _login(page: Any, base: str, username: str, secret: str) -> None:
 
 
 POSSESSION_WITH_PARAPHERNALIA = pytest.param(
-    ["possession", "paraphernalia"], "2026-24#117", id="possession+paraphernalia",
-    marks=pytest.mark.xfail(strict=True, reason=(
-        "policy phl-pad v1 clause 2 does not list paraphernalia, so the most common stop is "
-        "screened 'not eligible'; remove this mark when the PAD policy covers it")))
+    ["possession", "paraphernalia"], "2026-24#117", id="possession+paraphernalia")
 
 
 @pytest.mark.parametrize(("offenses", "incident"), [

@@ -157,9 +157,6 @@ def test_an_unknown_provider_is_refused_naming_the_known_ones(env: Env) -> None:
     assert "prov-a, prov-b" in body["error"] and "leave the provider empty" in body["error"]
 
 
-@pytest.mark.xfail(strict=True, reason="policy phl-pad v1 clause 2 does not list paraphernalia "
-                   "(catalog category 'paraphernalia'), so possession with paraphernalia is "
-                   "screened 'not eligible'; remove this mark when the PAD policy covers it")
 def test_possession_with_paraphernalia_is_eligible(env: Env) -> None:
     made = refer(env, "INC-P1", offenses=["possession", "paraphernalia"]).json()
     assert made["eligible"] is True

@@ -57,11 +57,6 @@ OFFENSES: dict[PadOffense, tuple[str, Charge]] = {
     PadOffense.PROSTITUTION: ("Prostitution", Charge("Prostitution", "18 § 5902 §§ A")),
 }
 
-# Case has no police_district field yet; the PAD policy is gaining a `police_district` fact.
-# Once Case grows the field, `screening_case` passes the district through with no other change.
-CASE_HAS_POLICE_DISTRICT = "police_district" in {f.name for f in dataclasses.fields(Case)}
-
-
 @dataclass(frozen=True, slots=True)
 class PadResult:
     """What the officer is told at once, and what the API returns."""
@@ -96,12 +91,9 @@ def charges_for(offenses: Sequence[PadOffense]) -> tuple[Charge, ...]:
 
 
 def screening_case(view: CaseView, person: PersonRecord, police_district: int | None) -> Case:
-    """The pre-charge Case the PAD policy reads; the district goes in once Case has a field."""
-    case = view.to_screening_case(person)
-    if CASE_HAS_POLICE_DISTRICT:  # the place for police_district (see above)
-        district: dict[str, Any] = {"police_district": police_district}
-        case = dataclasses.replace(case, **district)
-    return case
+    """The pre-charge Case the PAD policy reads: the stop's district decides eligibility
+    before PAD was citywide (phl-pad v2)."""
+    return dataclasses.replace(view.to_screening_case(person), police_district=police_district)
 
 
 def reason_of(decision: Mapping[str, Any], policy: Policy) -> str:
