@@ -38,7 +38,9 @@ def test_a_cases_table_groups_charges_into_cases_and_joins_person_facts() -> Non
     assert by_id["G-4"].charges == (Charge("35 P.S. § 780-113(a)(16)", "35 P.S. § 780-113(a)(16)"),)
     assert by_id["G-4"].charge_scope is ChargeScope.TOP_CHARGE_ONLY
     assert by_id["G-1"].filing_date == date(2026, 7, 2)
-    assert by_id["G-1"].person == PersonRecord("Q-1", 0, 0, 1, 0)
+    assert by_id["G-1"].person == PersonRecord("Q-1", 0, 0, 1, 0, prior_convictions=0)
+    assert (by_id["G-1"].age, by_id["G-1"].money_bail, by_id["G-1"].held) == (34, False, False)
+    assert (by_id["G-3"].age, by_id["G-3"].money_bail) == (41, None)
     assert by_id["G-2"].person == PersonRecord("Q-2", prior_drug_convictions=2)
     # a person missing from the facts file has every fact unknown, not zero
     assert by_id["G-3"].person == PersonRecord("Q-3")

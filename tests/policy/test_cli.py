@@ -54,7 +54,7 @@ def test_test_reports_a_failing_example_with_its_line(
     assert err.splitlines() == [
         "FAIL pad/examples/v1.yaml:33: possession with intent to deliver is not a PAD offense",
         "     expected outcome divert, got prosecute",
-        "1 example(s) failed, 9 passed",
+        "1 example(s) failed, 28 passed",
     ]
 
 
@@ -62,11 +62,14 @@ def test_show_prints_clauses_and_rules_in_plain_words() -> None:
     code, out, _ = run("show", "phl-pad")
     assert code == 0
     assert "  3. Each person has two chances: at a third PAD contact the person is not " \
-        "diverted, and the offense is charged as usual." in out
+        "diverted, and the offense is handled as usual." in out
+    assert "     (source: phila.gov 2018; Inquirer 2018-03-16: 'two chances' (domain.md §2.4) " \
+        "[secondary])" in out
     assert "  [third-contact] clause 3: when the case stage is pre charge, and some charge is " \
         "simple possession or purchase by unauthorized or retail theft or prostitution, and " \
-        "the pad contacts of the person is at least 2, the outcome is prosecute. It takes " \
-        "precedence over pad-offense." in out
+        "the pad contacts of the person is at least 2, the outcome is out of scope. It applies " \
+        "the vehicle bars pad/third-contact. It takes precedence over pad-offense." in out
+    assert "the outcome is divert via pad." in out
 
 
 def test_diff_prints_the_clause_and_rule_changes() -> None:
@@ -83,4 +86,5 @@ def test_an_unknown_policy_or_version_is_one_clear_error() -> None:
     assert run("show", "phl-nope")[2] == (
         "no policy 'phl-nope'; known policies: phl-dao-2018, phl-dao-simple-possession, phl-pad\n"
     )
-    assert run("diff", "phl-pad@1", "phl-pad@7")[2] == "policy phl-pad has no version 7; it has 1\n"
+    assert run("diff", "phl-pad@1", "phl-pad@7")[2] == (
+        "policy phl-pad has no version 7; it has 1, 2, 3\n")

@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from divert.errors import DivertError, PolicyError, PolicyErrors
+from divert.policy import whatif
 from divert.policy.check import check_policy
 from divert.policy.diff import diff_versions
 from divert.policy.load import load_policies
@@ -118,6 +119,9 @@ def diff(old: str = typer.Argument(..., help="ID or ID@N: the policy or version 
          by_case_date: bool = typer.Option(
              False, "--by-case-date", help="With --data: screen only by each case's own date "
              "(a case outside a side's versions is 'not screened' there)."),
+         assume: list[str] = typer.Option(
+             [], "--assume", help="With --data: switch on a what-if assumption by name "
+             "(repeatable) on both sides; every figure then rests on it."),
          ) -> None:  # fmt: skip
     """Print the clause and rule changes; with --data, how many past cases change outcome.
 
@@ -137,11 +141,17 @@ def diff(old: str = typer.Argument(..., help="ID or ID@N: the policy or version 
     for line in lines or ["no clause or rule changed"]:
         typer.echo(line)
     if data is not None:
-        _rescreen(loaded, old, new, data, out, as_of, persons, by_case_date)
+        try:
+            assumed = whatif.parse(assume)
+        except DivertError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from exc
+        _rescreen(loaded, old, new, data, out, as_of, persons, by_case_date, assumed)
 
 
 def _rescreen(loaded: dict[str, Policy], old: str, new: str, data: Path, out: Path | None,
-              as_of: datetime | None, persons: Path | None, by_case_date: bool) -> None:
+              as_of: datetime | None, persons: Path | None, by_case_date: bool,
+              assume: frozenset[str]) -> None:
     from rich.console import Console
 
     from divert.cli.ingest import print_input_summary, read_or_exit
@@ -153,7 +163,10 @@ def _rescreen(loaded: dict[str, Policy], old: str, new: str, data: Path, out: Pa
     print_input_summary(got, console, show=5)
     on = as_of.date() if as_of is not None else None
     changes, notes = rescreen(got.cases, applied(loaded, old, by_case_date),
-                       applied(loaded, new, by_case_date), on, by_case_date)
+                              applied(loaded, new, by_case_date), on, by_case_date, assume)
+    if assume:
+        notes.append(f"Both sides assume {', '.join(sorted(assume))} (a what-if, not live "
+                     "decisions).")
     typer.echo("")
     for line in [*summary_lines(summarize(changes), old, new), *notes]:
         typer.echo(line)

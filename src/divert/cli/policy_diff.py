@@ -47,10 +47,12 @@ def applied(policies: dict[str, Policy], ref: str, by_case_date: bool) -> Policy
 
 
 def screen_side(cases: tuple[Case, ...], policy: Policy, on: date | None, by_case_date: bool,
-                advance: Callable[[], None]) -> tuple[dict[str, Side], str]:
+                advance: Callable[[], None],
+                assume: frozenset[str] = frozenset()) -> tuple[dict[str, Side], str]:
     """Every case under one policy as a diff side (a case not screened keeps its reason),
     and a sentence on the cases screened as a what-if ("" when none were)."""
-    screened = screen_all(cases, policy, on, advance, past_as_latest=not by_case_date)
+    screened = screen_all(cases, policy, on, advance, past_as_latest=not by_case_date,
+                          assume=assume)
     sides = {d.case_id: side(d) for d in screened.decisions}
     sides.update((n.case_id, side(None, n.reason)) for n in screened.not_screened)
     note = ""
@@ -63,7 +65,8 @@ def screen_side(cases: tuple[Case, ...], policy: Policy, on: date | None, by_cas
 
 
 def rescreen(cases: tuple[Case, ...], old: Policy, new: Policy, on: date | None,
-             by_case_date: bool) -> tuple[list[CaseChange], list[str]]:
+             by_case_date: bool,
+             assume: frozenset[str] = frozenset()) -> tuple[list[CaseChange], list[str]]:
     """Both sides for every case, in input order (with a progress bar on stderr), and the
     what-if notes of each side."""
     with Progress(
@@ -75,8 +78,8 @@ def rescreen(cases: tuple[Case, ...], old: Policy, new: Policy, on: date | None,
         def advance() -> None:
             progress.advance(task)
 
-        before, old_note = screen_side(cases, old, on, by_case_date, advance)
-        after, new_note = screen_side(cases, new, on, by_case_date, advance)
+        before, old_note = screen_side(cases, old, on, by_case_date, advance, assume)
+        after, new_note = screen_side(cases, new, on, by_case_date, advance, assume)
     people = {c.case_id: c.person.person_id for c in cases if c.person is not None}
     changes = compare([c.case_id for c in cases], people, before, after)
     return changes, [note for note in (old_note, new_note) if note]

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from divert.policy.condition import And, Compare, Condition, Not, Op, Or, Quantified
 from divert.policy.facts import FACTS
-from divert.policy.model import PolicyVersion, Rule
+from divert.policy.model import APPROVALS, PolicyVersion, Rule
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.]*)\}")
 CHARGE_PLACEHOLDERS = ("charge", "charges")
@@ -110,8 +110,15 @@ def _test(node: Compare) -> str:
 
 def rule_in_words(rule: Rule) -> str:
     """One rule as a paragraph: clause, condition, outcome and precedence."""
+    via = f" via {rule.vehicle}" if rule.vehicle else ""
     text = f"[{rule.id}] clause {rule.clause or '?'}: when {describe(rule.when)}, " \
-        f"the outcome is {rule.outcome.value.replace('_', ' ')}."
+        f"the outcome is {rule.outcome.value.replace('_', ' ')}{via}."
+    if rule.bars:
+        text += f" It applies the vehicle bars {', '.join(rule.bars)}."
+    if rule.approval:
+        text += f" It takes effect only when approved by {APPROVALS[rule.approval]}."
+    if rule.override_approval:
+        text += f" Overriding it needs the approval of {APPROVALS[rule.override_approval]}."
     if rule.overrides:
         text += f" It takes precedence over {', '.join(rule.overrides)}."
     return text
@@ -127,7 +134,12 @@ def version_in_words(version: PolicyVersion) -> list[str]:
         "",
         "Clauses:",
     ]
-    lines += [f"  {number}. {' '.join(words.split())}" for number, words in version.clauses.items()]
+    for number, words in version.clauses.items():
+        lines.append(f"  {number}. {' '.join(words.split())}")
+        basis = version.bases.get(number)
+        if basis is not None:
+            label = "source" if basis.kind == "source" else "this project's assumption"
+            lines.append(f"     ({label}: {' '.join(basis.text.split())})")
     lines += ["", "Rules:"]
     lines += [f"  {rule_in_words(rule)}" for rule in version.rules]
     lines += ["", f"Otherwise: {version.default.outcome.value.replace('_', ' ')} — "
