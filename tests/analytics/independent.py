@@ -15,6 +15,11 @@ POSSESSION_WORDINGS = [
     "Int Poss Contr Subst By Per Not Reg", "Purc/Rec Of Cont Substby Unauth Per",
     "Use/Poss Of Drug Paraph", "Poss Of Marijuana",
 ]
+# What the draft proposal diverts under its two what-if assumptions, in the feed's own terms:
+# a non-marijuana possession top charge, an adult, no money bail set, nobody held.
+DIVERTED_UNDER_ASSUMPTIONS = (
+    "top in $w and top <> 'Poss Of Marijuana' and age >= 18 and not money_bail and not held"
+)
 PWID_WORDINGS = [
     "Manufacture, Delivery, or Possession With Intent to Manufacture or Deliver",
     "Conspiracy - Manufacture, Delivery, or Possession With Intent to Manufacture or Deliver",
@@ -28,7 +33,10 @@ def connect(csv: Path) -> duckdb.DuckDBPyConnection:
         "create table cases as select case_id, min(person_id) as pid,"
         " min(filing_date::timestamp)::date as filed,"
         " arg_max(top_charge, coalesce(bail_date, '')) as top,"
-        " bool_or(in_custody is not null) as held"
+        " bool_or(in_custody is not null or bail_status in ('Denied', 'Revoked')) as held,"
+        " bool_or(bail_type = 'Monetary' and try_cast(replace(replace(bail_amount, '$', ''),"
+        " ',', '') as double) > 0) as money_bail,"
+        " min(try_cast(age as integer)) as age"
         f" from read_csv('{csv}', all_varchar = true) group by case_id"
     )
     return con

@@ -9,6 +9,10 @@ from typer.testing import CliRunner
 
 from conftest import FILINGS
 from divert.cli import app
+from divert.engines.inprocess import screen_cases
+from divert.ingest.phl_filings import read_phl_filings
+from divert.policy import whatif
+from divert.policy.load import load_policies
 
 runner = CliRunner()
 
@@ -19,10 +23,21 @@ def test_simulate_prints_the_changes_and_writes_every_case(tmp_path: Path) -> No
     assert got.exit_code == 0, got.output
     assert "needs_review → divert" in got.output
     assert "slots needed" in got.output
+    said = " ".join(got.output.split())
+    assert "On the data alone the proposal diverts 0 cases" in said
+    assert "Every figure below assumes assume.hidden_charges_lesser, " \
+           "assume.no_unpublished_record (a what-if, not live decisions)." in said
     with diff.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 9288
-    assert sum(r["candidate"] == "divert" for r in rows) == 498
+    # The same diversions `divert screen` finds under the same named assumptions.
+    policy = load_policies()["phl-dao-simple-possession"]
+    cases = [fc.case for fc in read_phl_filings(FILINGS).cases]
+    assume = whatif.parse(["hidden_charges_lesser", "no_unpublished_record"])
+    expected = {d.case_id for d in screen_cases(cases, policy, policy.latest().effective_from,
+                                                assume=assume) if d.outcome.value == "divert"}
+    assert {r["case_id"] for r in rows if r["candidate"] == "divert"} == expected
+    assert len(expected) > 400
 
 
 def test_report_refuses_an_output_it_cannot_write_before_any_work(tmp_path: Path) -> None:

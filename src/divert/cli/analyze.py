@@ -112,6 +112,14 @@ def simulate(
 
     console = Console()
     content = _content(data, policy, baseline, policies, assumptions, Console(stderr=True))
+    if content.assumed:
+        live = content.outcome_counts["live"]
+        console.print(
+            f"On the data alone the proposal diverts "
+            f"{sum(n for o, n in live.items() if o.startswith('divert')):,} cases and sends "
+            f"{live['needs_review']:,} to review. Every figure below assumes "
+            f"{', '.join(content.assumed)} (a what-if, not live decisions).",
+            highlight=False, soft_wrap=True)
     changes = Table("change", "baseline rule", "candidate rule", "cases", title="What changes")
     for (direction, before, after), n in sorted(content.rules.items()):
         changes.add_row(direction, before, after, f"{n:,}")
