@@ -47,14 +47,25 @@ def test_reading_a_case_is_audited_and_only_the_auditor_reads_the_audit_log(env:
 
 def test_ad_hoc_screening_returns_the_decision_with_its_sentences(env: Env) -> None:
     response = env.client.post("/api/screen", headers=env.headers("charging_ada"), json={
-        "case": {"filing_date": "2026-07-02", "charges": [{"as_written": POSSESSION}]}})
+        "case": {"filing_date": "2026-07-02", "age": 30, "person": {"open_diversions": 0},
+                 "charges": [{"as_written": POSSESSION, "drug": "heroin", "grade": "M"}]}})
     decision = response.json()
     assert response.status_code == 200
-    assert decision["outcome"] == "divert" and decision["because"] == ["possession-only"]
+    assert decision["outcome"] == "divert" and decision["because"] == ["possession-section-18"]
+    assert decision["vehicle"] == "section-18"
+    assert [c["disposition"] for c in decision["charges"]] == ["diverted"]
     assert decision["policy"]["id"] == "phl-dao-simple-possession"
-    assert decision["policy"]["version"] == 2
+    assert decision["policy"]["version"] == 3
     fired = [r for r in decision["rules"] if r["outcome"]]
-    assert [(r["clause"], r["rule"]) for r in fired] == [("2.1", "possession-only")]
+    assert [(r["clause"], r["rule"]) for r in fired] == [("2.1", "possession-section-18")]
+
+
+def test_ad_hoc_screening_never_assumes_an_adult_or_a_clean_record(env: Env) -> None:
+    response = env.client.post("/api/screen", headers=env.headers("charging_ada"), json={
+        "case": {"filing_date": "2026-07-02", "charges": [{"as_written": POSSESSION}]}})
+    decision = response.json()
+    assert decision["outcome"] == "needs_review"
+    assert {"case.age", "person.open_diversions"} <= set(decision["unknowns"])
 
 
 def test_ad_hoc_screening_under_an_unknown_policy_names_the_known_ones(env: Env) -> None:
@@ -120,8 +131,9 @@ def test_the_same_idempotency_key_and_body_replays_without_a_second_write(env: E
 
 def test_filing_a_case_by_hand_screens_it_at_once(env: Env) -> None:
     response = env.client.post("/api/cases", headers=env.headers("charging_ada"), json={
-        "case_id": "T-NEW", "person_id": "p-9", "filing_date": "2026-07-02",
-        "charges": [{"as_written": POSSESSION, "citation": "35 § 780-113 §§ A16"}]})
+        "case_id": "T-NEW", "person_id": "p-9", "filing_date": "2026-07-02", "age": 30,
+        "charges": [{"as_written": POSSESSION, "citation": "35 § 780-113 §§ A16",
+                     "drug": "heroin", "grade": "M"}]})
     assert response.status_code == 201, response.text
     assert response.json()["outcome"] == "divert" and response.json()["state"] == "screened"
 
