@@ -5,6 +5,7 @@ the Decision stored verbatim. Engagement and consent data are never read on this
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from fastapi import Request
 
@@ -54,3 +55,22 @@ def screen_and_store(
         raise ApiError(422, str(exc), loc=("path", "case_id")) from exc
     stored = repo.record_screening(db, actor, view.id, decision, expected_version, now)
     return repo.get_case(db, actor, case_id), stored
+
+
+def what_would_change(request: Request, db: Session, view: CaseView,
+                      decision: dict[str, Any]) -> list[str]:
+    """The single changes of the case's facts (as they stand now) that would give another
+    outcome or vehicle under the version that decided it (policy/counterfactual.py)."""
+    from divert.engines.inprocess import case_facts, readings_of
+    from divert.policy.counterfactual import what_would_change as changes_of
+
+    policy = request.app.state.policies().get(decision["policy"]["id"])
+    version = next((v for v in policy.versions if v.version == decision["policy"]["version"]),
+                   None) if policy else None
+    if version is None:
+        return []
+    case = view.to_screening_case(repo.person_record(db, view.person_id, view.id))
+    shown = [c.get("as_read") or c.get("citation") or c["as_written"]
+             for c in decision["charges"]]
+    facts = case_facts(case, readings_of(case), frozenset(decision.get("assumptions") or ()))
+    return [change.sentence() for change in changes_of(version, facts, shown)]

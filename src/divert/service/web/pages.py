@@ -28,6 +28,7 @@ from divert.service.disclosure import case_disclosures
 from divert.service.errors import ApiError
 from divert.service.paths import quote_id
 from divert.service.schemas.cases import ReviewCreate
+from divert.service.screening import what_would_change
 from divert.store import repo, treatment
 from divert.store.views import CaseFilters, NotFound, StaleVersion
 
@@ -132,6 +133,7 @@ def render_case(request: Request, db: SessionDep, user: Principal, case_id: str,
                                "state": view.state, "version": view.version,
                                "charges": [c.as_written for c in view.charges]},
         "decision": decision, "fired": fired, "reviews": reviews, "outcomes": OUTCOMES,
+        "changes": what_would_change(request, db, view, decision) if decision else [],
         "can_review": access.is_allowed(user.role, "reviews.create"), "error": error,
         "flash": flash, "disclosures": shown, "no_report": no_report,
         "work": casework_context(db, user.role), "work_error": work_error},
