@@ -164,6 +164,10 @@ def case_batches(draw: st.DrawFn, policy: Policy) -> list[CaseFacts]:
             "case.stage": draw(st.sampled_from(["pre_charge", "charged"])),
             "case.charge_count": len(charges) if complete else None,
             "case.pad_referred": draw(_maybe(st.booleans())),
+            "case.money_bail": draw(_maybe(st.booleans())),
+            "case.held": draw(_maybe(st.booleans())),
+            "case.age": draw(_maybe(st.sampled_from([0, 1, 2, 3, 17, 18]))),
+            "case.police_district": draw(_maybe(INTS)),
             **(persons[pid] if pid is not None else {}),
         }
         out.append(CaseFacts(f"case-{i}-ß", draw(dates),

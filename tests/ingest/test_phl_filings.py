@@ -96,7 +96,8 @@ def test_a_row_without_bail_is_a_case_without_bail_events_and_a_bad_age_is_a_war
     assert c.bail_events == () and c.final_bail is None and not c.ever_in_custody
     assert c.age is None and c.person_link == "name+age"
     assert [str(w).removeprefix(str(BROKEN)) for w in broken.warnings] == [
-        ":14: column 'age': value 'about forty': is not a whole number of years; age left unknown"
+        ":14: column 'age': value 'about forty': is not a whole number of years from 0 to 120; "
+        "age left unknown"
     ]
 
 

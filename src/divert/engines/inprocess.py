@@ -138,8 +138,11 @@ def screen_version(case: Case, version: PolicyVersion, as_of: date | None,
         if result.rule in unknown_rules:
             unknowns.update((path, None) for path, value in result.facts.items() if value is None)
     dispositions = dispose.dispositions(version, outcome, facts)
+    said = tuple(render(n.says, [], facts.scalars) for n in version.notes
+                 if evaluate(n.when, facts) is Truth.TRUE)
     return Decision(case.case_id, outcome, because, tuple(results), findings, tuple(unknowns),
-                    version.ref, as_of, selected_by, ENGINE, _notes(case, findings, outcome),
+                    version.ref, as_of, selected_by, ENGINE,
+                    _notes(case, findings, outcome) + said,
                     dispose.vehicle(version, outcome, because), dispositions,
                     tuple(sorted(assume)))
 

@@ -37,35 +37,40 @@ class BailEvent:
         return self.bail_type == "Monetary"
 
 
-def _published(event: BailEvent) -> bool:
-    return any(v is not None for v in (event.bail_type, event.bail_status, event.bail_amount,
-                                       event.in_custody))
-
-
 def money_bail_set(events: Sequence[BailEvent]) -> bool | None:
-    """Whether money bail was set on the case; None when no bail event says anything.
+    """Whether some bail event set money bail (Monetary, amount above 0); None if no event.
+
+    Three-valued like a policy's `any`: an event whose type or amount is blank cannot say
+    no, so without a clear yes it leaves the answer unknown.
 
     >>> money = BailEvent(None, "Monetary", 5000.0, "Set", None, None)
     >>> ror = BailEvent(None, "ROR", 0.0, "Set", None, None)
     >>> money_bail_set([money]), money_bail_set([]), money_bail_set([ror])
     (True, None, False)
     """
-    said = [e for e in events if _published(e)]
-    if not said:
-        return None
-    return any(e.is_monetary and (e.bail_amount or 0) > 0 for e in said)
+    answers = [_is_money_bail(e) for e in events]
+    if True in answers:
+        return True
+    return False if answers and None not in answers else None
+
+
+def _is_money_bail(event: BailEvent) -> bool | None:
+    if event.bail_amount == 0 or (event.bail_type is not None and not event.is_monetary):
+        return False  # ROR and Denied rows carry 0; unsecured bail is no money up front
+    if event.is_monetary and event.bail_amount is not None:
+        return True
+    return None
 
 
 def held_in_custody(events: Sequence[BailEvent]) -> bool | None:
-    """Whether the person was held: a facility named, or bail denied or revoked.
+    """Whether some bail event names a custody facility or denied or revoked bail.
 
-    A blank facility on a published bail event means not in custody (the feed's own
-    convention); a case with no published bail event leaves it unknown.
+    The feed leaves `in_custody` blank when the person is not held, so a case with bail
+    events and none of these was not held; a case with no bail event at all is unknown.
     """
-    said = [e for e in events if _published(e)]
-    if not said:
+    if not events:
         return None
-    return any(e.in_custody or e.bail_status in ("Denied", "Revoked") for e in said)
+    return any(e.in_custody or e.bail_status in ("Denied", "Revoked") for e in events)
 
 
 @dataclass(frozen=True, slots=True)

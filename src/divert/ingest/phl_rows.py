@@ -30,6 +30,9 @@ BAIL_TYPES = ("Monetary", "Unsecured", "ROR", "Nonmonetary")
 BAIL_STATUSES = ("Set", "Posted", "Denied", "Revoked", "Partial Posting", "Forfeited")
 CASE_STATUSES = ("Active", "Closed", "Inactive", "Adjudicated")
 _ZIP = re.compile(r"\d{5}")
+# Age is a screening fact (case.age): outside these bounds it is a placeholder (the real
+# feed has 121, a birth year of 1900), not an age, and stays unknown.
+MIN_AGE, MAX_AGE = 0, 120
 
 T = TypeVar("T")
 
@@ -148,7 +151,8 @@ def parse_row(
     if fields["age"] and age is None:
         warnings.append(
             Refusal(
-                path, line, "age", fields["age"], "is not a whole number of years; age left unknown"
+                path, line, "age", fields["age"],
+                f"is not a whole number of years from {MIN_AGE} to {MAX_AGE}; age left unknown",
             )
         )
     zip_code = fields["zip"] if _ZIP.fullmatch(fields["zip"]) else None
@@ -161,7 +165,9 @@ def parse_row(
 
 def _age(value: str) -> int | None:
     # isascii: str.isdigit() also accepts digits such as '²' that int() cannot read
-    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 130 else None
+    if not (value.isascii() and value.isdigit()):
+        return None
+    return int(value) if MIN_AGE <= int(value) <= MAX_AGE else None
 
 
 def _parse(line: int, f: dict[str, str]) -> PhlRow:

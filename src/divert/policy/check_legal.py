@@ -13,6 +13,7 @@ from divert.errors import PolicyError, PolicyErrors
 from divert.policy.condition import facts_of
 from divert.policy.explain import Outcome
 from divert.policy.model import PolicyVersion, Rule
+from divert.policy.render import is_known_placeholder, placeholders
 from divert.policy.resolve import overridden_by
 from divert.policy.vehicles import Vehicle, load_vehicles, vehicles_file
 from divert.policy.whatif import PREFIX
@@ -32,7 +33,20 @@ def check_legal(version: PolicyVersion) -> list[PolicyError]:
     except PolicyErrors as exc:
         return list(exc.errors)
     return (_bases(version) + _vehicles(version, vehicles) + _assumptions(version)
-            + _charge_rules(version))
+            + _charge_rules(version) + _notes(version))
+
+
+def _notes(version: PolicyVersion) -> list[PolicyError]:
+    errors = []
+    for note in version.notes:
+        if note.clause not in version.clauses:
+            errors.append(_error(version, f"a note cites clause '{note.clause}', which this "
+                                 "version does not have"))
+        for name in placeholders(note.says):
+            if not is_known_placeholder(name) or name in ("charge", "charges"):
+                errors.append(_error(version, f"a note uses {{{name}}}, which cannot be filled "
+                                     "in", hint="use a case or person fact"))
+    return errors
 
 
 def _bases(version: PolicyVersion) -> list[PolicyError]:

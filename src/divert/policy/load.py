@@ -31,7 +31,7 @@ TOP_KEYS = {
     "id": True, "title": True, "jurisdiction": True, "version": True, "status": True,
     "effective": True, "applies_by": True, "clauses": True, "default": True, "rules": True,
     "supersedes": False, "sources": False, "corrects": False, "baseline": False,
-    "assumptions": False, "charge_rules": False,
+    "assumptions": False, "charge_rules": False, "notes": False,
 }  # fmt: skip
 RULE_KEYS = {
     "id": True, "clause": True, "when": True, "outcome": True, "says": True,
@@ -148,6 +148,7 @@ def _version(reader: Reader, data: LocDict, path: Path) -> PolicyVersion | None:
     assumptions = legal.assumptions(reader, data)
     corrects = legal.corrects(reader, data, number)
     baseline = reader.text(data, "baseline", "'baseline'") if "baseline" in data else None
+    notes = legal.notes(reader, data)
     if reader.errors or start is None or default is None or not isinstance(number, int):
         return None
     return PolicyVersion(
@@ -158,7 +159,7 @@ def _version(reader: Reader, data: LocDict, path: Path) -> PolicyVersion | None:
         sha256=canonical_sha256(data), path=reader.path, sources=tuple(sources),
         examples=_examples(path, number, str(data.get("id"))),
         charge_rules=charge_rules, bases=bases, assumptions=assumptions, corrects=corrects,
-        baseline=baseline,
+        baseline=baseline, notes=notes,
     )
 
 

@@ -14,7 +14,7 @@ from divert.policy.condition import Quantified
 from divert.policy.explain import Disposition
 from divert.policy.facts import FACTS
 from divert.policy.language import parse_condition
-from divert.policy.model import APPROVALS, ChargeRule, ClauseBasis
+from divert.policy.model import APPROVALS, ChargeRule, ClauseBasis, Note
 from divert.policy.reader import Reader
 from divert.policy.yamlpos import LocDict, LocList
 
@@ -83,6 +83,32 @@ def assumptions(reader: Reader, data: LocDict) -> dict[str, str]:
             continue
         out[ASSUME + name] = reader.text(found, name, f"the assumption {name}")
     return out
+
+
+def notes(reader: Reader, data: LocDict) -> tuple[Note, ...]:
+    """`notes:`, each {clause, when, says}: sentences a decision carries; they decide nothing."""
+    found = data.get("notes")
+    if found is None:
+        return ()
+    if not isinstance(found, LocList):
+        reader.error("'notes' must be a list of {clause, when, says}", data.where("notes"))
+        return ()
+    out = []
+    for item in found:
+        if not isinstance(item, LocDict) or not reader.keys(
+                item, {"clause": True, "when": True, "says": True}, "the note"):
+            continue
+        text = item.get("when")
+        try:
+            condition = parse_condition(str(text))
+        except PolicyError as exc:
+            line, column = item.where("when")
+            reader.error(exc.message, (line, column + max((exc.column or 1) - 1, 0)),
+                         hint=exc.hint)
+            continue
+        out.append(Note(reader.text(item, "clause", "the note's clause"), condition,
+                        str(text).strip(), reader.text(item, "says", "the note's 'says'")))
+    return tuple(out)
 
 
 def corrects(reader: Reader, data: LocDict, number: object) -> tuple[int, ...]:

@@ -51,6 +51,16 @@ class ChargeRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    """A sentence the decision carries when its condition holds; it decides nothing."""
+
+    clause: str
+    when: Condition
+    when_text: str
+    says: str
+
+
+@dataclass(frozen=True, slots=True)
 class ClauseBasis:
     """Where a clause comes from: a cited source, or this project's labelled assumption."""
 
@@ -94,6 +104,7 @@ class PolicyVersion:
     assumptions: Mapping[str, str] = field(default_factory=dict)  # assume.* fact -> its words
     corrects: tuple[int, ...] = ()  # versions whose encoding this one corrects, on their dates
     baseline: str | None = None  # the policy this one may never be harsher than
+    notes: tuple[Note, ...] = ()  # sentences for the reader, e.g. that PAD was tried first
 
     @property
     def ref(self) -> PolicyRef:
