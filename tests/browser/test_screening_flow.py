@@ -32,7 +32,7 @@ def _prepare(url: str) -> str:
         secret = add_account(db, SETUP, "ada.browser", PASSWORD, "charging_ada", None, now,
                              hasher=FAST_HASHER).totp_secret
     with factory() as db:
-        repo.create_case(db, SETUP, case_id="B-PWID", person_id="bp-1",
+        repo.create_case(db, SETUP, case_id="B-PWID", person_id="bp-1", age=31,
                          filing_date=date(2026, 7, 6), at=now, charges=[Charge(
                              "Manufacture, Delivery, or Possession With Intent to Manufacture "
                              "or Deliver", "35 § 780-113 §§ A30")])

@@ -137,8 +137,17 @@ def test_a_contact_date_pad_cannot_cover_is_refused_in_a_sentence(
 
 
 def test_the_launch_day_and_today_are_accepted(env: Env) -> None:
-    assert refer(env, "INC-G2", contact_date="2018-03-16").json()["eligible"] is True
+    # PAD launched in the 22nd District; elsewhere before 2024 the rollout date is not known.
+    assert refer(env, "INC-G2", contact_date="2018-03-16",
+                 police_district=22).json()["eligible"] is True
     assert refer(env, "INC-G3", contact_date=TODAY, person="p-g3").status_code == 201
+
+
+def test_before_pad_was_citywide_another_district_is_not_called_eligible(env: Env) -> None:
+    made = refer(env, "INC-G4", contact_date="2019-05-01", police_district=5,
+                 person="p-g4").json()
+    assert made["eligible"] is False
+    assert made["outcome"] == "needs_review"
 
 
 @pytest.mark.parametrize(("field", "value", "sentence"), [
