@@ -17,6 +17,7 @@ from pathlib import Path
 
 from divert.analytics.filings import CaseRow
 from divert.policy.explain import Decision
+from divert.policy.outcome_diff import side
 
 DIVERT = "divert"
 
@@ -90,8 +91,8 @@ def diff_cases(
         direction = "unchanged" if b.outcome == c.outcome else f"{b.outcome} → {c.outcome}"
         out.append(CaseDiff(
             r.case_id, r.person_id, r.filed.isoformat(), r.top_charge, cat,
-            b.outcome.value, c.outcome.value, direction, " ".join(b.because),
-            " ".join(c.because), r.bail_type or "", "" if r.bail_amount is None
+            b.outcome.value, c.outcome.value, direction, side(b).because,
+            side(c).because, r.bail_type or "", "" if r.bail_amount is None
             else f"{r.bail_amount:.0f}", r.held, r.held_for_money,
             " ".join(sorted(set(b.unknowns) | set(c.unknowns))),
         ))
