@@ -71,7 +71,7 @@ def test_an_ada_logs_in_reads_the_decision_and_overrides_it(
         expect(trace).not_to_be_visible()
         page.click("#why summary")
         expect(trace).to_be_visible()
-        expect(trace).to_contain_text("possession-only")
+        expect(trace).to_contain_text("possession-section-18")
         page.check("input[value=override]")
         page.select_option("select[name=outcome]", "divert")
         page.fill("textarea[name=reason]", "Quantity is consistent with personal use.")
