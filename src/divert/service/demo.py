@@ -51,17 +51,20 @@ ACCOUNTS = (
 
 
 # Invented cases filed while the policy is in force, so the demo always has decisions to open
-# (the shipped filings are from 2021-22, before phl-dao-simple-possession took effect).
+# (the shipped filings are from 2021-22, before phl-dao-simple-possession took effect):
+# (id, person, filed, age, charges as (wording, citation, grade, drug)).
 DEMO_CASES = (
-    ("DEMO-0001", "demo-person-1", date(2026, 7, 6),
-     (("Int Poss Contr Subst By Per Not Reg", "35 § 780-113 §§ A16"),)),
-    ("DEMO-0002", "demo-person-2", date(2026, 7, 7),
+    ("DEMO-0001", "demo-person-1", date(2026, 7, 6), 34,
+     (("Int Poss Contr Subst By Per Not Reg", "35 § 780-113 §§ A16", "M", "heroin"),)),
+    ("DEMO-0002", "demo-person-2", date(2026, 7, 7), 28,
      (("Manufacture, Delivery, or Possession With Intent to Manufacture or Deliver",
-       "35 § 780-113 §§ A30"),
-      ("Int Poss Contr Subst By Per Not Reg", "35 § 780-113 §§ A16"))),
-    ("DEMO-0003", "demo-person-3", date(2026, 7, 8),
-     (("Use/Poss Of Drug Paraph", "35 § 780-113 §§ A32"),)),
-    ("DEMO-0004", "demo-person-4", date(2026, 7, 9), (("CS-POSS ??", None),)),
+       "35 § 780-113 §§ A30", "F", "fentanyl"),
+      ("Int Poss Contr Subst By Per Not Reg", "35 § 780-113 §§ A16", "M", "fentanyl"))),
+    ("DEMO-0003", "demo-person-3", date(2026, 7, 8), 41,
+     (("Use/Poss Of Drug Paraph", "35 § 780-113 §§ A32", "M", "cocaine"),)),
+    ("DEMO-0004", "demo-person-4", date(2026, 7, 9), 30, (("CS-POSS ??", None, None, None),)),
+    ("DEMO-0005", "demo-person-5", date(2026, 7, 10), 22,
+     (("Marijuana-Small Amt Personal Use", "35 § 780-113 §§ A31I", None, "marijuana"),)),
 )
 
 
@@ -76,7 +79,7 @@ def add_demo_cases(factory: SessionFactory, policy: Policy,
                    echo: Callable[[str], None]) -> None:
     """File and screen the invented demo cases that are not there yet."""
     now = datetime.now(UTC)
-    for case_id, person_id, filed, charges in DEMO_CASES:
+    for case_id, person_id, filed, age, charges in DEMO_CASES:
         with factory() as session:
             try:
                 repo.get_case(session, DEMO_ACTOR, case_id)
@@ -84,8 +87,8 @@ def add_demo_cases(factory: SessionFactory, policy: Policy,
             except NotFound:
                 session.rollback()
             repo.create_case(session, DEMO_ACTOR, case_id=case_id, person_id=person_id,
-                             charges=[Charge(w, c) for w, c in charges], filing_date=filed,
-                             at=now)
+                             charges=[Charge(w, c, g, d) for w, c, g, d in charges],
+                             filing_date=filed, age=age, at=now)
             _, stored = screen_and_store(session, DEMO_ACTOR, case_id, policy, now)
             echo(f"  invented case {case_id} (filed {filed}) screened: {stored.outcome}")
 
