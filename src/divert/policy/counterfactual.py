@@ -93,7 +93,10 @@ def what_would_change(version: PolicyVersion, facts: Facts,
 
 def _values(path: str, mentioned: dict[str, list[Value]],
             compares: dict[str, list[Compare]]) -> list[Value]:
-    return representatives(domain(path, mentioned.get(path, [])), compares.get(path, []))
+    # Numbers nearest a threshold stand for their class ("if case.age were 17", not 0).
+    values = sorted(domain(path, mentioned.get(path, [])),
+                    key=lambda v: (v is None, v == 0 and isinstance(v, int)))
+    return representatives(values, compares.get(path, []))
 
 
 def _word(value: Value) -> str:
