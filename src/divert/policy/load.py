@@ -24,7 +24,7 @@ from divert.policy import load_legal as legal
 from divert.policy.explain import Outcome
 from divert.policy.language import parse_condition
 from divert.policy.model import Default, Example, Policy, PolicyVersion, Rule
-from divert.policy.reader import Reader, shown
+from divert.policy.reader import Reader, load_list, shown
 from divert.policy.yamlpos import LocDict, LocList, load_yaml
 
 TOP_KEYS = {
@@ -205,15 +205,7 @@ def _examples(path: Path, number: int, policy_id: str) -> tuple[Example, ...]:
     file = path.parent / "examples" / f"v{number}.yaml"
     if not file.is_file():
         return ()
-    reader = Reader(shown(file))
-    try:
-        data = load_yaml(file, reader.path)
-    except PolicyError as exc:
-        raise PolicyErrors([exc]) from exc
-    items = data.get("examples") if isinstance(data, LocDict) else None
-    if not isinstance(items, LocList):
-        reader.error("an examples file must have a list 'examples'", (1, 1))
-        raise PolicyErrors(reader.errors)
+    reader, data, items = load_list(file, "examples", "an examples file")
     named = data.get("policy", f"{policy_id}@{number}")
     if named != f"{policy_id}@{number}":
         reader.error(f"this file says it holds examples of '{named}', but it sits beside "

@@ -9,9 +9,9 @@ import os
 from datetime import date
 from pathlib import Path
 
-from divert.errors import PolicyError
+from divert.errors import PolicyError, PolicyErrors
 from divert.policy.language import suggest
-from divert.policy.yamlpos import LocDict
+from divert.policy.yamlpos import LocDict, LocList, load_yaml
 
 
 def shown(path: Path) -> str:
@@ -78,3 +78,22 @@ class Reader:
             return value
         self.error(f"{what} must be a date written YYYY-MM-DD, found {value!r}", data.where(key))
         return None
+
+
+
+def load_list(path: Path, key: str, what: str) -> tuple[Reader, LocDict, LocList]:
+    """A YAML file holding a list under `key`: its reader, the mapping and the list.
+
+    Raises:
+        PolicyErrors: the file does not parse, or has no such list.
+    """
+    reader = Reader(shown(path))
+    try:
+        data = load_yaml(path, reader.path)
+    except PolicyError as exc:
+        raise PolicyErrors([exc]) from exc
+    items = data.get(key) if isinstance(data, LocDict) else None
+    if not isinstance(data, LocDict) or not isinstance(items, LocList):
+        reader.error(f"{what} must have a list '{key}'", (1, 1))
+        raise PolicyErrors(reader.errors)
+    return reader, data, items

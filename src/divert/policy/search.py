@@ -49,25 +49,6 @@ class Space:
         return total
 
 
-def constants(conditions: list[Condition]) -> dict[str, list[Value]]:
-    found: dict[str, list[Value]] = {}
-
-    def walk(node: object) -> None:
-        if isinstance(node, Compare):
-            values = node.value if isinstance(node.value, tuple) else (node.value,)
-            bucket = found.setdefault(node.fact, [])
-            bucket.extend(v for v in values if v not in bucket)
-            return
-        for child in (*getattr(node, "parts", ()), getattr(node, "part", None),
-                      getattr(node, "body", None)):
-            if child is not None:
-                walk(child)
-
-    for condition in conditions:
-        walk(condition)
-    return found
-
-
 def domain(path: str, mentioned: list[Value]) -> list[Value]:
     """The values to try for one fact.
 
@@ -105,6 +86,17 @@ def compares_by_fact(conditions: list[Condition]) -> dict[str, list[Compare]]:
 
     for condition in conditions:
         walk(condition)
+    return found
+
+
+def constants(conditions: list[Condition]) -> dict[str, list[Value]]:
+    """Every value the conditions compare each fact with, in order of first appearance."""
+    found: dict[str, list[Value]] = {}
+    for fact, compares in compares_by_fact(conditions).items():
+        bucket = found.setdefault(fact, [])
+        for node in compares:
+            values = node.value if isinstance(node.value, tuple) else (node.value,)
+            bucket.extend(v for v in values if v not in bucket)
     return found
 
 

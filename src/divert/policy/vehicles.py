@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from divert.errors import PolicyError, PolicyErrors
+from divert.errors import PolicyErrors
 from divert.policy.facts import FACTS
-from divert.policy.reader import Reader, shown
-from divert.policy.yamlpos import LocDict, LocList, load_yaml
+from divert.policy.reader import Reader, load_list
+from divert.policy.yamlpos import LocDict, LocList
 
 FILE = "vehicles.yaml"
 VERIFIED = ("verified", "secondary", "unverified")
@@ -56,15 +56,7 @@ def load_vehicles(path: Path) -> dict[str, Vehicle]:
     """
     if not path.is_file():
         return {}
-    reader = Reader(shown(path))
-    try:
-        data = load_yaml(path, reader.path)
-    except PolicyError as exc:
-        raise PolicyErrors([exc]) from exc
-    items = data.get("vehicles") if isinstance(data, LocDict) else None
-    if not isinstance(items, LocList):
-        reader.error("a vehicles file must have a list 'vehicles'", (1, 1))
-        raise PolicyErrors(reader.errors)
+    reader, _, items = load_list(path, "vehicles", "a vehicles file")
     out: dict[str, Vehicle] = {}
     for index, item in enumerate(items):
         if not isinstance(item, LocDict) or not reader.keys(item, _VEHICLE_KEYS, "the vehicle"):
