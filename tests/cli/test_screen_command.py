@@ -247,3 +247,17 @@ def test_as_of_chooses_the_version_for_every_case(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert {(r["policy_version"], r["as_of"]) for r in _csv(out)} == {("3", "2026-06-30")}
     assert "filed before" not in result.output
+
+
+def test_explain_names_the_vehicle_its_conditions_and_the_bars_it_checked() -> None:
+    cases, persons = FIXTURES / "cases_generic.csv", FIXTURES / "persons_generic.csv"
+    result = runner.invoke(app, ["explain", str(cases), "G-1", "--policy", POLICY,
+                                 "--persons", str(persons)], env=ENV)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Case G-1: divert via amp-1."
+    assert "Through Accelerated Misdemeanor Program, tier I (AMP I)" in result.output
+    assert "  Bar checked, prior-conviction: AMP I is for first-time offenders; a prior " \
+           "conviction bars it." in lines
+    # computed by the same rules: one prior conviction moves the case to Section 18
+    assert "  - if person.prior_convictions were 1: divert via section-18" in lines

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from divert.policy.explain import ChargeFinding, Decision, Disposition, RuleResult, Truth
+from divert.policy.vehicles import Vehicle
 
 _OUTCOME_WORDS = {
     "divert": "divert",
@@ -24,6 +25,7 @@ _OUTCOME_WORDS = {
 def decision_lines(
     decision: Decision, default_says: str | None = None, filed: date | None = None,
     changes: Sequence[str] = (), charge_reasons: Sequence[str | None] = (),
+    vehicle: Vehicle | None = None,
 ) -> list[str]:
     """The decision as lines of plain text, outcome and deciding clauses first.
 
@@ -33,6 +35,7 @@ def decision_lines(
         filed: the case's own date, said when the case was screened as if on another date.
         changes: what would change the decision (policy/counterfactual.py), as sentences.
         charge_reasons: per charge, the charge rule's sentence that settled it, if any.
+        vehicle: the decision's vehicle as vehicles.yaml describes it.
     """
     policy = decision.policy
     when = decision.as_of.isoformat() if decision.as_of else "an unknown date"
@@ -56,6 +59,12 @@ def decision_lines(
     lines += [f"  {_deciding(r, decision)}" for r in deciding]
     if not deciding:
         lines.append(f"  {_undecided(decision, default_says)}")
+    if vehicle is not None:
+        lines += ["", f"Through {vehicle.name} ({vehicle.authority}; {vehicle.verified}):",
+                  f"  Who decides: {vehicle.who_decides}.",
+                  f"  What the person does: {' '.join(vehicle.conditions.split())}",
+                  f"  Source: {vehicle.source}."]
+        lines += [f"  Bar checked, {b.id}: {b.says}" for b in vehicle.bars]
     lines += ["", "How each charge was read:"]
     reasons = [*charge_reasons, *([None] * len(decision.charges))]
     disposed = [*decision.dispositions, *([None] * len(decision.charges))]

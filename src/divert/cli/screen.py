@@ -247,8 +247,11 @@ def explain(
         return
     version = next(v for v in chosen.versions if v.version == decision.policy.version)
     changes, reasons = explain_more(case, version, decision)
+    from divert.policy.vehicles import load_vehicles, vehicles_file
+
+    vehicle = load_vehicles(vehicles_file(version.path)).get(decision.vehicle or "")
     for line in decision_lines(decision, version.default.says, case.filing_date, changes,
-                               reasons):
+                               reasons, vehicle):
         console.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
