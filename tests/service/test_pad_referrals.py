@@ -148,6 +148,7 @@ def test_before_pad_was_citywide_another_district_is_not_called_eligible(env: En
                  person="p-g4").json()
     assert made["eligible"] is False
     assert made["outcome"] == "needs_review"
+    assert made["says"].startswith("Ask the PAD supervisor before referring: District 5:")
 
 
 @pytest.mark.parametrize(("field", "value", "sentence"), [

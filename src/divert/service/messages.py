@@ -63,4 +63,8 @@ PAD_ELIGIBLE_NO_PROVIDER = (
 PAD_NOT_ELIGIBLE = (
     "Not eligible for PAD: {reason} The referral is recorded but not sent to any provider."
 )
+PAD_ASK_SUPERVISOR = (
+    "Ask the PAD supervisor before referring: {reason} The referral is recorded but not sent "
+    "to any provider."
+)
 PAD_NO_REASON = "The policy gave no reason; ask the DA's office to review this contact."

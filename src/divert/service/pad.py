@@ -110,8 +110,11 @@ def reason_of(decision: Mapping[str, Any], policy: Policy) -> str:
     return messages.PAD_NO_REASON
 
 
-def headline_of(eligible: bool, reason: str, provider_name: str | None) -> str:
-    """The plain words the officer sees first."""
+def headline_of(eligible: bool, reason: str, provider_name: str | None,
+                review: bool = False) -> str:
+    """The plain words the officer sees first; a review is not a refusal."""
+    if review:
+        return messages.PAD_ASK_SUPERVISOR.format(reason=reason)
     if not eligible:
         return messages.PAD_NOT_ELIGIBLE.format(reason=reason)
     if provider_name is None:
@@ -158,5 +161,6 @@ def refer(
                                                    now.date(), at=now)
     reason = reason_of(decision.to_json(), policy)
     name = providers.get(provider_id) if eligible and provider_id is not None else None
-    return PadResult(view, decision, eligible, headline_of(eligible, reason, name), reason,
-                     len(counted), counted, referral)
+    review = decision.outcome.value == "needs_review"
+    return PadResult(view, decision, eligible, headline_of(eligible, reason, name, review),
+                     reason, len(counted), counted, referral)
