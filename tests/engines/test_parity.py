@@ -53,15 +53,18 @@ INTS = st.integers(min_value=0, max_value=3)
 @st.composite
 def compares(draw: st.DrawFn, charge: bool) -> Compare:
     spec = draw(st.sampled_from(CHARGE_FACTS if charge else CASE_FACTS))
+    known = [Op.KNOWN, Op.NOT_KNOWN]
     if spec.kind is Kind.ENUM:
         values = st.sampled_from(spec.values)
-        op = draw(st.sampled_from([Op.IS, Op.IS_NOT, Op.IN, Op.NOT_IN]))
+        op = draw(st.sampled_from([Op.IS, Op.IS_NOT, Op.IN, Op.NOT_IN, *known]))
     elif spec.kind is Kind.INT:
         values = INTS
         op = draw(st.sampled_from(list(Op)))
     else:
         values = st.booleans()
-        op = draw(st.sampled_from([Op.IS, Op.IS_NOT]))
+        op = draw(st.sampled_from([Op.IS, Op.IS_NOT, *known]))
+    if op in known:
+        return Compare(spec.path, op, ())
     if op in (Op.IN, Op.NOT_IN):
         listed = draw(st.lists(values, min_size=1, max_size=3, unique=True))
         return Compare(spec.path, op, tuple(listed))
@@ -142,7 +145,8 @@ def _maybe(values: st.SearchStrategy[Value]) -> st.SearchStrategy[Value]:
 
 
 CHARGES = st.fixed_dictionaries({
-    s.path: _maybe(st.sampled_from(s.values)) for s in CHARGE_FACTS
+    s.path: _maybe(INTS if s.kind is Kind.INT else st.sampled_from(s.values))
+    for s in CHARGE_FACTS
 })
 PERSON = st.fixed_dictionaries({
     s.path: _maybe(INTS) for s in CASE_FACTS if s.path.startswith("person.")

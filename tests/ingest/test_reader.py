@@ -139,3 +139,24 @@ def test_a_person_facts_row_with_a_bad_count_is_refused(tmp_path: Path) -> None:
         (str(persons), 2, "pad_contacts", "is not a whole number 0 or more"),
         (str(persons), 4, "person_id", "appears twice; keep one row"),
     ]
+
+
+def test_a_stated_weight_is_read_in_whole_grams_and_a_bad_one_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        "case_id,filing_date,charge,drug,quantity_grams\n"
+        "W-1,2026-07-02,Int Poss Contr Subst By Per Not Reg,cocaine,2.7\n"
+        "W-2,2026-07-02,Int Poss Contr Subst By Per Not Reg,cocaine,\n"
+        "W-3,2026-07-02,Int Poss Contr Subst By Per Not Reg,cocaine,two grams\n"
+        "W-4,2026-07-02,Int Poss Contr Subst By Per Not Reg,cocaine,-1\n",
+        encoding="utf-8",
+    )
+    got = read_cases(path)
+    grams = {c.case_id: c.charges[0].quantity_grams for c in got.cases}
+    # 2.7 g is "2 grams or more" exactly as 2 is: rounding down keeps every whole-gram threshold
+    assert grams == {"W-1": 2, "W-2": None}
+    assert [(r.line, r.column, r.value) for r in got.refusals] == [
+        (4, "quantity_grams", "two grams"),
+        (5, "quantity_grams", "-1"),
+    ]
+    assert "blank when the record states none" in str(got.refusals[0])

@@ -106,3 +106,19 @@ def test_malformed_conditions_are_refused_at_their_column(
 ) -> None:
     error = _error(text)
     assert (error.message, error.column) == (message, column)
+
+
+def test_is_known_asks_whether_the_record_holds_a_fact_and_is_never_unknown() -> None:
+    from divert.policy.evaluate import Facts, evaluate
+    from divert.policy.explain import Truth
+
+    node = parse_condition("any charge where (quantity_grams is known and quantity_grams >= 2)")
+    assert node == Quantified(Quantifier.ANY, And((
+        Compare("charge.quantity_grams", Op.KNOWN, ()),
+        Compare("charge.quantity_grams", Op.GE, 2))))
+    def truth(grams: int | None) -> Truth:
+        return evaluate(node, Facts({}, ({"charge.quantity_grams": grams},)))
+
+    # not stated is "does not apply", not "cannot tell": nothing is assumed either way
+    assert (truth(None), truth(1), truth(2)) == (Truth.FALSE, Truth.FALSE, Truth.TRUE)
+    assert parse_condition("case.age is not known") == Compare("case.age", Op.NOT_KNOWN, ())

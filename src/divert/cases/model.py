@@ -33,6 +33,7 @@ class Charge:
     citation: str | None = None
     grade: str | None = None
     drug: str | None = None  # when the source says which drug; else unknown
+    quantity_grams: int | None = None  # the weight the record states, whole grams; else unknown
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
     cases(case_id, filing_date, contact_date, charge_scope, stage, charge_count,
           pad_referred, person_id, age, money_bail, held, police_district)
-    charges(case_id, idx, category, drug, inchoate, grade)      -- category NULL = unknown
+    charges(case_id, idx, category, drug, inchoate, grade, quantity_grams)  -- NULL = unknown
     persons(person_id, pad_contacts, open_diversions, prior_drug_convictions, bench_warrants_5y,
             prior_convictions, prior_violent_convictions, prior_ard, prior_section17)
 
@@ -39,6 +39,7 @@ CHARGE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("drug", "VARCHAR"),
     ("inchoate", "VARCHAR"),
     ("grade", "VARCHAR"),
+    ("quantity_grams", "INTEGER"),
 )
 PERSON_COLUMNS: tuple[tuple[str, str], ...] = (
     ("person_id", "VARCHAR"),

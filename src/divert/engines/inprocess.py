@@ -99,6 +99,7 @@ def case_facts(case: Case, readings: tuple[Reading, ...],
             "charge.inchoate": (matched.inchoate.value if matched.inchoate else "none")
             if matched else None,
             "charge.grade": charge.grade,
+            "charge.quantity_grams": charge.quantity_grams,
         })  # fmt: skip
     return Facts(whatif.apply(scalars, assume), tuple(charges))
 

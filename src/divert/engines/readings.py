@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from divert.catalog.model import Match, Reading
 from divert.engines.dialect import Dialect
 
-RAW_COLUMNS = ("case_id", "idx", "as_written")  # required; citation, grade, drug optional
+# Required; citation, grade, drug and quantity_grams are optional.
+RAW_COLUMNS = ("case_id", "idx", "as_written")
 ReadingRow = tuple[str, str | None, str | None, str | None, str | None]
 
 
@@ -58,9 +59,12 @@ def normalized_charges_sql(raw: str, readings: str, columns: set[str],
     citation = "r.citation" if "citation" in columns else null
     drug = "NULLIF(r.drug, '')" if "drug" in columns else null
     grade = "r.grade" if "grade" in columns else null
+    quantity = ("r.quantity_grams" if "quantity_grams" in columns
+                else "CAST(NULL AS INTEGER)")
     return (
         f"SELECT r.case_id AS case_id, r.idx AS idx, m.category AS category, "
-        f"COALESCE({drug}, m.statute_drug) AS drug, m.inchoate AS inchoate, {grade} AS grade "
+        f"COALESCE({drug}, m.statute_drug) AS drug, m.inchoate AS inchoate, {grade} AS grade, "
+        f"{quantity} AS quantity_grams "
         f"FROM {raw} r LEFT JOIN {readings} m ON m.as_written = r.as_written "
         f"AND COALESCE(m.citation, '') = COALESCE({citation}, '')"
     )

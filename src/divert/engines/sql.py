@@ -97,6 +97,8 @@ class _Compiler:
 
     def _compare(self, node: Compare, in_charge: bool) -> str:
         if node.fact.startswith(whatif.PREFIX):  # a constant for the whole run
+            if node.op in (Op.KNOWN, Op.NOT_KNOWN):  # an assumption is always known
+                return "TRUE" if node.op is Op.KNOWN else "FALSE"
             on = "TRUE" if node.fact in self.assume else "FALSE"
             return f"({on} {_OPS[node.op]} {self.dialect.literal(node.value)})"
         col = fact_column(node.fact)
@@ -113,6 +115,8 @@ class _Compiler:
             if node.fact in whatif.fills(self.assume):
                 source = f"COALESCE({source}, 0)"
             self.columns[f"{col.alias}_{col.column}"] = source
+        if node.op in (Op.KNOWN, Op.NOT_KNOWN):
+            return f"({ref} IS {'NOT ' if node.op is Op.KNOWN else ''}NULL)"
         values = node.value if isinstance(node.value, tuple) else (node.value,)
         if node.op in (Op.IN, Op.NOT_IN):
             if not values:  # membership in nothing: FALSE (or TRUE for `not in`) when known

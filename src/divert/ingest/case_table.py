@@ -1,16 +1,18 @@
 """The generic "cases" table: one row per charge, grouped into cases, with person facts.
 
 Columns (docs/ingest.md): case_id, filing_date, charge (required); citation, person_id,
-charge_scope, drug, grade, age, money_bail, held, police_district (optional). A person facts
-table joins on person_id. Any value the table leaves blank is unknown to the policy, never
-zero or false.
+charge_scope, drug, grade, quantity_grams, age, money_bail, held, police_district (optional).
+A person facts table joins on person_id. Any value the table leaves blank is unknown to the
+policy, never zero or false.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Literal
 
 from divert.cases.model import Case, Charge, ChargeScope, PersonRecord
 from divert.errors import InputFormatError
@@ -19,7 +21,7 @@ from divert.ingest.table_rows import Row, Table, read_table
 from divert.policy.facts import DRUGS, FACTS
 
 REQUIRED = ("case_id", "filing_date", "charge")
-OPTIONAL = ("citation", "person_id", "charge_scope", "drug", "grade", *(
+OPTIONAL = ("citation", "person_id", "charge_scope", "drug", "grade", "quantity_grams", *(
     "age", "money_bail", "held", "police_district"))
 PERSON_FACTS = tuple(p.removeprefix("person.") for p in FACTS if p.startswith("person."))
 # Case facts a row may give, each with its check: (column, lowest, highest) for whole numbers,
@@ -111,11 +113,16 @@ def _charge_row(path: str, line: int, row: Row) -> _ChargeRow | Refusal:
     for column, allowed in (("charge_scope", _SCOPES), ("drug", DRUGS), ("grade", _GRADES)):
         if row.get(column) and row[column] not in allowed:
             return refuse(column, "is not one of " + ", ".join(allowed))
+    quantity = _grams(row.get("quantity_grams", "").strip())
+    if quantity is False:
+        return refuse("quantity_grams", "is not a weight in grams such as 2 or 0.5 "
+                      "(blank when the record states none)")
     charge = Charge(
         as_written=wording or citation,
         citation=citation or None,
         grade=row.get("grade") or None,
         drug=row.get("drug") or None,
+        quantity_grams=quantity,
     )
     scope = ChargeScope(row.get("charge_scope") or ChargeScope.COMPLETE.value)
     facts: list[CaseValue] = []
@@ -133,6 +140,19 @@ def _charge_row(path: str, line: int, row: Row) -> _ChargeRow | Refusal:
             facts.append(int(value))
     return _ChargeRow(line, row["case_id"], filed, row.get("person_id") or None, scope, charge,
                       tuple(facts))
+
+
+def _grams(value: str) -> int | Literal[False] | None:
+    """Whole grams, rounded down (a threshold of N grams compares the same); False if unreadable."""
+    if not value:
+        return None
+    try:
+        grams = Decimal(value)
+    except InvalidOperation:
+        return False
+    if not grams.is_finite() or grams < 0 or grams > 10**9:
+        return False
+    return int(grams)
 
 
 def _case(rows: list[_ChargeRow], persons: dict[str, PersonRecord]) -> Case:

@@ -6,7 +6,9 @@ Conditions are parsed (policy/language.py), never evaluated as Python. Every eng
 * Truth is three-valued (Kleene): a fact that is missing, or a charge whose wording could not
   be read (category unknown), makes a comparison UNKNOWN, not FALSE.
 * `Compare(fact, op, value)`: `is` / `is not` test equality, `in` / `not in` membership in a
-  tuple, `<` `<=` `>` `>=` compare integers. An unknown fact gives UNKNOWN for every op.
+  tuple, `<` `<=` `>` `>=` compare integers. An unknown fact gives UNKNOWN for every op but
+  `is known` / `is not known`, which are never UNKNOWN: they ask whether the record holds the
+  fact, for a clause that acts only on what a record states (a stated quantity).
 * `Quantified("any", body)` over the case's charges: TRUE if the body is TRUE for some charge;
   FALSE if it is FALSE for every charge (so FALSE for no charges); else UNKNOWN.
   `every`: FALSE if FALSE for some charge; TRUE if TRUE for all (so TRUE for no charges);
@@ -37,6 +39,8 @@ class Op(StrEnum):
     LE = "<="
     GT = ">"
     GE = ">="
+    KNOWN = "is known"  # two-valued: whether the record holds the fact at all
+    NOT_KNOWN = "is not known"
 
 
 class Quantifier(StrEnum):

@@ -64,6 +64,8 @@ def compare(value: Value, op: Op, target: object) -> Truth:
     >>> compare(None, Op.IS, "x"), compare(3, Op.GE, 2), compare("a", Op.NOT_IN, ("a", "b"))
     (<Truth.UNKNOWN: 'unknown'>, <Truth.TRUE: 'true'>, <Truth.FALSE: 'false'>)
     """
+    if op in (Op.KNOWN, Op.NOT_KNOWN):
+        return _truth((value is not None) == (op is Op.KNOWN))
     if value is None:
         return Truth.UNKNOWN
     if op in (Op.IS, Op.IS_NOT):

@@ -55,12 +55,17 @@ def _charge(item: Any) -> Charge:
     if isinstance(item, str):
         return Charge(item)
     if isinstance(item, Mapping) and isinstance(item.get("as_written"), str):
-        unknown = set(item) - {"as_written", "citation", "drug", "grade"}
+        unknown = set(item) - {"as_written", "citation", "drug", "grade", "quantity_grams"}
         if unknown:
             raise ValueError(f"a charge has unknown fields: {', '.join(sorted(unknown))}")
+        grams = item.get("quantity_grams")
+        if grams is not None and (isinstance(grams, bool) or not isinstance(grams, int)
+                                  or grams < 0):
+            raise ValueError("quantity_grams must be a whole number of grams, 0 or more")
         return Charge(item["as_written"], item.get("citation"), item.get("grade"),
-                      item.get("drug"))
-    raise ValueError("each charge must be a wording, or {as_written, citation, drug, grade}")
+                      item.get("drug"), grams)
+    raise ValueError("each charge must be a wording, or "
+                     "{as_written, citation, drug, grade, quantity_grams}")
 
 
 def build_case(example: Example, index: int = 0) -> Case:

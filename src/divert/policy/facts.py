@@ -68,6 +68,9 @@ FACTS: dict[str, FactSpec] = {
         ),
         FactSpec("charge.grade", Kind.ENUM, "The grade as charged (F1-F3, F, M1-M3, M, S).",
                  ("F1", "F2", "F3", "F", "M1", "M2", "M3", "M", "S")),
+        FactSpec("charge.quantity_grams", Kind.INT,
+                 "The weight of the drug the record states for this charge, in whole grams "
+                 "(rounded down); unknown when the record states none."),
         FactSpec(
             "case.charge_scope",
             Kind.ENUM,

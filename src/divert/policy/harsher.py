@@ -10,7 +10,9 @@ The cases: an adult; every charge fact at one value per way the two versions' co
 can come out (policy/search.py); no charge, one charge, or two charges whose drug and grade
 are known; the scope complete, or top charge only for one charge; money bail, custody and
 the prior record either all known to be none or all unknown. Within that bound the search
-is exhaustive.
+is exhaustive. Two charges that every charge condition of both versions (each quantifier's
+body, each charge rule) treats alike are interchangeable in any case, so one of them stands
+for both: this keeps pairs of charges few however many drugs and weights the rules name.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from itertools import combinations_with_replacement, product
 from divert.policy.condition import Condition, Quantified, Quantifier, facts_of
 from divert.policy.dispose import dispositions
 from divert.policy.evaluate import Facts, Value, evaluate
-from divert.policy.explain import Disposition, Outcome
+from divert.policy.explain import Disposition, Outcome, Truth
 from divert.policy.model import PolicyVersion
 from divert.policy.resolve import resolve
 from divert.policy.search import compares_by_fact, constants, domain, in_words, representatives
@@ -45,6 +47,33 @@ def _decide(version: PolicyVersion, facts: Facts) -> tuple[Outcome, tuple[Dispos
     return outcome, dispositions(version, outcome, facts)
 
 
+def _bodies(conditions: list[Condition]) -> list[Condition]:
+    """Every condition on one charge: the body of each quantifier."""
+    found: list[Condition] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, Quantified):
+            found.append(node)
+            return
+        for child in (*getattr(node, "parts", ()), getattr(node, "part", None)):
+            if child is not None:
+                walk(child)
+
+    for condition in conditions:
+        walk(condition)
+    return found
+
+
+def _distinct(variants: list[dict[str, Value]], bodies: list[Condition]) -> list[dict[str, Value]]:
+    """One charge per way the charge conditions can come out together."""
+    seen: dict[tuple[Truth, ...], dict[str, Value]] = {}
+    # Known values first, so a class stands for itself by a charge pairs may use.
+    for variant in sorted(variants, key=lambda v: sum(x is None for x in v.values())):
+        one = Facts({}, (variant,))
+        seen.setdefault(tuple(evaluate(body, one) for body in bodies), variant)
+    return list(seen.values())
+
+
 def cases(new: PolicyVersion, base: PolicyVersion) -> list[Facts]:
     """The imaginary cases both versions are decided on."""
     conditions = _conditions(new) + _conditions(base)
@@ -55,8 +84,9 @@ def cases(new: PolicyVersion, base: PolicyVersion) -> list[Facts]:
     def values(path: str) -> list[Value]:
         return representatives(domain(path, mentioned.get(path, [])), compares.get(path, []))
 
-    variants = [dict(zip(charge_paths, combo, strict=True))
-                for combo in product(*(values(p) for p in charge_paths))]
+    variants = _distinct([dict(zip(charge_paths, combo, strict=True))
+                          for combo in product(*(values(p) for p in charge_paths))],
+                         _bodies(conditions))
     known = [v for v in variants if v.get("charge.drug", "x") is not None
              and v.get("charge.grade", "x") is not None]
     lists = [(), *((v,) for v in variants), *combinations_with_replacement(known, 2)]

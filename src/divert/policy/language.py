@@ -12,7 +12,7 @@ Grammar (lowest precedence first)::
     unary      := "not" unary | "(" expr ")" | quantified | comparison
     quantified := ("any" | "every" | "no") "charge"
                   ( "is" ["not"] ("in" list | VALUE) | "where" "(" expr ")" )
-    comparison := FACT ("is" ["not"] ("in" list | VALUE) | ("<" | "<=" | ">" | ">=") INT)
+    comparison := FACT ("is" ["not"] ("in" list | "known" | VALUE) | ("<" | "<=" | ">" | ">=") INT)
     list       := "[" VALUE ("," VALUE)* "]"
 
 Inside `where ( … )` a bare name is a charge fact (`category` means `charge.category`).
@@ -43,7 +43,7 @@ from divert.policy.facts import FACTS, FactSpec, Kind
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>-?\d+)(?![\w.])|(?P<name>[A-Za-z_][\w.\-]*)|(?P<op><=|>=|<|>|[()\[\],])|(?P<bad>\S))"
 )
-_KEYWORDS = {"and", "or", "not", "any", "every", "no", "charge", "is", "in", "where"}
+_KEYWORDS = {"and", "or", "not", "any", "every", "no", "charge", "is", "in", "where", "known"}
 _COMPARE_OPS = {"<": Op.LT, "<=": Op.LE, ">": Op.GT, ">=": Op.GE}
 
 
@@ -235,6 +235,9 @@ class _Parser:
             return Compare(spec.path, _COMPARE_OPS[op_token.text], self.value(spec), column)
         self.expect("is", "'is', 'is in' or a comparison")
         negate = bool(self.at("not") and self.advance())
+        if self.at("known"):
+            self.advance()
+            return Compare(spec.path, Op.NOT_KNOWN if negate else Op.KNOWN, (), column)
         if self.at("in"):
             self.advance()
             values = self.values(spec)

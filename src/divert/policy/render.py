@@ -101,7 +101,10 @@ def _test(node: Compare) -> str:
     words = {
         Op.IS: "is", Op.IS_NOT: "is not", Op.IN: "is", Op.NOT_IN: "is neither",
         Op.LT: "is less than", Op.LE: "is at most", Op.GT: "is more than", Op.GE: "is at least",
+        Op.KNOWN: "is stated in the record", Op.NOT_KNOWN: "is not stated in the record",
     }[node.op]  # fmt: skip
+    if node.op in (Op.KNOWN, Op.NOT_KNOWN):
+        return words
     value = _value_words(node.value)
     if node.op is Op.NOT_IN:
         value = value.replace(" or ", " nor ")
