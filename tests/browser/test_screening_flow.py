@@ -1,11 +1,13 @@
 """A charging ADA in a real headless Chromium: log in with a one-time code, open a case, read
-the decision's clause sentences and its "why?" trace, override it with a written reason."""
+the decision's clause sentences and its "why?" trace, override it with a written reason; the
+override waits for a supervisor, who approves it from the approvals queue."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +25,9 @@ from .conftest import ARGS, FAST_HASHER, PASSWORD, SETUP, serve
 pytestmark = pytest.mark.browser
 
 
+SUPERVISOR: dict[str, str] = {}
+
+
 def _prepare(url: str) -> str:
     upgrade(url)
     engine = make_engine(url)
@@ -31,6 +36,8 @@ def _prepare(url: str) -> str:
     with factory() as db, atomic(db):
         secret = add_account(db, SETUP, "ada.browser", PASSWORD, "charging_ada", None, now,
                              hasher=FAST_HASHER).totp_secret
+        SUPERVISOR["secret"] = add_account(db, SETUP, "sup.browser", PASSWORD, "supervisor",
+                                           None, now, hasher=FAST_HASHER).totp_secret
     with factory() as db:
         repo.create_case(db, SETUP, case_id="B-PWID", person_id="bp-1", age=31,
                          filing_date=date(2026, 7, 6), at=now, charges=[Charge(
@@ -58,10 +65,7 @@ def test_an_ada_logs_in_reads_the_decision_and_overrides_it(
         page = browser.new_page()
         page.goto(f"{base}/cases/B-PWID")
         expect(page).to_have_url(f"{base}/login")
-        page.fill("input[name=username]", "ada.browser")
-        page.fill("input[name=password]", PASSWORD)
-        page.fill("input[name=totp]", totp_code(secret, datetime.now(UTC)))
-        page.click("button[type=submit]")
+        _login(page, "ada.browser", secret)
         expect(page).to_have_url(f"{base}/cases")
         page.click("text=B-PWID")
         expect(page.locator("#decision h2")).to_contain_text("prosecute")
@@ -78,6 +82,26 @@ def test_an_ada_logs_in_reads_the_decision_and_overrides_it(
         page.click("#review button[type=submit]")
         expect(page.locator(".flash")).to_contain_text("Your review was recorded")
         expect(page.locator("#reviews")).to_contain_text(
-            "divert — Quantity is consistent with personal use.")
+            "overrode the decision to divert: Quantity is consistent with personal use. — "
+            "waits for the supervisor's approval")
+        expect(page.locator("#effective h2")).to_contain_text("prosecute")  # not yet
         expect(page.locator("#decision h2")).to_contain_text("prosecute")  # never edited
+
+        page.click("button:has-text('Log out')")
+        _login(page, "sup.browser", SUPERVISOR["secret"])
+        page.click("a:has-text('Approvals')")
+        page.click("text=B-PWID")
+        page.check("input[value=approve]")
+        page.click("#approval button[type=submit]")
+        expect(page.locator("#effective h2")).to_contain_text("divert")
+        expect(page.locator("#effective")).to_contain_text("An override by ada.browser")
+        expect(page.locator("#decision h2")).to_contain_text("prosecute")  # still unedited
+        expect(page.locator("#reviews")).to_contain_text("sup.browser approved the review")
         browser.close()
+
+
+def _login(page: Any, username: str, secret: str) -> None:
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=totp]", totp_code(secret, datetime.now(UTC)))
+    page.click("button[type=submit]")

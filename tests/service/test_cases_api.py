@@ -93,6 +93,36 @@ def test_an_override_is_recorded_and_the_stored_decision_is_unchanged(env: Env) 
     assert events[-1]["payload"]["by"] == "u-charging_ada"
 
 
+def test_an_offer_on_a_case_overridden_to_prosecute_is_refused_once_approved(env: Env) -> None:
+    ada, da = env.headers("charging_ada"), env.headers("district_attorney")
+    env.client.post("/api/cases/T-POSS/reviews", headers={
+        **ada, "If-Match": str(case(env, "T-POSS")["version"])}, json={
+        "action": "override", "outcome": "prosecute",
+        "reason": "Officer safety issue noted in the affidavit."})
+    waiting = case(env, "T-POSS")
+    assert (waiting["outcome"], waiting["machine_outcome"], waiting["pending_approval"]) == (
+        "divert", "divert", "district_attorney")  # the clause's override_approval
+    offer = {"expires_on": "2026-08-01", "terms": "90 days"}
+    body = assert_error(env.client.post("/api/cases/T-POSS/offer", json=offer, headers=env.headers(
+        "coordinator", **{"If-Match": str(waiting["version"])})), 409)
+    assert "waiting for approval by the district attorney" in body["error"]
+    supervisor = assert_error(env.client.post("/api/cases/T-POSS/reviews/approval", json={
+        "decision": "approve"}, headers=env.headers("supervisor", **{
+            "If-Match": str(waiting["version"])})), 403)
+    assert "does not hold" in supervisor["error"]
+    approved = env.client.post("/api/cases/T-POSS/reviews/approval", json={
+        "decision": "approve"}, headers={**da, "If-Match": str(waiting["version"])})
+    assert approved.status_code == 201
+    now = approved.json()
+    assert (now["outcome"], now["decided_by"], now["pending_approval"]) == (
+        "prosecute", "u-charging_ada", None)
+    body = assert_error(env.client.post("/api/cases/T-POSS/offer", json=offer, headers=env.headers(
+        "coordinator", **{"If-Match": str(now["version"])})), 409)
+    assert "the decision in effect is prosecute (an override by u-charging_ada)" in body["error"]
+    listed = env.client.get("/api/cases", params={"outcome": "prosecute"}, headers=ada).json()
+    assert "T-POSS" in [c["id"] for c in listed["items"]]
+
+
 def test_an_override_without_a_written_reason_is_refused(env: Env) -> None:
     version = case(env, "T-POSS")["version"]
     body = assert_error(env.client.post(

@@ -43,7 +43,7 @@ def test_the_case_page_shows_fired_rules_as_clause_sentences_and_the_trace(env: 
     assert "/static/htmx.min.js" in page
 
 
-def test_the_review_form_records_an_override_and_keeps_the_decision(env: Env) -> None:
+def test_an_override_waits_for_a_supervisor_then_counts_everywhere(env: Env) -> None:
     login(env)
     version = env.client.get("/api/cases/T-PWID", headers=env.headers("charging_ada")).json()[
         "version"]
@@ -52,16 +52,43 @@ def test_the_review_form_records_an_override_and_keeps_the_decision(env: Env) ->
         "reason": "Quantity is consistent with personal use."})
     assert response.status_code == 200
     assert "Your review was recorded" in response.text
-    assert "divert — Quantity is consistent with personal use." in response.text
+    assert ("overrode the decision to divert: Quantity is consistent with personal use. — "
+            "waits for the supervisor&#39;s approval") in response.text
+    assert "Decision in effect: <span class=\"outcome-prosecute\">prosecute" in response.text
     assert "clause 2.3 — " in response.text  # the stored decision is still shown as it was
+    assert "T-PWID" not in env.client.get("/cases", params={"outcome": "divert"}).text
+
+    login(env, "u-supervisor")
+    queue = env.client.get("/cases", params={"queue": "approvals"}).text
+    assert "T-PWID" in queue and "T-POSS" not in queue
+    version = env.client.get("/api/cases/T-PWID", headers=env.headers("supervisor")).json()[
+        "version"]
+    response = env.client.post("/cases/T-PWID/approval", follow_redirects=True, data={
+        "decision": "approve", "version": str(version)})
+    assert "Decision in effect: <span class=\"outcome-divert\">divert" in response.text
+    assert "u-supervisor approved the review" in response.text
+    assert "T-PWID" in env.client.get("/cases", params={"outcome": "divert"}).text
 
 
-def test_an_override_without_a_reason_is_refused_on_the_page(env: Env) -> None:
+def test_a_failed_override_keeps_what_the_ada_chose(env: Env) -> None:
     login(env)
     response = env.client.post("/cases/T-PWID/review", data={
-        "action": "override", "outcome": "divert", "version": "3", "reason": ""})
+        "action": "override", "outcome": "decline", "version": "3", "reason": "short"})
     assert response.status_code == 422
     assert "An override needs a written reason" in response.text
+    assert '<input type="radio" name="action" value="override" checked>' in response.text
+    assert '<option value="decline" selected>' in response.text
+    assert ">short</textarea>" in response.text
+
+
+def test_a_list_page_that_does_not_exist_is_explained_not_dumped(env: Env) -> None:
+    login(env)
+    for bad in ("0", "abc", "-1"):
+        response = env.client.get("/cases", params={"page": bad})
+        assert response.status_code == 422 and "pages are numbered from 1" in response.text
+        assert response.headers["content-type"].startswith("text/html")
+    past = env.client.get("/cases", params={"page": "9999"}, follow_redirects=False)
+    assert past.status_code == 303 and past.headers["location"] == "/cases?page=1"
 
 
 def test_htmx_is_served_locally(env: Env) -> None:

@@ -18,6 +18,7 @@ from divert.store.views import CaseView
 AT = datetime(2026, 7, 2, 9, 30, tzinfo=UTC)
 ADA = Actor("ada.one", "charging_ada", "127.0.0.1")
 COORD = Actor("coord.one", "coordinator", "127.0.0.1")
+SUP = Actor("sup.one", "supervisor", "127.0.0.1")
 POSSESSION = (Charge("Int Poss Contr Subst By Per Not Reg", "35 § 780-113 §§ A16", "M"),)
 
 PROVIDER_A = Actor("prov.a", "provider", "10.0.0.5", provider_id="prov-a")

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from divert.cases.decision import NotDivertible
 from divert.cases.events import (
     CaseFiled,
     DecisionConfirmed,
@@ -15,6 +16,8 @@ from divert.cases.events import (
     OfferAccepted,
     OfferMade,
     ReArrestRecorded,
+    ReviewApproved,
+    ReviewRefused,
 )
 from divert.cases.model import Charge
 from divert.errors import IllegalTransition
@@ -22,7 +25,7 @@ from divert.policy.explain import Outcome
 from divert.store import audit, repo
 from divert.store.tables import AuditRow, CaseEventRow, CaseRow, ScreeningRow
 
-from .kit import ADA, AT, COORD, POSSESSION, decision, filed
+from .kit import ADA, AT, COORD, POSSESSION, SUP, decision, filed
 
 
 def count(session: Session, table: type) -> int:
@@ -200,7 +203,74 @@ def test_cases_carry_their_latest_screening_outcome(session: Session) -> None:
     page = repo.list_cases(session, ADA)
     assert {c.id: c.outcome for c in page.items} == {"C-1": "needs_review", "C-2": None}
     assert repo.get_case(session, ADA, "C-1").outcome == "needs_review"
-    assert repo.latest_outcomes(session, ["C-1", "C-2", "C-9"]) == {"C-1": "needs_review"}
+
+
+def test_an_override_is_the_decision_in_effect_everywhere_and_the_machines_stays_beside_it(
+    session: Session,
+) -> None:
+    filed(session, "C-1")
+    filed(session, "C-2", "P-2")
+    stored = repo.record_screening(session, ADA, "C-1", decision("C-1", Outcome.DIVERT))
+    repo.record_screening(session, ADA, "C-2", decision("C-2", Outcome.DIVERT))
+    repo.append_event(session, ADA, "C-1", DecisionOverridden(
+        stored.id, "prosecute", "Defendant asked for trial.", ADA.username))
+    case = repo.get_case(session, ADA, "C-1")
+    assert (case.outcome, case.machine_outcome, case.decided_by, case.decision_reason) == (
+        "prosecute", "divert", ADA.username, "Defendant asked for trial.")
+    divert_list = repo.list_cases(session, ADA, filters=repo.CaseFilters(outcome="divert"))
+    assert [c.id for c in divert_list.items] == ["C-2"]
+    prosecute = repo.list_cases(session, ADA, filters=repo.CaseFilters(outcome="prosecute"))
+    assert [c.id for c in prosecute.items] == ["C-1"]
+
+
+def test_an_offer_on_a_case_overridden_to_prosecute_is_refused_with_a_sentence(
+    session: Session,
+) -> None:
+    filed(session)
+    stored = repo.record_screening(session, ADA, "C-1", decision("C-1", Outcome.DIVERT))
+    repo.append_event(session, ADA, "C-1", DecisionOverridden(
+        stored.id, "prosecute", "Defendant asked for trial.", ADA.username))
+    before = count(session, CaseEventRow)
+    with pytest.raises(NotDivertible, match=r"decision in effect is prosecute \(an override by"):
+        repo.append_event(session, COORD, "C-1", OfferMade(date(2026, 7, 20)))
+    assert count(session, CaseEventRow) == before
+
+
+def test_an_override_waiting_for_approval_counts_only_once_another_person_approves(
+    session: Session,
+) -> None:
+    filed(session)
+    stored = repo.record_screening(session, ADA, "C-1", decision("C-1", Outcome.PROSECUTE))
+    case = repo.append_event(session, ADA, "C-1", DecisionOverridden(
+        stored.id, "divert", "First arrest, treatment available.", ADA.username,
+        approval="supervisor"))
+    assert (case.outcome, case.pending_approval) == ("prosecute", "supervisor")
+    waiting = repo.list_cases(session, SUP, filters=repo.CaseFilters(
+        pending_approval="supervisor"))
+    assert [c.id for c in waiting.items] == ["C-1"]
+    with pytest.raises(NotDivertible, match="waiting for approval by the supervisor"):
+        repo.append_event(session, COORD, "C-1", OfferMade(date(2026, 7, 20)))
+    review_seq = next(e.seq for e in repo.list_events(session, ADA, "C-1")
+                  if e.kind == "DecisionOverridden")
+    with pytest.raises(NotDivertible, match="Nobody approves their own review"):
+        repo.append_event(session, ADA, "C-1", ReviewApproved(review_seq, ADA.username))
+    case = repo.append_event(session, SUP, "C-1", ReviewApproved(review_seq, SUP.username))
+    assert (case.outcome, case.pending_approval, case.decided_by) == (
+        "divert", None, ADA.username)
+    repo.append_event(session, COORD, "C-1", OfferMade(date(2026, 7, 20)))
+
+
+def test_a_refused_override_leaves_the_decision_before_it(session: Session) -> None:
+    filed(session)
+    stored = repo.record_screening(session, ADA, "C-1", decision("C-1", Outcome.PROSECUTE))
+    repo.append_event(session, ADA, "C-1", DecisionOverridden(
+        stored.id, "divert", "First arrest, treatment available.", ADA.username,
+        approval="district_attorney"))
+    case = repo.append_event(session, SUP, "C-1", ReviewRefused(
+        3, SUP.username, "PWID stays a felony under the policy."))
+    assert (case.outcome, case.pending_approval, case.state) == ("prosecute", None, "reviewed")
+    events = [e.kind for e in repo.list_events(session, ADA, "C-1")]
+    assert events[-2:] == ["DecisionOverridden", "ReviewRefused"]
 
 
 def test_an_incident_belongs_to_one_person_and_one_pad_referral(session: Session) -> None:

@@ -22,6 +22,7 @@ PERMISSIONS_FILE = Path(__file__).with_name("permissions.yaml")
 class Role(StrEnum):
     CHARGING_ADA = "charging_ada"
     SUPERVISOR = "supervisor"
+    DISTRICT_ATTORNEY = "district_attorney"
     COORDINATOR = "coordinator"
     POLICE = "police"
     PROVIDER = "provider"
@@ -46,6 +47,8 @@ class Permissions:
 
     operations: dict[str, str]
     roles: dict[str, frozenset[str]]
+    approvals: dict[str, frozenset[str]]  # approval name -> roles that may give it
+    default_override_approval: str | None = None
 
 
 class PermissionsError(DivertError):
@@ -70,7 +73,18 @@ def load_permissions(path: Path = PERMISSIONS_FILE) -> Permissions:
     missing = [r.value for r in Role if r.value not in roles]
     if missing:
         raise PermissionsError(f"{path}: roles missing from the table: {', '.join(missing)}")
-    return Permissions(operations, roles)
+    approvals: dict[str, frozenset[str]] = {}
+    for name, holders in (data.get("approvals") or {}).items():
+        unknown = [r for r in holders if r not in roles]
+        if unknown:
+            raise PermissionsError(f"{path}: approvals.{name}: unknown role(s) "
+                                   f"{', '.join(unknown)}")
+        approvals[str(name)] = frozenset(holders)
+    default = data.get("default_override_approval")
+    if default is not None and default not in approvals:
+        raise PermissionsError(f"{path}: default_override_approval: {default!r} is not one of "
+                               "the approvals listed")
+    return Permissions(operations, roles, approvals, default)
 
 
 @cache
@@ -86,6 +100,11 @@ ROLES: tuple[str, ...] = tuple(r.value for r in Role)
 def is_allowed(role: str, operation: str) -> bool:
     """True only if the table lists `operation` under `role`; anything unknown is denied."""
     return operation in permissions().roles.get(role, frozenset())
+
+
+def may_approve(role: str, approval: str) -> bool:
+    """True if the role holds the approval a policy clause names (unknown: denied)."""
+    return role in permissions().approvals.get(approval, frozenset())
 
 
 def require(actor: Actor, operation: str, resource: str = "") -> None:

@@ -73,26 +73,57 @@ class Screened(Event):
 
 @dataclass(frozen=True, slots=True)
 class DecisionConfirmed(Event):
-    """The charging ADA agreed with the stored decision."""
+    """The charging ADA agreed with the stored decision.
+
+    `approval` names who must still approve it (a policy clause's `approval`, e.g. a
+    supervisor for a case the policy sends to a supervising ADA); None: it takes effect now.
+    """
 
     screening_id: int
     by: str
+    approval: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class DecisionOverridden(Event):
-    """The ADA chose another outcome, with a written reason; the stored decision is untouched."""
+    """The ADA chose another outcome, with a written reason; the stored decision is untouched.
+
+    `approval` names who must approve the override before it takes effect (the deciding
+    clause's `override_approval`, or the office's default); None: it takes effect now.
+    """
 
     screening_id: int
     outcome: str
     reason: str
     by: str
+    approval: str | None = None
 
     def __post_init__(self) -> None:
         if self.outcome not in {o.value for o in Outcome}:
             raise BadEventPayload(f"DecisionOverridden: field 'outcome': {self.outcome!r} is "
                                   f"not one of {', '.join(o.value for o in Outcome)}")
         _require_text("DecisionOverridden", "reason", self.reason)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewApproved(Event):
+    """The approver the review named agreed: the review (event `review_seq`) takes effect."""
+
+    review_seq: int
+    by: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRefused(Event):
+    """The approver refused the review (event `review_seq`): the decision before it stands."""
+
+    review_seq: int
+    by: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        _require_text("ReviewRefused", "reason", self.reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +229,8 @@ class ReArrestRecorded(Event):
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls
     for cls in (
-        PadReferred, CaseFiled, Screened, DecisionConfirmed, DecisionOverridden, OfferMade,
+        PadReferred, CaseFiled, Screened, DecisionConfirmed, DecisionOverridden, ReviewApproved,
+        ReviewRefused, OfferMade,
         OfferAccepted, OfferDeclined, OfferExpired, ReferredToProvider, ConsentRecorded,
         ConsentRevoked, EngagementReported, DiversionCompleted, ReturnedToProsecution,
         ChargesWithdrawn, Disposed, ReArrestRecorded,

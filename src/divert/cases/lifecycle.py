@@ -49,9 +49,10 @@ _TABLE: dict[State, dict[str, State | None]] = {
         "Screened": None, "DecisionConfirmed": S.REVIEWED, "DecisionOverridden": S.REVIEWED,
         "ChargesWithdrawn": S.WITHDRAWN, "Disposed": S.DISPOSED, **_REARREST,
     },
-    S.REVIEWED: {
-        "OfferMade": S.OFFERED, "ChargesWithdrawn": S.WITHDRAWN, "Disposed": S.DISPOSED,
-        **_REARREST,
+    S.REVIEWED: {  # a review may wait for approval, be refused, and be made again
+        "ReviewApproved": None, "ReviewRefused": None, "DecisionConfirmed": None,
+        "DecisionOverridden": None, "OfferMade": S.OFFERED, "ChargesWithdrawn": S.WITHDRAWN,
+        "Disposed": S.DISPOSED, **_REARREST,
     },
     S.OFFERED: {
         "OfferAccepted": S.DIVERTED, "OfferDeclined": S.PROSECUTION,

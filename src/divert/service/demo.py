@@ -41,6 +41,7 @@ PROVIDERS = (
 ACCOUNTS = (
     ("charging_ada", "ada.rivera", "demo-ada-password", None),
     ("supervisor", "sam.okafor", "demo-supervisor-password", None),
+    ("district_attorney", "dana.first", "demo-district-attorney-password", None),
     ("coordinator", "cora.lind", "demo-coordinator-password", None),
     ("police", "officer.pike", "demo-police-password", None),
     ("provider", "harbor.intake", "demo-provider-password", "harbor-light"),

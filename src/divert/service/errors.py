@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from divert.cases.decision import NotDivertible
 from divert.errors import DivertError, IllegalTransition, NotPermitted
 from divert.service import messages
 from divert.store.views import Conflict, NotFound, StaleVersion
@@ -112,6 +113,10 @@ async def _on_stale(request: Request, exc: Exception) -> JSONResponse:
     return error_response(412, [(("header", "If-Match"), msg)])
 
 
+async def _on_not_divertible(request: Request, exc: Exception) -> JSONResponse:
+    return error_response(409, [(("body",), str(exc))])
+
+
 async def _on_conflict(request: Request, exc: Exception) -> JSONResponse:
     return error_response(409, [((), str(exc))])
 
@@ -135,6 +140,7 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(NotFound, _on_not_found)
     app.add_exception_handler(StaleVersion, _on_stale)
     app.add_exception_handler(Conflict, _on_conflict)
+    app.add_exception_handler(NotDivertible, _on_not_divertible)
     app.add_exception_handler(DivertError, _on_divert)
     app.add_exception_handler(Exception, _on_unexpected)
 

@@ -8,7 +8,6 @@ the event with its audit entry. Nothing here commits: the public functions that 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,17 +16,31 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from divert.cases import lifecycle
+from divert.cases import decision, lifecycle
 from divert.cases.access import Actor
-from divert.cases.events import Event, from_payload, kind_of, to_payload
+from divert.cases.events import (
+    DecisionConfirmed,
+    DecisionOverridden,
+    Event,
+    OfferMade,
+    ReviewApproved,
+    ReviewRefused,
+    Screened,
+    from_payload,
+    kind_of,
+    to_payload,
+)
 from divert.cases.lifecycle import State
 from divert.cases.model import Charge
 from divert.store import audit
-from divert.store.tables import CaseEventRow, CaseRow, ChargeRow, Person, ScreeningRow
+from divert.store.tables import CaseEventRow, CaseRow, ChargeRow, Person
 from divert.store.unit import dumps
 from divert.store.views import CaseView, NotFound, StaleVersion
 
 OPEN_DIVERSION = frozenset({State.DIVERTED.value, State.IN_TREATMENT.value})
+# Events that change the decision in effect, or need it (an offer needs an effective divert).
+_DECISION_EVENTS = (Screened, DecisionConfirmed, DecisionOverridden, ReviewApproved,
+                    ReviewRefused, OfferMade)
 
 
 def case_row(session: Session, case_id: str) -> CaseRow:
@@ -46,28 +59,24 @@ def _charges(session: Session, case_id: str) -> tuple[Charge, ...]:
     return tuple(Charge(r.as_written, r.citation, r.grade, r.drug) for r in rows)
 
 
-def latest_outcomes(session: Session, case_ids: Sequence[str]) -> dict[str, str]:
-    """The latest screening outcome of each case that has one, in one query (not audited:
-    callers use it only beside a listing that is)."""
-    if not case_ids:
-        return {}
-    rows = session.execute(
-        select(ScreeningRow.case_id, ScreeningRow.outcome)
-        .where(ScreeningRow.case_id.in_(list(case_ids))).order_by(ScreeningRow.id))
-    return {case_id: outcome for case_id, outcome in rows}
-
-
-def case_view(session: Session, row: CaseRow, outcomes: dict[str, str] | None = None) -> CaseView:
-    if outcomes is None:
-        outcomes = latest_outcomes(session, [row.id])
+def case_view(session: Session, row: CaseRow) -> CaseView:
     return CaseView(
         id=row.id, person_id=row.person_id, state=row.state, stage=row.stage,
         filing_date=row.filing_date, contact_date=row.contact_date,
         charge_scope=row.charge_scope, pad_referred=row.pad_referred,
         incident_id=row.incident_id, docket_id=row.docket_id, age=row.age, zip=row.zip,
         source=row.source, version=row.version, charges=_charges(session, row.id),
-        outcome=outcomes.get(row.id),
+        outcome=row.effective_outcome, machine_outcome=row.machine_outcome,
+        decided_by=row.decided_by, decision_reason=row.decision_reason,
+        pending_approval=row.pending_approval,
     )
+
+
+def effective_columns(now: decision.Effective) -> dict[str, Any]:
+    """The case row's cache of the effective decision (cases/decision.py)."""
+    return {"effective_outcome": now.outcome, "machine_outcome": now.machine,
+            "decided_by": now.by, "decision_reason": now.reason,
+            "pending_approval": now.pending.approval if now.pending else None}
 
 
 def insert_people(session: Session, rows: list[dict[str, Any]]) -> int:
@@ -102,10 +111,18 @@ def append_to_log(
         raise StaleVersion("case", row.id, expected, row.version)
     new_state = lifecycle.apply(State(row.state), event, row.id)  # raises before any write
     seq = row.last_seq + 1
+    effective: dict[str, Any] = {}
+    if isinstance(event, _DECISION_EVENTS):
+        now = decision.fold(case_history(session, row.id))
+        if isinstance(event, OfferMade):
+            decision.require_divert(now, row.id)
+        decision.check_review(now, event, actor.username)
+        effective = effective_columns(decision.step(now, seq, event))
     result = session.execute(
         update(CaseRow)
         .where(CaseRow.id == row.id, CaseRow.version == expected)
-        .values(state=new_state.value, last_seq=seq, version=expected + 1, updated_at=at)
+        .values(state=new_state.value, last_seq=seq, version=expected + 1, updated_at=at,
+                **effective)
         .execution_options(synchronize_session="fetch")
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]

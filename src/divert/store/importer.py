@@ -125,6 +125,8 @@ def _bulk(session: Session, actor: Actor, fresh: list[FiledCase], policies: Sequ
         "charge_scope": fc.case.charge_scope.value, "pad_referred": False, "age": fc.age,
         "zip": fc.zip, "source": SOURCE, "last_seq": 1 + (d is not None),
         "created_at": now, "updated_at": now, "version": 2 + (d is not None),
+        "effective_outcome": d.outcome.value if d else None,
+        "machine_outcome": d.outcome.value if d else None,
     } for fc, d in zip(fresh, decisions, strict=True)])
     session.execute(insert(ChargeRow), [
         {"case_id": fc.case_id, "position": i, "as_written": c.as_written,

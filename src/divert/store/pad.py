@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from divert.cases.access import Actor
 from divert.store import audit
-from divert.store.caselog import case_view, latest_outcomes
+from divert.store.caselog import case_view
 from divert.store.tables import CaseEventRow, CaseRow
 from divert.store.unit import unit_of_work
 from divert.store.views import CaseView
@@ -29,8 +29,7 @@ def recent_pad_referrals(session: Session, actor: Actor, limit: int = 20) -> lis
         .order_by(CaseEventRow.recorded_at.desc(), CaseRow.id.desc()).limit(limit)).all()
     audit.append(session, actor, "list", "pad-referrals",
                  detail={"officer": actor.username, "case_ids": [r.id for r in rows]})
-    outcomes = latest_outcomes(session, [r.id for r in rows])
-    return [case_view(session, r, outcomes) for r in rows]
+    return [case_view(session, r) for r in rows]
 
 
 def earlier_pad_referrals(session: Session, person_id: str, on_or_before: date) -> list[str]:

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from divert.cases import lifecycle
+from divert.cases import decision, lifecycle
 from divert.cases.access import Actor
 from divert.cases.events import (
     CaseFiled,
@@ -36,7 +36,6 @@ from divert.store.caselog import (
     case_row,
     case_view,
     ensure_person,
-    latest_outcomes,
 )
 from divert.store.screenings import (
     latest_screening,
@@ -44,7 +43,7 @@ from divert.store.screenings import (
     record_screening,
     store_screening,
 )
-from divert.store.tables import CaseEventRow, CaseRow, ChargeRow, ScreeningRow
+from divert.store.tables import CaseEventRow, CaseRow, ChargeRow
 from divert.store.unit import as_utc, atomic, unit_of_work, utcnow
 from divert.store.views import (
     CaseFilters,
@@ -60,10 +59,9 @@ from divert.store.views import (
 __all__ = [
     "CaseFilters", "CaseView", "Conflict", "EventView", "NotFound", "Page", "ScreeningView",
     "StaleVersion", "append_event", "atomic", "case_history", "create_case", "expire_offers",
-    "file_case",
-    "get_case", "latest_outcomes", "latest_screening", "list_cases", "list_events",
-    "list_screenings", "person_record", "record_pad_referral", "record_screening",
-    "store_screening",
+    "file_case", "get_case", "latest_screening", "list_cases", "list_events",
+    "list_screenings", "pending_review_seq", "person_record", "record_pad_referral",
+    "record_screening", "store_screening",
 ]
 
 
@@ -208,12 +206,10 @@ def list_cases(
         query = query.where(CaseRow.filing_date >= f.filed_from)
     if f.filed_to is not None:
         query = query.where(CaseRow.filing_date <= f.filed_to)
-    if f.outcome is not None:
-        inner = aliased(ScreeningRow)
-        latest = (select(func.max(inner.id)).where(inner.case_id == CaseRow.id)
-                  .correlate(CaseRow).scalar_subquery())
-        query = query.join(ScreeningRow, ScreeningRow.id == latest).where(
-            ScreeningRow.outcome == f.outcome)
+    if f.outcome is not None:  # the decision in effect, kept on the case row (indexed)
+        query = query.where(CaseRow.effective_outcome == f.outcome)
+    if f.pending_approval is not None:
+        query = query.where(CaseRow.pending_approval.in_(f.pending_approval.split(",")))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
         query.order_by(CaseRow.filing_date.desc(), CaseRow.id)
@@ -221,8 +217,7 @@ def list_cases(
     ).all()
     audit.append(session, actor, "list", "cases", detail={
         "page": page, "page_size": page_size, "total": total, "case_ids": [r.id for r in rows]})
-    outcomes = latest_outcomes(session, [r.id for r in rows])
-    return Page(tuple(case_view(session, r, outcomes) for r in rows), page, page_size, total)
+    return Page(tuple(case_view(session, r) for r in rows), page, page_size, total)
 
 
 @unit_of_work
@@ -263,6 +258,15 @@ def expire_offers(session: Session, actor: Actor, as_of: date) -> list[str]:
             append_to_log(session, actor, row, OfferExpired(as_of), utcnow())
             expired.append(row.id)
     return expired
+
+
+def pending_review_seq(session: Session, case_id: str) -> int:
+    """The position of the review waiting for approval (NotFound if none waits)."""
+    row = case_row(session, case_id)
+    pending = decision.fold(case_history(session, row.id)).pending
+    if pending is None:
+        raise NotFound("pending review", case_id)
+    return pending.seq
 
 
 def person_record(session: Session, person_id: str, excluding_case: str) -> PersonRecord:

@@ -63,6 +63,17 @@ class CaseRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # A cache of cases/decision.fold(events), written with the event that changes it, so
+    # lists filter and sort on an index instead of searching screenings per case.
+    effective_outcome: Mapped[str | None] = mapped_column(String(24))
+    machine_outcome: Mapped[str | None] = mapped_column(String(24))  # latest screening's
+    decided_by: Mapped[str | None] = mapped_column(String(64))  # reviewer; None: machine
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    pending_approval: Mapped[str | None] = mapped_column(String(32), index=True)
+
+    __table_args__ = (
+        Index("ix_cases_effective_outcome_filing_date", "effective_outcome", "filing_date"),
+    )
 
 
 class ChargeRow(Base):

@@ -57,7 +57,8 @@ class CaseFilters:
     state: str | None = None
     stage: str | None = None
     person_id: str | None = None
-    outcome: str | None = None  # the latest screening's outcome
+    outcome: str | None = None  # the decision in effect
+    pending_approval: str | None = None  # reviews waiting for this approval
     filed_from: date | None = None
     filed_to: date | None = None
 
@@ -79,7 +80,11 @@ class CaseView:
     source: str
     version: int
     charges: tuple[Charge, ...] = ()
-    outcome: str | None = None  # the latest screening's outcome, None if never screened
+    outcome: str | None = None  # the decision in effect (cases/decision.py); None: unscreened
+    machine_outcome: str | None = None  # the latest screening's, shown beside it
+    decided_by: str | None = None  # the reviewer whose decision is in effect; None: machine
+    decision_reason: str | None = None
+    pending_approval: str | None = None  # a review waits for this approval
 
     def to_screening_case(self, person: PersonRecord | None) -> ScreeningCase:
         """The pure `cases.model.Case` screening reads: no engagement, no consent, by design."""

@@ -29,7 +29,9 @@ def list_cases(
     user: CurrentUser,
     db: SessionDep,
     page: PageDep,
-    outcome: Annotated[Outcome | None, Query(description="Latest screening outcome.")] = None,
+    outcome: Annotated[Outcome | None, Query(description=(
+        "The decision in effect (the latest screening, or an approved review over it)."))
+    ] = None,
     state: Annotated[str | None, Query(max_length=24)] = None,
     filed_from: date | None = None,
     filed_to: date | None = None,

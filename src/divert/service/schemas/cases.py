@@ -31,7 +31,16 @@ class CasePublic(BaseModel):
     source: str
     version: int = Field(description="Send it back in If-Match when you change the case.")
     charges: list[ChargeIn]
-    outcome: str | None = Field(None, description="The latest screening's outcome.")
+    outcome: str | None = Field(None, description=(
+        "The decision in effect: the latest screening's, or the latest approved review over "
+        "it (who and why below); null if never screened."))
+    machine_outcome: str | None = Field(None, description="The latest screening's outcome.")
+    decided_by: str | None = Field(None, description="The reviewer whose decision is in "
+                                   "effect; null when it is the screening's.")
+    decision_reason: str | None = Field(None, description="The override's written reason.")
+    pending_approval: str | None = Field(None, description=(
+        "A review waits for this approval (a policy clause's approval, e.g. supervisor) and "
+        "does not count until it is given."))
 
     @classmethod
     def of(cls, v: CaseView) -> CasePublic:
@@ -103,6 +112,15 @@ class ReviewCreate(BaseModel):
     action: Literal["confirm", "override"]
     outcome: Outcome | None = Field(None, description="The outcome chosen when overriding.")
     reason: str = Field("", max_length=4000)
+
+
+class ApprovalCreate(BaseModel):
+    """Approve the review waiting on a case, or refuse it with a written reason."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["approve", "refuse"]
+    reason: str = Field("", max_length=4000, description="Required to refuse.")
 
 
 class OfferCreate(BaseModel):

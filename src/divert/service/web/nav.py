@@ -10,6 +10,7 @@ from .guard import TEMPLATES
 # (path, label, operation that opens it), in the order the header shows them.
 LINKS: tuple[tuple[str, str, str], ...] = (
     ("/cases", "Cases", "cases.list"),
+    ("/cases?queue=approvals", "Approvals", "approvals.create"),
     ("/pad", "PAD referral", "pad.create"),
     ("/referrals", "Referrals", "referrals.read"),
     ("/analytics", "Analytics", "analytics.read"),

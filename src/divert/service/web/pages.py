@@ -6,11 +6,13 @@ trace, and the review form (confirm, or override with a reason).
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from divert.cases import access
+from divert.cases.decision import NotDivertible
 from divert.errors import IllegalTransition
 from divert.policy.explain import Outcome
 from divert.service import auth
@@ -27,7 +29,7 @@ from divert.service.deps import (
 from divert.service.disclosure import case_disclosures
 from divert.service.errors import ApiError
 from divert.service.paths import quote_id
-from divert.service.schemas.cases import ReviewCreate
+from divert.service.schemas.cases import ApprovalCreate, ReviewCreate
 from divert.service.screening import what_would_change
 from divert.store import repo, treatment
 from divert.store.views import CaseFilters, NotFound, StaleVersion
@@ -83,20 +85,63 @@ def logout(db: SessionDep, clock: ClockDep, user: PageUser) -> Response:
 
 @router.get("/cases", **page("cases.list"))
 def case_list(request: Request, db: SessionDep, user: PageUser,
-              page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
-              outcome: str = "") -> Response:
+              page_no: Annotated[str, Query(alias="page")] = "1", outcome: str = "",
+              queue: str = "") -> Response:
     if outcome and outcome not in OUTCOMES:
         raise PageError(422, f"Unknown outcome {outcome!r}; one of: {', '.join(OUTCOMES)}.")
+    if not (page_no.isascii() and page_no.isdigit() and int(page_no[:9]) >= 1):
+        raise PageError(422, f"There is no page {page_no[:20]!r}: pages are numbered from 1. "
+                             "Go back to the first page of the list.")
+    approvals = _held_approvals(user.role)
+    if queue not in ("", "approvals"):
+        raise PageError(422, f"Unknown queue {queue!r}; the queue is 'approvals' or none.")
+    if queue and not approvals:
+        raise PageError(403, f"The {user.role.replace('_', ' ')} role approves no reviews.")
     size = 50
-    found = repo.list_cases(db, actor_of(user), max(page_no, 1), size,
-                            CaseFilters(outcome=outcome or None))
-    rows = [{"case_id": c.id, "filing_date": c.filing_date, "state": c.state,
-             "charges": [ch.as_written for ch in c.charges], "outcome": c.outcome}
-            for c in found.items]
+    filters = CaseFilters(outcome=outcome or None,
+                          pending_approval=",".join(approvals) if queue else None)
+    number = int(page_no[:9])
+    found = repo.list_cases(db, actor_of(user), number, size, filters)
     pages = max(1, -(-found.total // size))
+    if found.total and number > pages:
+        return RedirectResponse(_list_url(pages, outcome, queue), status_code=303)
+    rows = [{"case_id": c.id, "filing_date": c.filing_date, "state": c.state,
+             "charges": [ch.as_written for ch in c.charges], "outcome": c.outcome,
+             "machine": c.machine_outcome, "pending": c.pending_approval}
+            for c in found.items]
     return TEMPLATES.TemplateResponse(request, "cases.html", {
         "user": user, "outcome": outcome, "outcomes": OUTCOMES, "pages": pages,
+        "queue": queue, "may_approve": bool(approvals),
+        "previous": _list_url(found.page - 1, outcome, queue) if found.page > 1 else None,
+        "next": _list_url(found.page + 1, outcome, queue) if found.page < pages else None,
         "page": {"rows": rows, "total": found.total, "page": found.page}})
+
+
+def _held_approvals(role: str) -> list[str]:
+    return sorted(a for a, roles in access.permissions().approvals.items() if role in roles)
+
+
+def _list_url(page_no: int, outcome: str, queue: str) -> str:
+    query = {"page": str(page_no), "outcome": outcome, "queue": queue}
+    return "/cases?" + urlencode({k: v for k, v in query.items() if v})
+
+
+_REVIEW_KINDS = ("DecisionConfirmed", "DecisionOverridden", "ReviewApproved", "ReviewRefused")
+
+
+def _review_line(e: Any) -> str:
+    """One review step in words: who, what, why, and whether it waits for approval."""
+    p = e.payload
+    waits = (f" — waits for the {p['approval'].replace('_', ' ')}'s approval"
+             if p.get("approval") else "")
+    if e.kind == "DecisionOverridden":
+        return (f"{e.actor} overrode the decision to {p['outcome'].replace('_', ' ')}: "
+                f"{p['reason']}{waits}")
+    if e.kind == "DecisionConfirmed":
+        return f"{e.actor} confirmed the decision{waits}"
+    if e.kind == "ReviewApproved":
+        return f"{e.actor} approved the review" + (f": {p['note']}" if p.get("note") else "")
+    return f"{e.actor} refused the review: {p['reason']}"
 
 
 DONE = {"offer": "The offer was recorded.", "answer": "The answer to the offer was recorded.",
@@ -114,25 +159,27 @@ def casework_context(db: SessionDep, role: str) -> dict[str, Any]:
 
 def render_case(request: Request, db: SessionDep, user: Principal, case_id: str, now: Any,
                 *, error: str | None = None, flash: str | None = None,
-                status: int = 200, work_error: str | None = None) -> Response:
+                status: int = 200, work_error: str | None = None,
+                form: dict[str, str] | None = None) -> Response:
     actor = actor_of(user)
     view = repo.get_case(db, actor, case_id)
     latest = repo.latest_screening(db, actor, case_id)
     decision = latest.decision if latest else None
     fired = [r for r in decision["rules"] if r["outcome"]] if decision else []
-    reviews = [
-        f"{e.kind.removeprefix('Decision')} by {e.actor}: " + (
-            f"{e.payload['outcome']} — {e.payload['reason']}"
-            if e.kind == "DecisionOverridden" else "decision confirmed")
-        for e in repo.list_events(db, actor, case_id)
-        if e.kind in ("DecisionConfirmed", "DecisionOverridden")
-    ]
+    reviews = [_review_line(e) for e in repo.list_events(db, actor, case_id)
+               if e.kind in _REVIEW_KINDS]
     shown, no_report = case_disclosures(db, user, view, now)
     return TEMPLATES.TemplateResponse(request, "case.html", {
         "user": user, "case": {"case_id": view.id, "filing_date": view.filing_date,
                                "state": view.state, "version": view.version,
                                "charges": [c.as_written for c in view.charges]},
         "decision": decision, "fired": fired, "reviews": reviews, "outcomes": OUTCOMES,
+        "effective": {"outcome": view.outcome, "machine": view.machine_outcome,
+                      "by": view.decided_by, "reason": view.decision_reason,
+                      "pending": view.pending_approval},
+        "can_approve": bool(view.pending_approval)
+        and access.may_approve(user.role, view.pending_approval or ""),
+        "form": form or {},
         "changes": what_would_change(request, db, view, decision) if decision else [],
         "can_review": access.is_allowed(user.role, "reviews.create"), "error": error,
         "flash": flash, "disclosures": shown, "no_report": no_report,
@@ -143,7 +190,7 @@ def render_case(request: Request, db: SessionDep, user: Principal, case_id: str,
 @router.get("/cases/{case_id:id}", **page("cases.read"))
 def case_page(case_id: str, request: Request, db: SessionDep, clock: ClockDep,
               user: PageUser, reviewed: bool = False, done: str = "") -> Response:
-    flash = ("Your review was recorded; the stored decision is unchanged." if reviewed
+    flash = ("Your review was recorded; the machine's decision is kept beside it." if reviewed
              else DONE.get(done))
     try:
         return render_case(request, db, user, case_id, clock.now(), flash=flash)
@@ -162,12 +209,32 @@ def review(case_id: str, request: Request, db: SessionDep, clock: ClockDep, user
         body = ReviewCreate.model_validate({
             "action": action, "reason": reason,
             "outcome": outcome if action == "override" else None})
-        event = review_event(db, user, case_id, body)
+        event = review_event(db, user, case_id, body, request)
         repo.append_event(db, actor_of(user), case_id, event, expected_version=version,
                           at=clock.now())
-    except (ApiError, IllegalTransition, StaleVersion, ValueError) as exc:
+    except (ApiError, IllegalTransition, StaleVersion, NotDivertible, ValueError) as exc:
         msg = exc.message if isinstance(exc, ApiError) else str(exc)
         db.rollback()
-        return render_case(request, db, user, case_id, clock.now(), error=msg, status=422)
+        return render_case(request, db, user, case_id, clock.now(), error=msg, status=422,
+                           form={"action": action, "outcome": outcome, "reason": reason})
+    return RedirectResponse(f"/cases/{quote_id(case_id)}?reviewed=1", status_code=303)
+
+
+@router.post("/cases/{case_id:id}/approval", **page("approvals.create"))
+def approval(case_id: str, request: Request, db: SessionDep, clock: ClockDep, user: PageUser,
+             decision: Annotated[str, Form()], version: Annotated[int, Form()],
+             reason: Annotated[str, Form()] = "") -> Response:
+    from divert.service.api.reviews import approval_event
+
+    try:
+        body = ApprovalCreate.model_validate({"decision": decision, "reason": reason})
+        event = approval_event(db, user, case_id, body)
+        repo.append_event(db, actor_of(user), case_id, event, expected_version=version,
+                          at=clock.now())
+    except (ApiError, IllegalTransition, StaleVersion, NotDivertible, ValueError) as exc:
+        msg = exc.message if isinstance(exc, ApiError) else str(exc)
+        db.rollback()
+        return render_case(request, db, user, case_id, clock.now(), error=msg, status=422,
+                           form={"approval_reason": reason})
     return RedirectResponse(f"/cases/{quote_id(case_id)}?reviewed=1", status_code=303)
 
