@@ -234,3 +234,15 @@ def test_a_refused_write_stores_no_idempotency_key_so_its_retry_runs(env: Env) -
                                headers=fresh)
     assert replayed.headers["Idempotent-Replayed"] == "true"
     assert replayed.json() == retried.json()
+
+
+def test_the_case_list_searches_and_sorts_as_the_page_does(env: Env) -> None:
+    ada = env.headers("charging_ada")
+    found = env.client.get("/api/cases", params={"q": "INTENT TO DELIVER"}, headers=ada).json()
+    assert [c["id"] for c in found["items"]] == ["T-PWID"]
+    ordered = env.client.get("/api/cases", params={"sort": "case_id"}, headers=ada).json()
+    ids = [c["id"] for c in ordered["items"]]
+    assert ids == sorted(ids) and len(ids) == ordered["total"] == 3
+    body = assert_error(env.client.get("/api/cases", params={"state": "sleeping"},
+                                       headers=ada), 422)
+    assert body["errors"][0]["loc"] == ["query", "state"]

@@ -4,6 +4,9 @@ form records an override with its reason."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 from divert.service.security import totp_code
 
 from .conftest import PASSWORD, Env
@@ -144,3 +147,36 @@ def test_the_case_page_names_the_vehicle_each_charge_and_what_would_change(env: 
     changes = page.split('<ul id="changes">')[1].split("</ul>")[0]
     # computed by the same rules: an open diversion would send it to a supervisor
     assert "<li>if person.open_diversions were 1: needs_review</li>" in changes
+
+
+def test_the_list_searches_ids_and_charge_words_and_filters_by_state_and_date(
+    env: Env,
+) -> None:
+    login(env)
+    by_words = env.client.get("/cases", params={"q": "intent to deliver"}).text
+    assert "T-PWID" in by_words and "T-POSS" not in by_words
+    by_id = env.client.get("/cases", params={"q": "T-POSS"}).text
+    assert "T-POSS" in by_id and "T-PWID" not in by_id
+    nothing = env.client.get("/cases", params={"q": "100%_"}).text
+    assert "0 cases" in nothing  # % and _ are letters here, not wildcards
+    screened = env.client.get("/cases", params={"state": "screened"}).text
+    assert "3 cases" in screened
+    later = env.client.get("/cases", params={"filed_from": "2030-01-01"}).text
+    assert "0 cases" in later
+    bad = env.client.get("/cases", params={"filed_from": "yesterday"})
+    assert bad.status_code == 422 and "is not a date; write it as 2026-07-02" in bad.text
+
+
+def test_the_csv_export_keeps_the_filters_and_never_carries_a_live_formula(env: Env) -> None:
+    login(env)
+    env.client.post("/api/cases", headers=env.headers("charging_ada"), json={
+        "case_id": "T-FORMULA", "person_id": "p-9", "filing_date": "2026-07-02", "age": 30,
+        "charges": [{"as_written": '=HYPERLINK("http://example.invalid","click")'}]})
+    listed = env.client.get("/cases", params={"q": "hyperlink"}).text
+    assert 'href="/cases.csv?q=hyperlink"' in listed
+    response = env.client.get("/cases.csv", params={"q": "hyperlink"})
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[0][:5] == ["case_id", "person_id", "filing_date", "state", "decision_in_effect"]
+    assert [r[0] for r in rows[1:]] == ["T-FORMULA"]
+    assert rows[1][-1] == "'=HYPERLINK(\"http://example.invalid\",\"click\")"

@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from divert.cases import decision, lifecycle
@@ -210,14 +210,32 @@ def list_cases(
         query = query.where(CaseRow.effective_outcome == f.outcome)
     if f.pending_approval is not None:
         query = query.where(CaseRow.pending_approval.in_(f.pending_approval.split(",")))
+    if f.search:
+        query = query.where(_matches(f.search))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    order = {"filed_asc": (CaseRow.filing_date.asc(), CaseRow.id),
+             "case_id": (CaseRow.id,)}.get(f.sort, (CaseRow.filing_date.desc(), CaseRow.id))
     rows = session.scalars(
-        query.order_by(CaseRow.filing_date.desc(), CaseRow.id)
-        .offset((max(page, 1) - 1) * page_size).limit(page_size)
+        query.order_by(*order).offset((max(page, 1) - 1) * page_size).limit(page_size)
     ).all()
     audit.append(session, actor, "list", "cases", detail={
         "page": page, "page_size": page_size, "total": total, "case_ids": [r.id for r in rows]})
     return Page(tuple(case_view(session, r) for r in rows), page, page_size, total)
+
+
+def _matches(search: str) -> ColumnElement[bool]:
+    """A case whose id, person, docket or incident is exactly `search` (as typed; indexed
+    lookups), or one of whose charges contains every word of it (case-insensitive)."""
+    term = search.strip()
+    ids = or_(CaseRow.id == term, CaseRow.person_id == term, CaseRow.docket_id == term,
+              CaseRow.incident_id == term)
+    words = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+             for w in term.lower().split()[:8]]
+    if not words:
+        return ids
+    charge = select(ChargeRow.id).where(ChargeRow.case_id == CaseRow.id, *(
+        func.lower(ChargeRow.as_written).like(f"%{w}%", escape="\\") for w in words))
+    return or_(ids, charge.exists())
 
 
 @unit_of_work

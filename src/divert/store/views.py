@@ -50,6 +50,9 @@ class Page(Generic[T]):
     total: int
 
 
+SORTS = ("filed_desc", "filed_asc", "case_id")
+
+
 @dataclass(frozen=True, slots=True)
 class CaseFilters:
     """List filters; None means "any"."""
@@ -61,6 +64,8 @@ class CaseFilters:
     pending_approval: str | None = None  # reviews waiting for this approval
     filed_from: date | None = None
     filed_to: date | None = None
+    search: str | None = None  # a case, person, docket or incident id, or words of a charge
+    sort: str = "filed_desc"  # one of SORTS
 
 
 @dataclass(frozen=True, slots=True)

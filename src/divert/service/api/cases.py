@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response
 
+from divert.cases.lifecycle import State
 from divert.cases.model import Charge
 from divert.policy.explain import Outcome
 from divert.service import pad
@@ -32,12 +33,19 @@ def list_cases(
     outcome: Annotated[Outcome | None, Query(description=(
         "The decision in effect (the latest screening, or an approved review over it)."))
     ] = None,
-    state: Annotated[str | None, Query(max_length=24)] = None,
+    state: Annotated[State | None, Query(description="The case's state.")] = None,
     filed_from: date | None = None,
     filed_to: date | None = None,
+    q: Annotated[str | None, Query(max_length=200, description=(
+        "A case, person, docket or incident id exactly as written, or words that one charge "
+        "contains (case-insensitive)."))] = None,
+    sort: Annotated[Literal["filed_desc", "filed_asc", "case_id"], Query(
+        description="Newest filing first (default), oldest first, or by case id.")
+    ] = "filed_desc",
 ) -> dict[str, Any]:
-    filters = CaseFilters(state=state, outcome=outcome.value if outcome else None,
-                          filed_from=filed_from, filed_to=filed_to)
+    filters = CaseFilters(state=state.value if state else None,
+                          outcome=outcome.value if outcome else None,
+                          filed_from=filed_from, filed_to=filed_to, search=q or None, sort=sort)
     found = repo.list_cases(db, actor_of(user), page.page, page.page_size, filters)
     return {
         "items": [CasePublic.of(c).model_dump(mode="json") for c in found.items],

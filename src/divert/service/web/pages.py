@@ -5,6 +5,7 @@ trace, and the review form (confirm, or override with a reason).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -13,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from divert.cases import access
 from divert.cases.decision import NotDivertible
+from divert.cases.lifecycle import State
 from divert.errors import IllegalTransition
 from divert.policy.explain import Outcome
 from divert.service import auth
@@ -28,11 +30,12 @@ from divert.service.deps import (
 )
 from divert.service.disclosure import case_disclosures
 from divert.service.errors import ApiError
+from divert.service.export import csv_text
 from divert.service.paths import quote_id
 from divert.service.schemas.cases import ApprovalCreate, ReviewCreate
 from divert.service.screening import what_would_change
 from divert.store import repo, treatment
-from divert.store.views import CaseFilters, NotFound, StaleVersion
+from divert.store.views import SORTS, CaseFilters, NotFound, StaleVersion
 
 from .guard import TEMPLATES, PageError, page, page_user
 from .nav import home_for
@@ -40,6 +43,7 @@ from .nav import home_for
 router = APIRouter(tags=["pages"])
 PageUser = Annotated[Principal, Depends(page_user)]
 OUTCOMES = [o.value for o in Outcome]
+STATES = [s.value for s in State if s is not State.NEW]
 
 
 def _public() -> dict[str, Any]:
@@ -83,47 +87,96 @@ def logout(db: SessionDep, clock: ClockDep, user: PageUser) -> Response:
     return response
 
 
-@router.get("/cases", **page("cases.list"))
-def case_list(request: Request, db: SessionDep, user: PageUser,
-              page_no: Annotated[str, Query(alias="page")] = "1", outcome: str = "",
-              queue: str = "") -> Response:
+LIST_FIELDS = ("outcome", "state", "q", "filed_from", "filed_to", "sort", "queue")
+
+
+def _list_filters(user: Principal, asked: dict[str, str]) -> CaseFilters:
+    """The list's filters from the query string, each refused with a sentence if wrong."""
+    outcome, state, queue = asked["outcome"], asked["state"], asked["queue"]
     if outcome and outcome not in OUTCOMES:
         raise PageError(422, f"Unknown outcome {outcome!r}; one of: {', '.join(OUTCOMES)}.")
-    if not (page_no.isascii() and page_no.isdigit() and int(page_no[:9]) >= 1):
-        raise PageError(422, f"There is no page {page_no[:20]!r}: pages are numbered from 1. "
-                             "Go back to the first page of the list.")
+    if state and state not in STATES:
+        raise PageError(422, f"Unknown state {state!r}; one of: {', '.join(STATES)}.")
+    if asked["sort"] and asked["sort"] not in SORTS:
+        raise PageError(422, f"Unknown order {asked['sort']!r}; one of: {', '.join(SORTS)}.")
+    dates: dict[str, date | None] = {}
+    for name in ("filed_from", "filed_to"):
+        try:
+            dates[name] = date.fromisoformat(asked[name]) if asked[name] else None
+        except ValueError:
+            raise PageError(422, f"{asked[name][:20]!r} is not a date; write it as "
+                                 "2026-07-02.") from None
     approvals = _held_approvals(user.role)
     if queue not in ("", "approvals"):
         raise PageError(422, f"Unknown queue {queue!r}; the queue is 'approvals' or none.")
     if queue and not approvals:
         raise PageError(403, f"The {user.role.replace('_', ' ')} role approves no reviews.")
+    return CaseFilters(outcome=outcome or None, state=state or None,
+                       search=asked["q"][:200] or None, sort=asked["sort"] or "filed_desc",
+                       pending_approval=",".join(approvals) if queue else None,
+                       filed_from=dates["filed_from"], filed_to=dates["filed_to"])
+
+
+def _asked(request: Request) -> dict[str, str]:
+    return {k: request.query_params.get(k, "").strip() for k in LIST_FIELDS}
+
+
+@router.get("/cases", **page("cases.list"))
+def case_list(request: Request, db: SessionDep, user: PageUser,
+              page_no: Annotated[str, Query(alias="page")] = "1") -> Response:
+    asked = _asked(request)
+    filters = _list_filters(user, asked)
+    if not (page_no.isascii() and page_no.isdigit() and int(page_no[:9]) >= 1):
+        raise PageError(422, f"There is no page {page_no[:20]!r}: pages are numbered from 1. "
+                             "Go back to the first page of the list.")
     size = 50
-    filters = CaseFilters(outcome=outcome or None,
-                          pending_approval=",".join(approvals) if queue else None)
     number = int(page_no[:9])
     found = repo.list_cases(db, actor_of(user), number, size, filters)
     pages = max(1, -(-found.total // size))
     if found.total and number > pages:
-        return RedirectResponse(_list_url(pages, outcome, queue), status_code=303)
+        return RedirectResponse(_list_url(pages, asked), status_code=303)
     rows = [{"case_id": c.id, "filing_date": c.filing_date, "state": c.state,
              "charges": [ch.as_written for ch in c.charges], "outcome": c.outcome,
              "machine": c.machine_outcome, "pending": c.pending_approval}
             for c in found.items]
     return TEMPLATES.TemplateResponse(request, "cases.html", {
-        "user": user, "outcome": outcome, "outcomes": OUTCOMES, "pages": pages,
-        "queue": queue, "may_approve": bool(approvals),
-        "previous": _list_url(found.page - 1, outcome, queue) if found.page > 1 else None,
-        "next": _list_url(found.page + 1, outcome, queue) if found.page < pages else None,
+        "user": user, "asked": asked, "outcome": asked["outcome"], "outcomes": OUTCOMES,
+        "states": STATES, "sorts": SORT_WORDS, "pages": pages, "queue": asked["queue"],
+        "may_approve": bool(_held_approvals(user.role)),
+        "export": "/cases.csv?" + urlencode({k: v for k, v in asked.items() if v}),
+        "previous": _list_url(found.page - 1, asked) if found.page > 1 else None,
+        "next": _list_url(found.page + 1, asked) if found.page < pages else None,
         "page": {"rows": rows, "total": found.total, "page": found.page}})
+
+
+@router.get("/cases.csv", **page("cases.list"))
+def case_list_csv(request: Request, db: SessionDep, user: PageUser) -> Response:
+    """The whole filtered list as CSV, a spreadsheet formula never live in any cell."""
+    filters = _list_filters(user, _asked(request))
+    found = repo.list_cases(db, actor_of(user), 1, EXPORT_LIMIT, filters)
+    rows = [[c.id, c.person_id, c.filing_date or "", c.state, c.outcome or "",
+             c.machine_outcome or "", c.decided_by or "", c.pending_approval or "",
+             "; ".join(ch.as_written for ch in c.charges)] for c in found.items]
+    body = csv_text(EXPORT_HEADER, rows)
+    if found.total > EXPORT_LIMIT:
+        body += f"# {found.total - EXPORT_LIMIT} more cases: narrow the filters to export them\n"
+    return Response(body, media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="cases.csv"'})
+
+
+EXPORT_LIMIT = 10_000
+EXPORT_HEADER = ["case_id", "person_id", "filing_date", "state", "decision_in_effect",
+                 "screening_decision", "decided_by", "waiting_for_approval", "charges"]
+SORT_WORDS = {"filed_desc": "newest filing first", "filed_asc": "oldest filing first",
+              "case_id": "by case id"}
 
 
 def _held_approvals(role: str) -> list[str]:
     return sorted(a for a, roles in access.permissions().approvals.items() if role in roles)
 
 
-def _list_url(page_no: int, outcome: str, queue: str) -> str:
-    query = {"page": str(page_no), "outcome": outcome, "queue": queue}
-    return "/cases?" + urlencode({k: v for k, v in query.items() if v})
+def _list_url(page_no: int, asked: dict[str, str]) -> str:
+    return "/cases?" + urlencode({**{k: v for k, v in asked.items() if v}, "page": str(page_no)})
 
 
 _REVIEW_KINDS = ("DecisionConfirmed", "DecisionOverridden", "ReviewApproved", "ReviewRefused")
