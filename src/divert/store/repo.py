@@ -211,7 +211,7 @@ def list_cases(
     if f.pending_approval is not None:
         query = query.where(CaseRow.pending_approval.in_(f.pending_approval.split(",")))
     if f.search:
-        query = query.where(_matches(f.search))
+        query = query.where(_matches(session, f.search))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     order = {"filed_asc": (CaseRow.filing_date.asc(), CaseRow.id),
              "case_id": (CaseRow.id,)}.get(f.sort, (CaseRow.filing_date.desc(), CaseRow.id))
@@ -223,19 +223,20 @@ def list_cases(
     return Page(tuple(case_view(session, r) for r in rows), page, page_size, total)
 
 
-def _matches(search: str) -> ColumnElement[bool]:
-    """A case whose id, person, docket or incident is exactly `search` (as typed; indexed
-    lookups), or one of whose charges contains every word of it (case-insensitive)."""
+def _matches(session: Session, search: str) -> ColumnElement[bool]:
+    """Cases whose id, person, docket or incident is exactly `search` as typed (indexed
+    lookups); only when none is, cases one of whose charges contains every word of it
+    (case-insensitive; % and _ are letters here) — the one list query that reads charges."""
     term = search.strip()
     ids = or_(CaseRow.id == term, CaseRow.person_id == term, CaseRow.docket_id == term,
               CaseRow.incident_id == term)
+    if session.scalar(select(CaseRow.id).where(ids).limit(1)) is not None:
+        return ids
     words = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
              for w in term.lower().split()[:8]]
-    if not words:
-        return ids
     charge = select(ChargeRow.id).where(ChargeRow.case_id == CaseRow.id, *(
         func.lower(ChargeRow.as_written).like(f"%{w}%", escape="\\") for w in words))
-    return or_(ids, charge.exists())
+    return charge.exists()
 
 
 @unit_of_work
