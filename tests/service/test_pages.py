@@ -180,3 +180,16 @@ def test_the_csv_export_keeps_the_filters_and_never_carries_a_live_formula(env: 
     assert rows[0][:5] == ["case_id", "person_id", "filing_date", "state", "decision_in_effect"]
     assert [r[0] for r in rows[1:]] == ["T-FORMULA"]
     assert rows[1][-1] == "'=HYPERLINK(\"http://example.invalid\",\"click\")"
+
+
+def test_a_case_sent_to_review_by_an_unknown_fact_says_so_first(env: Env) -> None:
+    login(env)
+    env.client.post("/api/cases", headers=env.headers("charging_ada"), json={
+        "case_id": "T-NOAGE", "person_id": "p-10", "filing_date": "2026-07-02",
+        "charges": [{"as_written": "Int Poss Contr Subst By Per Not Reg",
+                     "citation": "35 § 780-113 §§ A16", "drug": "heroin"}]})
+    page = env.client.get("/cases/T-NOAGE").text
+    first = page.split('class="reason-first"><strong>')[1].split("</strong>")[0]
+    assert first.startswith("Sent to review because the person&#39;s age at filing")
+    assert "not known" in first and "clause 1.1" in first
+    assert "charges[0]" not in page.split('<details id="why">')[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from divert.cases import access
 
+from . import words
 from .guard import TEMPLATES
 
 # (path, label, operation that opens it), in the order the header shows them.
@@ -34,3 +35,4 @@ def home_for(role: str) -> str:
 
 TEMPLATES.env.globals["nav_links"] = links_for
 TEMPLATES.env.globals["may"] = access.is_allowed
+words.register(TEMPLATES.env)

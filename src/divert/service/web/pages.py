@@ -37,6 +37,7 @@ from divert.service.screening import what_would_change
 from divert.store import repo, treatment
 from divert.store.views import SORTS, CaseFilters, NotFound, StaleVersion
 
+from . import words
 from .guard import TEMPLATES, PageError, page, page_user
 from .nav import home_for
 
@@ -227,6 +228,7 @@ def render_case(request: Request, db: SessionDep, user: Principal, case_id: str,
                                "state": view.state, "version": view.version,
                                "charges": [c.as_written for c in view.charges]},
         "decision": decision, "fired": fired, "reviews": reviews, "outcomes": OUTCOMES,
+        "reason_first": words.reason_first(decision) if decision else None,
         "effective": {"outcome": view.outcome, "machine": view.machine_outcome,
                       "by": view.decided_by, "reason": view.decision_reason,
                       "pending": view.pending_approval},

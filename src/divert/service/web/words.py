@@ -1,0 +1,68 @@
+"""A stored Decision in the words an ADA reads first: why this outcome, unknowns said plainly.
+
+The Decision JSON names facts by path (`charges[0].drug`, `person.open_diversions`); a page
+says "the drug of charge 1 (“Int Poss Contr Subst…”)". The reason that decided comes first:
+for a case sent to review because a fact is not known, that fact, not a rule that held but
+was overridden.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_CHARGE = re.compile(r"charges\[(\d+)\]\.(\w+)")
+_TRUTH = {"true": "yes", "false": "no", "unknown": "cannot tell"}
+_CASE_WORDS = {"case.money_bail": "whether money bail was set",
+               "case.held": "whether the person was held in custody",
+               "case.age": "the person's age at filing",
+               "case.charge_count": "how many charges the case has",
+               "case.charge_scope": "whether every charge was published"}
+
+
+def fact_words(path: str, charges: list[dict[str, Any]]) -> str:
+    """One fact path in words."""
+    found = _CHARGE.fullmatch(path)
+    if found:
+        index, name = int(found.group(1)), found.group(2).replace("_", " ")
+        written = charges[index]["as_written"] if index < len(charges) else ""
+        return f"the {name} of charge {index + 1} (“{written}”)"
+    if path in _CASE_WORDS:
+        return _CASE_WORDS[path]
+    owner, _, name = path.partition(".")
+    return f"the {'person' if owner == 'person' else owner}'s {name.replace('_', ' ')}"
+
+
+def truth_words(truth: str) -> str:
+    return _TRUTH.get(truth, truth)
+
+
+def reason_first(decision: dict[str, Any]) -> str:
+    """The one sentence that says why the case came out as it did."""
+    outcome = decision["outcome"].replace("_", " ")
+    charges = decision.get("charges") or []
+    deciding = [r for r in decision["rules"] if r["rule"] in decision["because"]
+                and r["truth"] == "true"]
+    if decision["outcome"] == "needs_review" and decision.get("unknowns") and not deciding:
+        facts = [fact_words(p, charges) for p in decision["unknowns"]]
+        listed = facts[0] if len(facts) == 1 else ", ".join(facts[:-1]) + " and " + facts[-1]
+        clauses = sorted({r["clause"] for r in decision["rules"] if r["truth"] == "unknown"
+                          and r.get("clause")})
+        which = ""
+        if len(clauses) == 1:
+            which = f" (it decides whether clause {clauses[0]} applies)"
+        elif clauses:
+            which = (f" (they decide whether clauses {', '.join(clauses[:-1])} and "
+                     f"{clauses[-1]} apply)")
+        return (f"Sent to review because {listed} {'is' if len(facts) == 1 else 'are'} not "
+                f"known{which}. Find it out and re-screen, or decide it in the review below.")
+    if deciding:
+        first = deciding[0]
+        return f"{outcome.capitalize()} under clause {first['clause']}: {first['says']}"
+    return f"{outcome.capitalize()}: no clause decided this case, so the policy's default applies."
+
+
+def register(env: Any) -> None:
+    """Jinja filters for the case page's trace."""
+    env.filters["truth_words"] = truth_words
+    env.globals["fact_words"] = fact_words
