@@ -73,6 +73,7 @@ class CaseRow(Base):
 
     __table_args__ = (
         Index("ix_cases_effective_outcome_filing_date", "effective_outcome", "filing_date"),
+        Index("ix_cases_state_filing_date", "state", "filing_date"),
     )
 
 

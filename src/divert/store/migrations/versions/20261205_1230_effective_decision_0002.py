@@ -32,6 +32,8 @@ def upgrade() -> None:
                               ["effective_outcome", "filing_date"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_pending_approval"), ["pending_approval"],
                               unique=False)
+        batch_op.create_index("ix_cases_state_filing_date", ["state", "filing_date"],
+                              unique=False)
     op.execute(
         "UPDATE cases SET machine_outcome = (SELECT s.outcome FROM screenings s "
         "WHERE s.case_id = cases.id ORDER BY s.id DESC LIMIT 1)")
@@ -54,6 +56,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_index("ix_cases_state_filing_date")
         batch_op.drop_index(batch_op.f("ix_cases_pending_approval"))
         batch_op.drop_index("ix_cases_effective_outcome_filing_date")
         batch_op.drop_column("pending_approval")
