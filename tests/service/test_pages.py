@@ -193,3 +193,33 @@ def test_a_case_sent_to_review_by_an_unknown_fact_says_so_first(env: Env) -> Non
     assert first.startswith("Sent to review because the person&#39;s age at filing")
     assert "not known" in first and "clauses 1.1, " in first
     assert "charges[0]" not in page.split('<details id="why">')[0]
+
+
+def _login_as(env: Env, username: str) -> str:
+    response = env.client.post("/login", follow_redirects=False, data={
+        "username": username, "password": PASSWORD,
+        "totp": totp_code(env.secrets[username], env.clock.now())})
+    return str(response.headers["location"])
+
+
+def test_an_administrator_manages_accounts_from_a_page_not_the_api(env: Env) -> None:
+    assert _login_as(env, "u-administrator") == "/users"
+    page = env.client.get("/users").text
+    assert "u-charging_ada" in page and "Log out" in page
+    made = env.client.post("/users", data={"username": "new.ada", "password": "a long password",
+                                           "role": "charging_ada"})
+    assert made.status_code == 200
+    assert "Account new.ada was created" in made.text and "shown\n  only now" in made.text
+    again = env.client.post("/users", data={"username": "new.ada", "password": "another one",
+                                            "role": "charging_ada"})
+    assert again.status_code == 422 and 'value="new.ada"' in again.text
+    assert "Account new.ada was created" not in again.text
+
+
+def test_an_auditor_reads_the_log_and_verifies_the_chain_from_a_page(env: Env) -> None:
+    assert _login_as(env, "u-auditor") == "/audit"
+    log = env.client.get("/audit").text
+    assert "entries; page 1 of" in log and "Verify the chain" in log
+    checked = env.client.post("/audit/verify").text
+    assert "The chain holds" in checked
+    assert env.client.get("/users").status_code == 403  # an auditor manages no accounts

@@ -35,8 +35,12 @@ def test_every_other_role_gets_the_refusal_page(env: Env, role: str) -> None:
 
 
 
-@pytest.mark.parametrize("role", ["administrator", "auditor"])
-def test_a_role_without_pages_lands_on_the_api_page_not_a_refusal(env: Env, role: str) -> None:
+@pytest.mark.parametrize(("role", "home"), [("administrator", "/users"),
+                                            ("auditor", "/audit")])
+def test_administrators_and_auditors_land_on_their_own_page_with_a_way_out(
+    env: Env, role: str, home: str,
+) -> None:
     landing = page_login(env, f"u-{role}")
-    assert landing == "/docs"
-    assert env.client.get(landing).status_code == 200
+    assert landing == home
+    page = env.client.get(landing)
+    assert page.status_code == 200 and 'action="/logout"' in page.text

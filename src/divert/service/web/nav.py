@@ -15,6 +15,8 @@ LINKS: tuple[tuple[str, str, str], ...] = (
     ("/pad", "PAD referral", "pad.create"),
     ("/referrals", "Referrals", "referrals.read"),
     ("/analytics", "Analytics", "analytics.read"),
+    ("/users", "Accounts", "users.read"),
+    ("/audit", "Audit log", "audit.read"),
 )
 
 
@@ -24,11 +26,7 @@ def links_for(role: str) -> list[tuple[str, str]]:
 
 
 def home_for(role: str) -> str:
-    """Where a role lands after logging in: its first page, else the API's own page.
-
-    Administrators and auditors work through the API (users, audit), so they land on /docs
-    rather than on a refusal page.
-    """
+    """Where a role lands after logging in: its first page (every role has one)."""
     links = links_for(role)
     return links[0][0] if links else "/docs"
 
