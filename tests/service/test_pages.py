@@ -223,3 +223,18 @@ def test_an_auditor_reads_the_log_and_verifies_the_chain_from_a_page(env: Env) -
     checked = env.client.post("/audit/verify").text
     assert "The chain holds" in checked
     assert env.client.get("/users").status_code == 403  # an auditor manages no accounts
+
+
+def test_the_public_page_needs_no_login_hides_small_counts_and_names_no_case(
+    env: Env,
+) -> None:
+    response = env.client.get("/public")
+    assert response.status_code == 200
+    page = response.text
+    assert "By month of filing" in page and "By age at filing" in page
+    # the test store holds three cases: every count is small, so none is shown as a number
+    body = page.split("<h2>By month of filing</h2>")[1]
+    assert "1–10" in body and "<td>3</td>" not in body and "<td>1</td>" not in body
+    for case_id in ("T-PWID", "T-POSS", "T-PARA"):
+        assert case_id not in page
+    assert 'href="/cases' not in page and "p-" not in body
