@@ -230,8 +230,11 @@ def _matches(session: Session, search: str) -> ColumnElement[bool]:
     term = search.strip()
     ids = or_(CaseRow.id == term, CaseRow.person_id == term, CaseRow.docket_id == term,
               CaseRow.incident_id == term)
-    if session.scalar(select(CaseRow.id).where(ids).limit(1)) is not None:
-        return ids
+    # Looked up on their own (each an indexed equality), then matched by primary key: in one
+    # query with ORDER BY filing_date the planner may walk the date index over every case.
+    matched = session.scalars(select(CaseRow.id).where(ids).limit(10_000)).all()
+    if matched:
+        return CaseRow.id.in_(matched)
     words = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
              for w in term.lower().split()[:8]]
     charge = select(ChargeRow.id).where(ChargeRow.case_id == CaseRow.id, *(
