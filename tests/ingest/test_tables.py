@@ -92,3 +92,13 @@ def test_the_summary_counts_outcomes_deciding_rules_and_unread_wordings() -> Non
         ("prosecute", "(default)", 1),
     ]
     assert unread_wordings(DECISIONS) == [("Xyzzy Offense", 2, "no catalog entry matches")]
+
+
+def test_a_wording_that_looks_like_a_formula_is_written_as_text(tmp_path: Path) -> None:
+    formula = '=HYPERLINK("http://example.invalid","click")'
+    decisions = (_decision("+C-9", Outcome.NEEDS_REVIEW, ("unread",), formula, None),)
+    out = tmp_path / "screened.csv"
+    write_decisions(decisions, out)
+    row = _read(out)[0]
+    assert row["case_id"] == "'+C-9"
+    assert all(not v.startswith(("=", "+", "-", "@")) for v in row.values())

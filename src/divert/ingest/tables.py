@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from divert.csvcells import safe_row
 from divert.errors import InputFormatError
 from divert.ingest.refusals import Refusal
 from divert.policy.explain import Decision
@@ -66,9 +67,9 @@ def write_decisions(decisions: Sequence[Decision], out: Path) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     if kind == "csv":
         with out.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-            writer.writeheader()
-            writer.writerows(rows)
+            writer = csv.writer(handle)
+            writer.writerow(COLUMNS)
+            writer.writerows(safe_row(row.get(c) for c in COLUMNS) for row in rows)
     elif kind == "jsonl":
         _write_jsonl(rows, out)
     else:
@@ -84,7 +85,8 @@ def write_refusals(refusals: Iterable[Refusal], out: Path) -> int:
         writer = csv.writer(handle)
         writer.writerow(("path", "line", "column", "value", "reason"))
         for r in refusals:
-            writer.writerow((r.path, r.line, r.column or "", r.value or "", r.reason))
+            writer.writerow(safe_row((r.path, r.line, r.column or "", r.value or "",
+                                      r.reason)))
             count += 1
     return count
 

@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from divert.cases import access
 from divert.cases.decision import NotDivertible
 from divert.cases.lifecycle import State
+from divert.csvcells import csv_text
 from divert.errors import IllegalTransition
 from divert.policy.explain import Outcome
 from divert.service import auth
@@ -30,7 +31,6 @@ from divert.service.deps import (
 )
 from divert.service.disclosure import case_disclosures
 from divert.service.errors import ApiError
-from divert.service.export import csv_text
 from divert.service.paths import quote_id
 from divert.service.schemas.cases import ApprovalCreate, ReviewCreate
 from divert.service.screening import what_would_change

@@ -20,10 +20,14 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def safe_row(row: Iterable[object]) -> list[str]:
+    return [safe_cell("" if v is None else v) for v in row]
+
+
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """A whole CSV document with every cell made safe."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([safe_cell(v) for v in row] for row in rows)
+    writer.writerows(safe_row(row) for row in rows)
     return out.getvalue()
