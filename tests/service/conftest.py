@@ -71,9 +71,20 @@ class Env:
     secrets: dict[str, str]
     usernames: dict[str, str]
     tokens: dict[str, str] = field(default_factory=dict)
+    used_steps: dict[str, int] = field(default_factory=dict)
+
+    def code(self, username: str) -> str:
+        """A one-time code the account has not used yet: a code works once, so a second
+        login in the same 30-second step waits (moves the clock) for the next one."""
+        step = int(self.clock.now().timestamp()) // 30
+        if self.used_steps.get(username) == step:
+            self.clock.advance(seconds=30)
+            step += 1
+        self.used_steps[username] = step
+        return totp_code(self.secrets[username], self.clock.now())
 
     def login(self, username: str, password: str = PASSWORD, code: str | None = None) -> Any:
-        code = code or totp_code(self.secrets[username], self.clock.now())
+        code = code or self.code(username)
         return self.client.post("/api/auth/login", json={
             "username": username, "password": password, "totp": code})
 

@@ -3,6 +3,8 @@ administrator unlocks, sessions ending after 30 minutes idle or 12 hours in all.
 
 from __future__ import annotations
 
+import pytest
+
 from .conftest import PASSWORD, Env, assert_error
 
 
@@ -28,6 +30,30 @@ def test_a_code_from_ten_minutes_ago_is_refused(env: Env) -> None:
     old = totp_code(env.secrets["u-charging_ada"], env.clock.now())
     env.clock.advance(minutes=10)
     assert_error(env.login("u-charging_ada", code=old), 401)
+
+
+def test_a_one_time_code_works_once_even_within_its_step(env: Env) -> None:
+    from divert.service.security import totp_code
+
+    code = totp_code(env.secrets["u-charging_ada"], env.clock.now())
+    assert env.login("u-charging_ada", code=code).status_code == 200
+    assert_error(env.login("u-charging_ada", code=code), 401)  # replayed
+    env.clock.advance(seconds=30)
+    fresh = totp_code(env.secrets["u-charging_ada"], env.clock.now())
+    assert env.login("u-charging_ada", code=fresh).status_code == 200
+
+
+def test_an_unknown_username_costs_a_password_check_like_a_known_one(
+    env: Env, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from divert.service import auth
+
+    checked: list[str] = []
+    real = auth.spend_like_a_password_check
+    monkeypatch.setattr(auth, "spend_like_a_password_check",
+                        lambda pw: (checked.append(pw), real(pw))[1])
+    assert_error(env.login("nobody-at-all", password="guess one", code="123456"), 401)
+    assert checked == ["guess one"]
 
 
 def test_five_failures_within_15_minutes_lock_the_account_even_for_the_right_password(

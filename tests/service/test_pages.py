@@ -7,15 +7,13 @@ from __future__ import annotations
 import csv
 import io
 
-from divert.service.security import totp_code
-
 from .conftest import PASSWORD, Env
 
 
 def login(env: Env, username: str = "u-charging_ada") -> None:
     response = env.client.post("/login", follow_redirects=False, data={
         "username": username, "password": PASSWORD,
-        "totp": totp_code(env.secrets[username], env.clock.now())})
+        "totp": env.code(username)})
     assert response.status_code == 303 and response.headers["location"] == "/cases"
     cookie = response.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
@@ -198,7 +196,7 @@ def test_a_case_sent_to_review_by_an_unknown_fact_says_so_first(env: Env) -> Non
 def _login_as(env: Env, username: str) -> str:
     response = env.client.post("/login", follow_redirects=False, data={
         "username": username, "password": PASSWORD,
-        "totp": totp_code(env.secrets[username], env.clock.now())})
+        "totp": env.code(username)})
     return str(response.headers["location"])
 
 

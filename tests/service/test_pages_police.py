@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from divert.cases.access import ROLES, is_allowed
-from divert.service.security import totp_code
 
 from .conftest import PASSWORD, Env
 
@@ -17,7 +16,7 @@ def page_login(env: Env, username: str) -> str:
     """Log in through the form; returns where the browser is sent."""
     response = env.client.post("/login", follow_redirects=False, data={
         "username": username, "password": PASSWORD,
-        "totp": totp_code(env.secrets[username], env.clock.now())})
+        "totp": env.code(username)})
     assert response.status_code == 303, response.text
     return str(response.headers["location"])
 

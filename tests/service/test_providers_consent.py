@@ -144,12 +144,10 @@ def test_each_disclosure_is_audited(env: Env, referred: dict[str, Any]) -> None:
 
 
 def test_the_case_page_says_no_report_under_consent(env: Env, referred: dict[str, Any]) -> None:
-    from divert.service.security import totp_code
 
     env.client.post("/login", data={"username": "u-charging_ada",
                                     "password": "correct horse battery staple",
-                                    "totp": totp_code(env.secrets["u-charging_ada"],
-                                                      env.clock.now())})
+                                    "totp": env.code("u-charging_ada")})
     page = env.client.get("/cases/T-POSS")
     assert "no report under consent" in page.text and "attended 3 of 4" not in page.text
 
@@ -169,13 +167,11 @@ def test_a_consent_ends_at_final_disposition(env: Env, referred: dict[str, Any])
 
 def test_the_case_page_shows_a_disclosure_with_its_notice(env: Env, referred: dict[str, Any]
                                                           ) -> None:
-    from divert.service.security import totp_code
 
     assert consent(env, ["charging_ada"], ["attendance"]).status_code == 201
     env.client.post("/login", data={"username": "u-charging_ada",
                                     "password": "correct horse battery staple",
-                                    "totp": totp_code(env.secrets["u-charging_ada"],
-                                                      env.clock.now())})
+                                    "totp": env.code("u-charging_ada")})
     page = env.client.get("/cases/T-POSS").text
     assert "attendance: attended 3 of 4" in page and "engaged" not in page.split("Engagement")[1]
     assert "protected by Federal confidentiality rules" in page

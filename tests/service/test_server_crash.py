@@ -87,9 +87,23 @@ def server(url: str, log: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]
         child.wait(timeout=30)
 
 
+_LAST_STEP: dict[str, int] = {}
+
+
+def fresh_code(secret: str) -> str:
+    """A code the account has not used: a code works once, so a second login in the same
+    30-second step uses the next step's code (accepted for clock drift), or waits for it."""
+    now = datetime.now(UTC)
+    step = max(int(now.timestamp()) // 30, _LAST_STEP.get(secret, -1) + 1)
+    while step > int(datetime.now(UTC).timestamp()) // 30 + 1:
+        time.sleep(1)
+    _LAST_STEP[secret] = step
+    return totp_code(secret, datetime.fromtimestamp(step * 30 + 1, UTC))
+
+
 def login(base: str, secret: str) -> dict[str, str]:
     got = httpx.post(f"{base}/api/auth/login", timeout=10, json={
-        "username": USER, "password": PASSWORD, "totp": totp_code(secret, datetime.now(UTC))})
+        "username": USER, "password": PASSWORD, "totp": fresh_code(secret)})
     assert got.status_code == 200, got.text
     return {"Authorization": f"Bearer {got.json()['token']}"}
 

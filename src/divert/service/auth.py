@@ -14,7 +14,13 @@ from divert.cases.access import Actor
 from divert.service import messages
 from divert.service.deps import Principal
 from divert.service.errors import ApiError
-from divert.service.security import new_session_token, token_hash, verify_password, verify_totp
+from divert.service.security import (
+    new_session_token,
+    spend_like_a_password_check,
+    token_hash,
+    totp_step,
+    verify_password,
+)
 from divert.service.settings import Settings
 from divert.store import accounts
 from divert.store.handles import Session
@@ -38,21 +44,25 @@ def login(db: Session, username: str, password: str, code: str, now: datetime,
     Raises ApiError 401 (wrong; the same sentence whatever was wrong) or 423 (locked).
     """
     cred = accounts.credentials(db, username)
+    if cred is None:
+        spend_like_a_password_check(password)
+    step = None
     ok = (
         cred is not None
         and not cred.locked
         and verify_password(cred.password_hash, password)
         and cred.totp_secret is not None
-        and verify_totp(cred.totp_secret, code, now)
+        and (step := totp_step(cred.totp_secret, code, now)) is not None
     )
+    token = new_session_token()
+    if ok and cred is not None:
+        ok = accounts.open_session(db, cred.user_id, token_hash(token), source, now, step)
     if not ok or cred is None:
         locked = accounts.record_failed_login(
             db, username, source, at=now, limit=settings.lockout_failures,
             window=timedelta(minutes=settings.lockout_window_minutes))
         raise ApiError(423, messages.ACCOUNT_LOCKED) if locked else ApiError(
             401, messages.BAD_LOGIN)
-    token = new_session_token()
-    accounts.open_session(db, cred.user_id, token_hash(token), source, now)
     principal = Principal(cred.user_id, cred.username, cred.role, cred.provider_id,
                           token_hash(token), source)
     limit = min(timedelta(minutes=settings.session_idle_minutes),

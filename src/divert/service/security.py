@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 # argon2-cffi's PasswordHasher uses Argon2id with RFC 9106 low-memory parameters by default.
 _HASHER = PasswordHasher()
+_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
 
 
 def hash_password(password: str, hasher: PasswordHasher | None = None) -> str:
@@ -46,7 +47,24 @@ def totp_code(secret: str, at: datetime) -> str:
 
 def verify_totp(secret: str, code: str, at: datetime) -> bool:
     """Accept the code of this 30-second step or the one before/after (clock drift)."""
-    return bool(code) and pyotp.TOTP(secret).verify(code.strip(), for_time=at, valid_window=1)
+    return totp_step(secret, code, at) is not None
+
+
+def totp_step(secret: str, code: str, at: datetime) -> int | None:
+    """The 30-second step whose code `code` is (this one or a neighbour), else None; the
+    caller refuses a step it has already accepted, so a code works once."""
+    totp, typed = pyotp.TOTP(secret), code.strip()
+    now = totp.timecode(at)
+    for step in (now, now - 1, now + 1):
+        if typed and secrets.compare_digest(totp.generate_otp(step), typed):
+            return step
+    return None
+
+
+def spend_like_a_password_check(password: str) -> None:
+    """Verify against a throw-away hash, so an unknown username takes as long to refuse as a
+    known one (no account enumeration by timing)."""
+    verify_password(_DUMMY_HASH, password)
 
 
 def totp_uri(secret: str, username: str, issuer: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from divert.cases.access import ROLES, Actor, Role
@@ -139,15 +139,28 @@ def record_failed_login(
 
 @unit_of_work
 def open_session(session: Session, user_id: int, token_sha256: str, source: str,
-                 at: datetime) -> None:
-    """A successful login: clear the failures and store the session (by token hash only)."""
+                 at: datetime, totp_step: int | None = None) -> bool:
+    """A successful login: clear the failures and store the session (by token hash only).
+
+    False, writing nothing, when `totp_step` is not later than the step of the last code this
+    account used: a one-time code is good once (one conditional UPDATE, so two logins racing
+    with the same code cannot both win).
+    """
     row = session.get(UserRow, user_id)
     if row is None:
         raise NotFound("user", user_id)
+    if totp_step is not None:
+        claimed = session.execute(
+            update(UserRow).where(UserRow.id == user_id, or_(
+                UserRow.last_totp_step.is_(None), UserRow.last_totp_step < totp_step))
+            .values(last_totp_step=totp_step).execution_options(synchronize_session="fetch"))
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            return False
     row.failed_logins, row.first_failed_at = 0, None
     session.add(SessionRow(id=token_sha256, user_id=user_id, created_at=at, last_seen_at=at))
     audit.append(session, Actor(row.username, row.role, source), "login",
                  f"users/{row.username}", at=at)
+    return True
 
 
 @unit_of_work

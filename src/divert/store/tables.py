@@ -180,6 +180,8 @@ class UserRow(Base):
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The 30-second step of the last one-time code accepted: a code is good only once.
+    last_totp_step: Mapped[int | None] = mapped_column(Integer)
 
 
 class SessionRow(Base):

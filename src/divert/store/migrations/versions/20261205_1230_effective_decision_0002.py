@@ -1,4 +1,5 @@
-"""The decision in effect on each case, kept on the case row for lists and filters.
+"""The decision in effect on each case, kept on the case row for lists and filters; the step
+of each account's last one-time code, so a code is accepted only once.
 
 Revision ID: 0002
 Revises: 0001
@@ -34,6 +35,8 @@ def upgrade() -> None:
                               unique=False)
         batch_op.create_index("ix_cases_state_filing_date", ["state", "filing_date"],
                               unique=False)
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("last_totp_step", sa.Integer(), nullable=True))
     op.execute(
         "UPDATE cases SET machine_outcome = (SELECT s.outcome FROM screenings s "
         "WHERE s.case_id = cases.id ORDER BY s.id DESC LIMIT 1)")
@@ -55,6 +58,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("last_totp_step")
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_index("ix_cases_state_filing_date")
         batch_op.drop_index(batch_op.f("ix_cases_pending_approval"))
