@@ -34,7 +34,7 @@ def divert_case(session: Session, case_id: str) -> None:
     s = repo.record_screening(session, ADA, case_id, decision(case_id), at=AT)
     repo.append_event(session, ADA, case_id, DecisionConfirmed(s.id, ADA.username), at=AT)
     repo.append_event(session, COORD, case_id, OfferMade(date(2026, 7, 20)), at=AT)
-    repo.append_event(session, COORD, case_id, OfferAccepted(date(2026, 7, 3)), at=AT)
+    repo.append_event(session, COORD, case_id, OfferAccepted(date(2026, 7, 2)), at=AT)
 
 
 def test_a_filed_case_reads_back_with_its_charges_and_state(session: Session) -> None:
@@ -250,8 +250,8 @@ def test_offers_expire_the_day_after_their_deadline(session: Session) -> None:
         filed(session, case_id, f"P-{case_id}")
         s = repo.record_screening(session, ADA, case_id, decision(case_id))
         repo.append_event(session, ADA, case_id, DecisionConfirmed(s.id, "ada.one"))
-    repo.append_event(session, COORD, "C-1", OfferMade(date(2026, 7, 20)))
-    repo.append_event(session, COORD, "C-2", OfferMade(date(2026, 7, 25)))
+    repo.append_event(session, COORD, "C-1", OfferMade(date(2026, 7, 20)), at=AT)
+    repo.append_event(session, COORD, "C-2", OfferMade(date(2026, 7, 25)), at=AT)
     assert repo.expire_offers(session, COORD, date(2026, 7, 20)) == []
     assert repo.expire_offers(session, COORD, date(2026, 7, 21)) == ["C-1"]
     assert repo.get_case(session, ADA, "C-1").state == "prosecution"

@@ -9,6 +9,7 @@ accounts.py (users, lockout, sessions), idempotency.py, importer.py (bulk import
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -16,11 +17,13 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, aliased
 
-from divert.cases import lifecycle
+from divert.cases import checks, lifecycle
 from divert.cases.access import Actor
 from divert.cases.events import (
     CaseFiled,
     Event,
+    OfferAccepted,
+    OfferDeclined,
     OfferExpired,
     OfferMade,
     PadReferred,
@@ -244,9 +247,42 @@ def append_event(
     """Append one event after the lifecycle allows it; IllegalTransition or StaleVersion →
     nothing written."""
     row = case_row(session, case_id)
+    if expected_version is not None and expected_version != row.version:
+        raise StaleVersion("case", row.id, expected_version, row.version)
+    lifecycle.apply(State(row.state), event, row.id)  # an illegal step is said before a date
+    _check_dates(session, row, event, utcnow(at).date())
     append_to_log(session, actor, row, event, utcnow(at), expected_version)
     session.refresh(row)
     return case_view(session, row)
+
+
+def _dates(event: Event) -> dict[str, date]:
+    """The event's date fields by name."""
+    values = {f.name: getattr(event, f.name) for f in dataclasses.fields(event)}
+    return {k: v for k, v in values.items() if isinstance(v, date)}
+
+
+def _check_dates(session: Session, row: CaseRow, event: Event, today: date) -> None:
+    """The event's dates against today and the case's own history (cases/checks.py): an
+    offer expires today or later; an answer comes after the offer, never in the future, and
+    an acceptance only while the offer is open; no step is dated in the future."""
+    if isinstance(event, OfferMade):
+        checks.offer_expiry(event.expires_on, today)
+        return
+    answer = {OfferAccepted: "accepted", OfferDeclined: "declined", OfferExpired: "expired"}
+    if type(event) in answer:
+        made = session.execute(
+            select(CaseEventRow.recorded_at, CaseEventRow.payload)
+            .where(CaseEventRow.case_id == row.id, CaseEventRow.kind == "OfferMade")
+            .order_by(CaseEventRow.seq.desc()).limit(1)).first()
+        offered_on = as_utc(made[0]).date() if made else None
+        expires = date.fromisoformat(json.loads(made[1])["expires_on"]) if made else None
+        on = next(iter(_dates(event).values()))
+        checks.offer_answer(answer[type(event)], on, today, offered_on, expires)
+        return
+    for name, value in _dates(event).items():
+        if name.endswith("_on"):
+            checks.not_in_future("on", value, today, "the date")
 
 
 @unit_of_work

@@ -25,7 +25,7 @@ from divert.service.deps import (
     SettingsDep,
 )
 from divert.service.disclosure import case_disclosures
-from divert.service.errors import ApiError
+from divert.service.errors import ApiError, plain
 from divert.service.paths import quote_id
 from divert.service.schemas.cases import ReviewCreate
 from divert.service.screening import what_would_change
@@ -114,7 +114,8 @@ def casework_context(db: SessionDep, role: str) -> dict[str, Any]:
 
 def render_case(request: Request, db: SessionDep, user: Principal, case_id: str, now: Any,
                 *, error: str | None = None, flash: str | None = None,
-                status: int = 200, work_error: str | None = None) -> Response:
+                status: int = 200, work_error: str | None = None,
+                work_form: dict[str, str] | None = None) -> Response:
     actor = actor_of(user)
     view = repo.get_case(db, actor, case_id)
     latest = repo.latest_screening(db, actor, case_id)
@@ -136,7 +137,8 @@ def render_case(request: Request, db: SessionDep, user: Principal, case_id: str,
         "changes": what_would_change(request, db, view, decision) if decision else [],
         "can_review": access.is_allowed(user.role, "reviews.create"), "error": error,
         "flash": flash, "disclosures": shown, "no_report": no_report,
-        "work": casework_context(db, user.role), "work_error": work_error},
+        "work": casework_context(db, user.role), "work_error": work_error,
+        "work_form": work_form or {}},
         status_code=status)
 
 
@@ -166,7 +168,7 @@ def review(case_id: str, request: Request, db: SessionDep, clock: ClockDep, user
         repo.append_event(db, actor_of(user), case_id, event, expected_version=version,
                           at=clock.now())
     except (ApiError, IllegalTransition, StaleVersion, ValueError) as exc:
-        msg = exc.message if isinstance(exc, ApiError) else str(exc)
+        msg = plain(exc)
         db.rollback()
         return render_case(request, db, user, case_id, clock.now(), error=msg, status=422)
     return RedirectResponse(f"/cases/{quote_id(case_id)}?reviewed=1", status_code=303)
