@@ -47,9 +47,10 @@ from divert.store.screenings import (
     record_screening,
     store_screening,
 )
-from divert.store.tables import CaseEventRow, CaseRow, ChargeRow, ScreeningRow
+from divert.store.tables import CaseEventRow, CaseRow, ChargeRow, ScreeningRow, WhatIfRow
 from divert.store.unit import as_utc, atomic, unit_of_work, utcnow
 from divert.store.views import (
+    PROPOSAL,
     CaseFilters,
     CaseView,
     Conflict,
@@ -217,6 +218,9 @@ def list_cases(
                   .correlate(CaseRow).scalar_subquery())
         query = query.join(ScreeningRow, ScreeningRow.id == latest).where(
             ScreeningRow.outcome == f.outcome)
+    if f.proposal is not None:
+        query = query.where(CaseRow.id.in_(select(WhatIfRow.case_id).where(
+            WhatIfRow.label == PROPOSAL, WhatIfRow.outcome == f.proposal)))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
         query.order_by(CaseRow.filing_date.desc(), CaseRow.id)

@@ -50,6 +50,9 @@ class Page(Generic[T]):
     total: int
 
 
+PROPOSAL = "proposal"  # the what-if label of the office's draft policy over real filings
+
+
 @dataclass(frozen=True, slots=True)
 class CaseFilters:
     """List filters; None means "any"."""
@@ -60,6 +63,7 @@ class CaseFilters:
     outcome: str | None = None  # the latest screening's outcome
     filed_from: date | None = None
     filed_to: date | None = None
+    proposal: str | None = None  # the outcome under the proposal (a what-if, not a decision)
 
 
 @dataclass(frozen=True, slots=True)

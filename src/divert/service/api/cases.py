@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Annotated, Any
 
@@ -17,7 +18,7 @@ from divert.service.idempotency import fingerprint, run_once
 from divert.service.pagination import PageDep
 from divert.service.schemas.cases import CaseCreate, CasePublic, PadCreate
 from divert.service.screening import policy_of, screen_stored_case
-from divert.store import repo
+from divert.store import repo, whatif
 from divert.store.views import CaseFilters
 
 router = APIRouter(prefix="/api", tags=["cases"])
@@ -33,14 +34,31 @@ def list_cases(
     state: Annotated[str | None, Query(max_length=24)] = None,
     filed_from: date | None = None,
     filed_to: date | None = None,
+    proposal: Annotated[Outcome | None, Query(
+        description="The outcome under the proposal: a labelled what-if screening "
+                    "(GET /api/cases/{id}/what-ifs), never the live decision.")] = None,
 ) -> dict[str, Any]:
     filters = CaseFilters(state=state, outcome=outcome.value if outcome else None,
-                          filed_from=filed_from, filed_to=filed_to)
+                          filed_from=filed_from, filed_to=filed_to,
+                          proposal=proposal.value if proposal else None)
     found = repo.list_cases(db, actor_of(user), page.page, page.page_size, filters)
     return {
         "items": [CasePublic.of(c).model_dump(mode="json") for c in found.items],
         "page": found.page, "page_size": found.page_size, "total": found.total,
     }
+
+
+@router.get("/cases/{case_id:id}/what-ifs", summary="A case's what-if screenings",
+            **op("cases.read", 404))
+def list_what_ifs(case_id: str, request: Request, user: CurrentUser, db: SessionDep
+                  ) -> dict[str, Any]:
+    """Each labelled what-if (e.g. "proposal"): the policy version and its status, the day
+    it was screened as of, the assumptions (none by default) and the deciding sentences.
+    Never the case's decision: that is `outcome` on the case."""
+    view = repo.get_case(db, actor_of(user), case_id)  # 404 for an unknown case; audited
+    items = whatif.what_ifs_for(db, view.id, request.app.state.policies())
+    return {"items": [{**dataclasses.asdict(w), "assumptions": list(w.assumptions),
+                       "says": list(w.says)} for w in items]}
 
 
 @router.get("/cases/{case_id:id}", summary="Read a case", **op("cases.read", 404))

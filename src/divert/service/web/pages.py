@@ -29,7 +29,7 @@ from divert.service.errors import ApiError, plain
 from divert.service.paths import quote_id
 from divert.service.schemas.cases import ReviewCreate
 from divert.service.screening import what_would_change
-from divert.store import repo, treatment
+from divert.store import repo, treatment, whatif
 from divert.store.views import CaseFilters, NotFound, StaleVersion
 
 from .guard import TEMPLATES, PageError, page, page_user
@@ -84,18 +84,20 @@ def logout(db: SessionDep, clock: ClockDep, user: PageUser) -> Response:
 @router.get("/cases", **page("cases.list"))
 def case_list(request: Request, db: SessionDep, user: PageUser,
               page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
-              outcome: str = "") -> Response:
-    if outcome and outcome not in OUTCOMES:
-        raise PageError(422, f"Unknown outcome {outcome!r}; one of: {', '.join(OUTCOMES)}.")
+              outcome: str = "", proposal: str = "") -> Response:
+    for value in (outcome, proposal):
+        if value and value not in OUTCOMES:
+            raise PageError(422, f"Unknown outcome {value!r}; one of: {', '.join(OUTCOMES)}.")
     size = 50
     found = repo.list_cases(db, actor_of(user), max(page_no, 1), size,
-                            CaseFilters(outcome=outcome or None))
+                            CaseFilters(outcome=outcome or None, proposal=proposal or None))
     rows = [{"case_id": c.id, "filing_date": c.filing_date, "state": c.state,
              "charges": [ch.as_written for ch in c.charges], "outcome": c.outcome}
             for c in found.items]
     pages = max(1, -(-found.total // size))
     return TEMPLATES.TemplateResponse(request, "cases.html", {
         "user": user, "outcome": outcome, "outcomes": OUTCOMES, "pages": pages,
+        "proposal": proposal,
         "page": {"rows": rows, "total": found.total, "page": found.page}})
 
 
@@ -138,7 +140,8 @@ def render_case(request: Request, db: SessionDep, user: Principal, case_id: str,
         "can_review": access.is_allowed(user.role, "reviews.create"), "error": error,
         "flash": flash, "disclosures": shown, "no_report": no_report,
         "work": casework_context(db, user.role), "work_error": work_error,
-        "work_form": work_form or {}},
+        "work_form": work_form or {},
+        "what_ifs": whatif.what_ifs_for(db, view.id, request.app.state.policies())},
         status_code=status)
 
 
