@@ -17,7 +17,7 @@ from divert.cases.events import (
     ReArrestRecorded,
 )
 from divert.cases.model import Charge
-from divert.errors import IllegalTransition
+from divert.errors import IllegalTransition, InputRefused
 from divert.policy.explain import Outcome
 from divert.store import audit, repo
 from divert.store.tables import AuditRow, CaseEventRow, CaseRow, ScreeningRow
@@ -207,7 +207,7 @@ def test_an_incident_belongs_to_one_person_and_one_pad_referral(session: Session
     police = ADA.__class__("officer.k", "police", "10.1.1.1")
     repo.record_pad_referral(session, police, case_id="PAD-1", person_id="P-9",
                              incident_id="INC-77", contact_date=date(2026, 6, 20))
-    with pytest.raises(repo.Conflict, match="incident 'INC-77' already has a case"):
+    with pytest.raises(InputRefused, match="Incident INC-77 already has a case"):
         repo.record_pad_referral(session, police, case_id="PAD-2", person_id="P-9",
                                  incident_id="INC-77", contact_date=date(2026, 6, 21))
     with pytest.raises(repo.Conflict, match="belongs to another person's PAD referral"):

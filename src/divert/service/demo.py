@@ -146,8 +146,8 @@ def prepare_demo(settings: Settings, echo: Callable[[str], None] = print) -> Dem
              f"({seconds:.1f} s); outcomes {summary.outcomes}")
         for note in summary.unscreened:
             echo(f"  not screened: {note}")
-        echo(proposal_line(factory, policy))
         add_demo_cases(factory, policy, echo)
+        echo(proposal_line(factory, policy))
         with factory() as session:
             known = {p.id for p in treatment.list_providers(session)}
         for pid, name, services in PROVIDERS:

@@ -31,6 +31,7 @@ from divert.cases.events import (
 )
 from divert.cases.lifecycle import State
 from divert.cases.model import Charge, ChargeScope, PersonRecord, Stage
+from divert.errors import InputRefused
 from divert.store import audit
 from divert.store.caselog import (
     OPEN_DIVERSION,
@@ -168,11 +169,15 @@ def record_pad_referral(
     """
     now = utcnow(at)
     if session.get(CaseRow, case_id) is not None:
-        raise Conflict(f"case {case_id!r} already exists: incident {incident_id!r} was "
-                       "already referred; check the incident number")
+        raise InputRefused("incident_id", "duplicate_incident",
+                           f"Incident {incident_id} was already referred (case {case_id} "
+                           "already exists); do not refer it again: check the incident "
+                           "number, or open the earlier referral in your recent referrals.",
+                           status=409)
     if session.scalars(select(CaseRow.id).where(CaseRow.incident_id == incident_id)).first():
-        raise Conflict(f"incident {incident_id!r} already has a case; check the incident "
-                       "number, one referral per incident")
+        raise InputRefused("incident_id", "duplicate_incident",
+                           f"Incident {incident_id} already has a case; one referral per "
+                           "incident: check the incident number.", status=409)
     ensure_person(session, person_id, None, now)
     row = CaseRow(
         id=case_id, person_id=person_id, incident_id=incident_id, stage=Stage.PRE_CHARGE.value,
