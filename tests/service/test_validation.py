@@ -154,3 +154,15 @@ def test_the_provider_form_keeps_what_was_typed_and_says_what_to_do(env: Env) ->
     assert "The report date 2026-06-15 is before the referral to this provider" in shown.text
     assert 'value="2026-06-15"' in shown.text and 'value="attended 0 of 2"' in shown.text
     assert '<option value="not_engaged" selected>' in shown.text
+
+
+def test_the_referral_form_refuses_a_second_referral_and_keeps_the_choice(env: Env) -> None:
+    referral(env)  # T-POSS is with provider A
+    page_login(env, "u-coordinator")
+    shown = env.client.post("/cases/T-POSS/refer", data={
+        "version": str(version(env)), "provider_id": "prov-a", "referred_on": "2026-07-02"})
+    assert shown.status_code == 409
+    assert "Provider A (invented) already has an open referral of this person" in shown.text
+    assert '<option value="prov-a" selected>' in shown.text
+    assert 'name="referred_on" type="date" value="2026-07-02"' in shown.text
+    assert kinds(env).count("ReferredToProvider") == 1
