@@ -79,6 +79,17 @@ class IllegalTransition(DivertError):
         )
 
 
+class InputRefused(DivertError):
+    """A value the rules refuse (a date out of order, an expired offer, a second referral):
+    the sentence says what to do next, `field` names the input and `code` is for machines."""
+
+    def __init__(self, field: str, code: str, message: str, status: int = 422) -> None:
+        self.field = field
+        self.code = code
+        self.status = status
+        super().__init__(message)
+
+
 class NotPermitted(DivertError):
     """An actor tried an operation their role does not allow."""
 

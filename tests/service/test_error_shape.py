@@ -38,7 +38,10 @@ def test_409_for_an_illegal_transition_names_the_allowed_events(env: Env) -> Non
     response = env.client.post("/api/cases/T-POSS/offer/answer", json={"answer": "accepted"},
                                headers=headers)
     body = assert_error(response, 409)
-    assert "OfferAccepted" in body["error"] and "DecisionConfirmed" in body["error"]
+    assert body["error"].startswith("You cannot record the offer as accepted now")
+    assert "confirm the decision" in body["error"]  # what can be done instead
+    assert body["code"] == "illegal_transition"
+    assert "OfferAccepted" in body["detail"] and "DecisionConfirmed" in body["detail"]
 
 
 def test_412_for_a_stale_version_and_428_without_one(env: Env) -> None:

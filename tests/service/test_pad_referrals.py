@@ -119,21 +119,25 @@ def test_a_second_open_referral_to_the_same_provider_is_refused(env: Env) -> Non
     assert other.status_code == 201, other.text  # another provider is another referral
 
 
-@pytest.mark.parametrize(("contact", "sentence"), [
-    ("2026-07-03", messages.PAD_CONTACT_IN_FUTURE.format(date="2026-07-03", today=TODAY)),
-    ("2018-03-15", messages.PAD_CONTACT_BEFORE_LAUNCH.format(date="2018-03-15",
-                                                             launch="2018-03-16")),
+@pytest.mark.parametrize(("contact", "code", "sentence"), [
+    ("2026-07-03", "date_in_future",
+     f"The contact date 2026-07-03 is after today ({TODAY}); enter the date it happened"),
+    # the bound is the first day of phl-pad's first version, not a date in the code
+    ("2018-03-15", "before_program", "The contact date 2018-03-15 is before 2018-03-16, "
+     "when Police Assisted Diversion began; check the date"),
+    ("1999-01-04", "before_program", "The contact date 1999-01-04 is before 2018-03-16"),
 ])
 def test_a_contact_date_pad_cannot_cover_is_refused_in_a_sentence(
-        env: Env, contact: str, sentence: str) -> None:
+        env: Env, contact: str, code: str, sentence: str) -> None:
     body = assert_error(refer(env, "INC-G1", contact_date=contact), 422)
-    assert body["error"] == sentence
-    assert body["errors"] == [{"loc": ["body", "contact_date"], "msg": sentence}]
+    assert body["error"].startswith(sentence) and body["code"] == code
+    assert body["errors"] == [{"loc": ["body", "contact_date"], "msg": body["error"]}]
     assert env.client.get("/api/cases/PAD-INC-G1",
                           headers=env.headers("charging_ada")).status_code == 404
     page_login(env, "u-police")
     shown = env.client.post("/pad", data={**pad_body("INC-G1"), "contact_date": contact})
     assert shown.status_code == 422 and sentence in shown.text.replace("&#39;", "'")
+    assert f'value="{contact}"' in shown.text  # what the officer typed is kept
 
 
 def test_the_launch_day_and_today_are_accepted(env: Env) -> None:

@@ -29,6 +29,10 @@ def test_a_coordinator_offers_records_acceptance_and_refers(env: Env) -> None:
     made = env.client.post("/cases/T-POSS/offer", follow_redirects=True, data={
         "version": str(version(env)), "expires_on": "2026-07-20", "terms": "90 days"})
     assert made.status_code == 200 and "The offer was recorded." in made.text
+    env.clock.advance(days=2)  # 2026-07-04: the answer and the referral are not in the future
+    env.tokens.clear()  # sessions idle two days have ended: log in again
+    env.client.cookies.clear()
+    page_login(env, "u-coordinator")
     answered = env.client.post("/cases/T-POSS/offer/answer", follow_redirects=True, data={
         "version": str(version(env)), "answer": "accepted", "on": "2026-07-03"})
     assert "The answer to the offer was recorded." in answered.text
@@ -47,11 +51,13 @@ def test_an_illegal_step_shows_the_sentence_and_writes_nothing(env: Env) -> None
     response = env.client.post("/cases/T-POSS/offer/answer", data={
         "version": str(version(env)), "answer": "accepted"})
     assert response.status_code == 409
-    assert "case T-POSS: cannot apply OfferAccepted in state" in response.text
+    # plain words, not "cannot apply OfferAccepted in state SCREENED; allowed: …"
+    assert "You cannot record the offer as accepted now: the case is" in response.text
+    assert "cannot apply" not in response.text
     assert kinds(env) == before
     refused = env.client.post("/cases/T-POSS/refer", data={
         "version": str(version(env)), "provider_id": "prov-a"})
-    assert refused.status_code == 409 and "cannot apply ReferredToProvider" in refused.text
+    assert refused.status_code == 409 and "You cannot refer to a provider now" in refused.text
     assert kinds(env) == before
 
 

@@ -78,7 +78,8 @@ def test_a_repeated_incident_is_refused_on_the_form_and_nothing_more_is_written(
     assert env.client.post("/pad", data=data).status_code == 200
     again = env.client.post("/pad", data={**data, "person_id": "p-6"})
     assert again.status_code == 409
-    assert "already exists" in again.text and 'value="p-6"' in again.text  # the form is kept
+    assert "was already referred (case" in again.text and "do not refer it again" in again.text
+    assert 'value="p-6"' in again.text  # the form is kept
     assert again.text.count("<strong>PAD-INC-5</strong>") == 1
 
 

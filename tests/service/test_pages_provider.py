@@ -47,7 +47,7 @@ def test_a_provider_reports_engagement_from_the_fixed_list(env: Env) -> None:
     page_login(env, "u-provider")
     response = env.client.post(f"/referrals/{made['id']}/engagement", follow_redirects=True,
                                data={"engagement_status": "engaged",
-                                     "reported_on": "2026-07-10",
+                                     "reported_on": "2026-07-02",
                                      "attendance": "attended 3 of 4"})
     assert response.status_code == 200
     assert f"Engagement report on referral {made['id']} recorded." in response.text
@@ -59,7 +59,7 @@ def test_a_status_off_the_list_is_refused_and_nothing_is_written(env: Env) -> No
     page_login(env, "u-provider")
     before = kinds(env)
     response = env.client.post(f"/referrals/{made['id']}/engagement", data={
-        "engagement_status": "relapsed", "reported_on": "2026-07-10"})
+        "engagement_status": "relapsed", "reported_on": "2026-07-02"})
     assert response.status_code == 422 and "engagement_status:" in response.text
     assert kinds(env) == before
 
@@ -71,7 +71,7 @@ def test_another_provider_never_sees_or_reports_on_the_referral(env: Env) -> Non
     assert "0 referrals." in page and "p-1" not in page and f"referral-{made['id']}" not in page
     before = kinds(env)
     response = env.client.post(f"/referrals/{made['id']}/engagement", data={
-        "engagement_status": "engaged", "reported_on": "2026-07-10"})
+        "engagement_status": "engaged", "reported_on": "2026-07-02"})
     assert response.status_code == 403
     assert "a provider sees and acts only on referrals sent to it" in response.text
     assert kinds(env) == before
@@ -80,7 +80,7 @@ def test_another_provider_never_sees_or_reports_on_the_referral(env: Env) -> Non
 def test_an_unknown_referral_is_a_404_page(env: Env) -> None:
     page_login(env, "u-provider")
     response = env.client.post("/referrals/999/engagement", data={
-        "engagement_status": "engaged", "reported_on": "2026-07-10"})
+        "engagement_status": "engaged", "reported_on": "2026-07-02"})
     assert response.status_code == 404 and "No referral with id &#39;999&#39;." in response.text
 
 
@@ -99,7 +99,7 @@ def test_only_a_provider_may_report_engagement(env: Env, role: str) -> None:
     page_login(env, f"u-{role}")
     before = kinds(env)
     response = env.client.post(f"/referrals/{made['id']}/engagement", data={
-        "engagement_status": "engaged", "reported_on": "2026-07-10"})
+        "engagement_status": "engaged", "reported_on": "2026-07-02"})
     assert response.status_code == 403
     assert "engagement.create" in response.text
     assert kinds(env) == before

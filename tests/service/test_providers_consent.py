@@ -35,9 +35,9 @@ def make_referral(env: Env) -> dict[str, Any]:
     referral: dict[str, Any] = _post(
         env, "/api/referrals", {"case_id": "T-POSS", "provider_id": "prov-a"}, "coordinator")
     report = env.client.post("/api/engagement-reports", headers=env.headers("provider"), json={
-        "referral_id": referral["id"], "reported_on": "2026-07-10",
+        "referral_id": referral["id"], "reported_on": "2026-07-02",
         "attendance": "attended 3 of 4", "engagement_status": "engaged",
-        "dates": ["2026-07-03", "2026-07-07", "2026-07-09"]})
+        "dates": ["2026-07-02"]})
     assert report.status_code == 201, report.text
     return referral
 

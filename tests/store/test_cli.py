@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
 from typer.testing import CliRunner
 
 from divert.cli import app
-from divert.store.db import alembic_config
+
+from .test_migrations import head_revision
 
 REPO = Path(__file__).resolve().parents[2]
 BROKEN = REPO / "tests" / "fixtures" / "phl_filings_broken.csv"
@@ -25,7 +25,7 @@ def test_check_upgrade_check(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'd.sqlite'}"
     code, out = run("db", "check", "--url", url)
     assert code == 1 and "run `divert db upgrade`" in out
-    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    head = head_revision()
     assert run("db", "upgrade", "--url", url) == (0, f"database at revision {head}\n")
     code, out = run("db", "check", "--url", url)
     assert code == 0 and "tables match the models" in out
@@ -68,3 +68,21 @@ def test_an_unknown_policy_or_a_bad_file_is_refused(tmp_path: Path) -> None:
     assert code == 2 and "unknown policy id(s) no-such-policy" in out
     code, out = run("import", str(REPO / "tests" / "fixtures" / "not_filings.csv"), "--url", url)
     assert code == 2 and "is not the Philadelphia filings format" in out
+
+
+def test_import_can_screen_the_filings_under_the_proposal_as_a_what_if(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'w.sqlite'}"
+    code, out = run("import", str(BROKEN), "--url", url,
+                    "--what-if-proposal", "phl-dao-simple-possession")
+    assert code == 0, out
+    assert "3 screened" in out  # the live screening, under the policy in force
+    assert ("what-if 'proposal': 3 filings newly screened under phl-dao-simple-possession v"
+            in out and "assumptions: none" in out and "decisions in force are unchanged" in out)
+    code, out = run("import", str(BROKEN), "--url", url,
+                    "--what-if-proposal", "phl-dao-simple-possession")
+    assert code == 0 and "what-if 'proposal': 0 filings newly screened" in out
+    code, out = run("import", str(BROKEN), "--url", url, "--what-if-proposal",
+                    "phl-dao-simple-possession", "--assume", "no-such-thing")
+    assert code == 2 and "'no-such-thing' is not a what-if assumption" in out
+    code, out = run("import", str(BROKEN), "--url", url, "--what-if-proposal", "phl-nope")
+    assert code == 2 and "phl-nope" in out

@@ -3,7 +3,7 @@ than an analyst may see."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -33,6 +33,10 @@ KEY = b"test key, not a secret"
 SECRET_REASON = "the person's lawyer asked for a trial"
 
 
+# Answers and completion are recorded after they happened (a date after today is refused).
+LATER = datetime(2026, 10, 2, 9, 0, tzinfo=UTC)
+
+
 def _screen(session: Session, case_id: str, outcome: Outcome) -> int:
     return repo.record_screening(session, ADA, case_id, decision(case_id, outcome), at=AT).id
 
@@ -40,9 +44,9 @@ def _screen(session: Session, case_id: str, outcome: Outcome) -> int:
 def _offer(session: Session, case_id: str, accept: bool | None) -> None:
     repo.append_event(session, COORD, case_id, OfferMade(date(2026, 7, 20), "the terms"), at=AT)
     if accept:
-        repo.append_event(session, COORD, case_id, OfferAccepted(date(2026, 7, 5)), at=AT)
+        repo.append_event(session, COORD, case_id, OfferAccepted(date(2026, 7, 5)), at=LATER)
     elif accept is False:
-        repo.append_event(session, COORD, case_id, OfferDeclined(date(2026, 7, 6)), at=AT)
+        repo.append_event(session, COORD, case_id, OfferDeclined(date(2026, 7, 6)), at=LATER)
 
 
 def _treat(session: Session, case_id: str, status: str) -> None:
@@ -72,7 +76,8 @@ def build(session: Session) -> None:
         repo.append_event(session, ADA, case_id, DecisionConfirmed(s, ADA.username), at=AT)
     _offer(session, "C-1", accept=True)
     _treat(session, "C-1", "engaged")
-    repo.append_event(session, COORD, "C-1", DiversionCompleted(date(2026, 10, 1)), at=AT)
+    repo.append_event(session, COORD, "C-1", DiversionCompleted(date(2026, 10, 1)),
+                      at=LATER)
     _offer(session, "C-2", accept=True)
     _treat(session, "C-2", "not_engaged")
     repo.append_event(session, COORD, "C-2", ReturnedToProsecution(SECRET_REASON), at=AT)

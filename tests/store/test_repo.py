@@ -20,7 +20,7 @@ from divert.cases.events import (
     ReviewRefused,
 )
 from divert.cases.model import Charge
-from divert.errors import IllegalTransition
+from divert.errors import IllegalTransition, InputRefused
 from divert.policy.explain import Outcome
 from divert.store import audit, repo
 from divert.store.tables import AuditRow, CaseEventRow, CaseRow, ScreeningRow
@@ -37,7 +37,7 @@ def divert_case(session: Session, case_id: str) -> None:
     s = repo.record_screening(session, ADA, case_id, decision(case_id), at=AT)
     repo.append_event(session, ADA, case_id, DecisionConfirmed(s.id, ADA.username), at=AT)
     repo.append_event(session, COORD, case_id, OfferMade(date(2026, 7, 20)), at=AT)
-    repo.append_event(session, COORD, case_id, OfferAccepted(date(2026, 7, 3)), at=AT)
+    repo.append_event(session, COORD, case_id, OfferAccepted(date(2026, 7, 2)), at=AT)
 
 
 def test_a_filed_case_reads_back_with_its_charges_and_state(session: Session) -> None:
@@ -232,7 +232,7 @@ def test_an_offer_on_a_case_overridden_to_prosecute_is_refused_with_a_sentence(
         stored.id, "prosecute", "Defendant asked for trial.", ADA.username))
     before = count(session, CaseEventRow)
     with pytest.raises(NotDivertible, match=r"decision in effect is prosecute \(an override by"):
-        repo.append_event(session, COORD, "C-1", OfferMade(date(2026, 7, 20)))
+        repo.append_event(session, COORD, "C-1", OfferMade(date(2026, 7, 20)), at=AT)
     assert count(session, CaseEventRow) == before
 
 
@@ -249,7 +249,7 @@ def test_an_override_waiting_for_approval_counts_only_once_another_person_approv
         pending_approval="supervisor"))
     assert [c.id for c in waiting.items] == ["C-1"]
     with pytest.raises(NotDivertible, match="waiting for approval by the supervisor"):
-        repo.append_event(session, COORD, "C-1", OfferMade(date(2026, 7, 20)))
+        repo.append_event(session, COORD, "C-1", OfferMade(date(2026, 7, 20)), at=AT)
     review_seq = next(e.seq for e in repo.list_events(session, ADA, "C-1")
                   if e.kind == "DecisionOverridden")
     with pytest.raises(NotDivertible, match="Nobody approves their own review"):
@@ -257,7 +257,7 @@ def test_an_override_waiting_for_approval_counts_only_once_another_person_approv
     case = repo.append_event(session, SUP, "C-1", ReviewApproved(review_seq, SUP.username))
     assert (case.outcome, case.pending_approval, case.decided_by) == (
         "divert", None, ADA.username)
-    repo.append_event(session, COORD, "C-1", OfferMade(date(2026, 7, 20)))
+    repo.append_event(session, COORD, "C-1", OfferMade(date(2026, 7, 20)), at=AT)
 
 
 def test_a_refused_override_leaves_the_decision_before_it(session: Session) -> None:
@@ -277,7 +277,7 @@ def test_an_incident_belongs_to_one_person_and_one_pad_referral(session: Session
     police = ADA.__class__("officer.k", "police", "10.1.1.1")
     repo.record_pad_referral(session, police, case_id="PAD-1", person_id="P-9",
                              incident_id="INC-77", contact_date=date(2026, 6, 20))
-    with pytest.raises(repo.Conflict, match="incident 'INC-77' already has a case"):
+    with pytest.raises(InputRefused, match="Incident INC-77 already has a case"):
         repo.record_pad_referral(session, police, case_id="PAD-2", person_id="P-9",
                                  incident_id="INC-77", contact_date=date(2026, 6, 21))
     with pytest.raises(repo.Conflict, match="belongs to another person's PAD referral"):
@@ -320,8 +320,8 @@ def test_offers_expire_the_day_after_their_deadline(session: Session) -> None:
         filed(session, case_id, f"P-{case_id}")
         s = repo.record_screening(session, ADA, case_id, decision(case_id))
         repo.append_event(session, ADA, case_id, DecisionConfirmed(s.id, "ada.one"))
-    repo.append_event(session, COORD, "C-1", OfferMade(date(2026, 7, 20)))
-    repo.append_event(session, COORD, "C-2", OfferMade(date(2026, 7, 25)))
+    repo.append_event(session, COORD, "C-1", OfferMade(date(2026, 7, 20)), at=AT)
+    repo.append_event(session, COORD, "C-2", OfferMade(date(2026, 7, 25)), at=AT)
     assert repo.expire_offers(session, COORD, date(2026, 7, 20)) == []
     assert repo.expire_offers(session, COORD, date(2026, 7, 21)) == ["C-1"]
     assert repo.get_case(session, ADA, "C-1").state == "prosecution"

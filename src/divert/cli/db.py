@@ -113,23 +113,41 @@ def import_file(
     no_screen: bool = typer.Option(False, "--no-screen", help="Store without screening."),
     actor: str = typer.Option("import", "--as", help="Who the audit log names."),
     show: int = typer.Option(20, "--show", help="How many refused rows to list."),
+    proposal: str | None = typer.Option(
+        None, "--what-if-proposal", metavar="POLICY_ID",
+        help="Also screen every stored filing under this policy's latest version (e.g. the "
+             "draft phl-dao-simple-possession) as a labelled what-if 'proposal', beside the "
+             "decision in force; the live decision is never changed."),
+    assume: list[str] = typer.Option(
+        [], "--assume", help="What-if assumptions for --what-if-proposal (none by default; "
+                             "`divert screen --help` lists them)."),
 ) -> None:
     """Import a filings file: idempotent (a re-import adds nothing), screened on arrival."""
-    from divert.errors import InputFormatError, PolicyErrors
+    from divert.errors import DivertError, InputFormatError, PolicyErrors
     from divert.ingest.phl_filings import read_phl_filings
+    from divert.policy import whatif as assumptions
     from divert.policy.load import load_policies
-    from divert.store import db
+    from divert.store import db, whatif
     from divert.store.importer import import_filings
 
     console = Console(stderr=True)
     started = time.perf_counter()
+    try:
+        assumed = assumptions.parse(assume)
+    except DivertError as exc:
+        console.print(str(exc), markup=False, soft_wrap=True)
+        raise typer.Exit(2) from exc
     try:
         ingested = read_phl_filings(file)
         loaded = {} if no_screen else load_policies()
     except (InputFormatError, PolicyErrors, OSError) as exc:
         console.print(str(exc), markup=False, soft_wrap=True)
         raise typer.Exit(2) from exc
+    if proposal is not None and not loaded:
+        loaded = load_policies()
     unknown = [p for p in policy if not no_screen and p not in loaded]
+    if proposal is not None and proposal not in loaded:
+        unknown.append(proposal)
     if unknown:
         console.print(f"unknown policy id(s) {', '.join(unknown)}; known: "
                       f"{', '.join(sorted(loaded))}", markup=False, soft_wrap=True)
@@ -144,6 +162,10 @@ def import_file(
         task = bar.add_task("importing", total=len(ingested.cases))
         summary = import_filings(session, ingested, chosen, who,
                                  progress=lambda n: bar.advance(task, n))
+        what_if = None
+        if proposal is not None:
+            what_if = whatif.screen_what_if(session, who, loaded[proposal], assume=assumed)
+            what_if_counts = whatif.count_what_ifs(session, whatif.PROPOSAL)
     engine.dispose()
     seconds = time.perf_counter() - started
     typer.echo(
@@ -154,6 +176,14 @@ def import_file(
         f"{summary.rearrests_recorded} re-arrests recorded; {seconds:.1f} s")
     for line in summary.unscreened:
         typer.echo(f"not screened: {line}")
+    if proposal is not None and what_if is not None:
+        latest = loaded[proposal].latest()
+        typer.echo(
+            f"what-if 'proposal': {sum(what_if.values())} filings newly screened under "
+            f"{proposal} v{latest.version} ({latest.status}), each as if filed on or after "
+            f"{latest.effective_from}; assumptions: {', '.join(sorted(assumed)) or 'none'}; "
+            f"all stored: {dict(sorted(what_if_counts.items()))}. The decisions in force are "
+            "unchanged.")
     for line in summary.refusals[:show]:
         typer.echo(f"refused: {line}")
     if len(summary.refusals) > show:

@@ -22,7 +22,7 @@ from divert.resources import sample_filings
 from divert.service.accounts import NewAccount, add_account
 from divert.service.screening import screen_and_store
 from divert.service.settings import Settings
-from divert.store import repo, treatment
+from divert.store import repo, treatment, whatif
 from divert.store.db import make_engine, make_sessionmaker, upgrade
 from divert.store.handles import SessionFactory
 from divert.store.importer import import_filings
@@ -111,6 +111,21 @@ def import_policy(policies: dict[str, Policy], preferred: str, ingested: Ingeste
     return by_preference[0] if by_preference else policies[preferred]
 
 
+def proposal_line(factory: SessionFactory, policy: Policy,
+                  assume: frozenset[str] = frozenset()) -> str:
+    """Screen the stored filings under the proposal as a labelled what-if (their live
+    decision, under the policy in force on their date, stays as it is); one line saying so."""
+    with factory() as session:
+        whatif.screen_what_if(session, DEMO_ACTOR, policy, assume=assume)
+        counts = whatif.count_what_ifs(session, whatif.PROPOSAL)
+    latest = policy.latest()
+    return (f"  what-if: every filing screened under the proposal, {policy.id} "
+            f"v{latest.version} ({latest.status}), as if filed on or after "
+            f"{latest.effective_from}; assumptions: {', '.join(sorted(assume)) or 'none'}; "
+            f"outcomes {dict(sorted(counts.items()))} (labelled 'proposal', beside the "
+            "decision in force)")
+
+
 def prepare_demo(settings: Settings, echo: Callable[[str], None] = print) -> DemoReport:
     """Migrate, import and screen the shipped filings, add providers and accounts."""
     upgrade(settings.database_url)
@@ -133,6 +148,7 @@ def prepare_demo(settings: Settings, echo: Callable[[str], None] = print) -> Dem
         for note in summary.unscreened:
             echo(f"  not screened: {note}")
         add_demo_cases(factory, policy, echo)
+        echo(proposal_line(factory, policy))
         with factory() as session:
             known = {p.id for p in treatment.list_providers(session)}
         for pid, name, services in PROVIDERS:

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from divert.cases.decision import NotDivertible
-from divert.errors import DivertError, IllegalTransition, NotPermitted
+from divert.errors import DivertError, IllegalTransition, InputRefused, NotPermitted
 from divert.service import messages
 from divert.store.views import Conflict, NotFound, StaleVersion
 
@@ -45,20 +45,38 @@ class ApiError(Exception):
         super().__init__(message)
 
 
-def error_body(status: int, errors: Sequence[tuple[Loc, str]]) -> dict[str, Any]:
-    """The single error shape (style.md "Errors")."""
-    return {
+def error_body(status: int, errors: Sequence[tuple[Loc, str]], code: str | None = None,
+               detail: str | None = None) -> dict[str, Any]:
+    """The single error shape (style.md "Errors"); `code` and `detail` (the internal
+    wording) are for programs and appear only on refusals that have them."""
+    body: dict[str, Any] = {
         "ok": False,
         "error": "; ".join(msg for _, msg in errors),
         "errors": [{"loc": list(loc), "msg": msg} for loc, msg in errors],
         "status": status,
     }
+    if code is not None:
+        body["code"] = code
+    if detail is not None:
+        body["detail"] = detail
+    return body
 
 
 def error_response(
-    status: int, errors: Sequence[tuple[Loc, str]], headers: dict[str, str] | None = None
+    status: int, errors: Sequence[tuple[Loc, str]], headers: dict[str, str] | None = None,
+    code: str | None = None, detail: str | None = None,
 ) -> JSONResponse:
-    return JSONResponse(error_body(status, errors), status_code=status, headers=headers)
+    return JSONResponse(error_body(status, errors, code, detail), status_code=status,
+                        headers=headers)
+
+
+def plain(exc: Exception) -> str:
+    """The sentence a person reads for a refusal (pages use it; the API body's `error`)."""
+    if isinstance(exc, IllegalTransition):
+        return messages.step_refused(exc.state, exc.event, exc.allowed)
+    if isinstance(exc, ApiError):
+        return exc.message
+    return str(exc)
 
 
 def _validation_msg(err: dict[str, Any]) -> str:
@@ -96,7 +114,13 @@ async def _on_not_permitted(request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_illegal(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, IllegalTransition)
-    return error_response(409, [(("body", "event"), str(exc))])
+    return error_response(409, [(("body", "event"), plain(exc))], code="illegal_transition",
+                          detail=str(exc))
+
+
+async def _on_refused(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, InputRefused)
+    return error_response(exc.status, [(("body", exc.field), str(exc))], code=exc.code)
 
 
 async def _on_not_found(request: Request, exc: Exception) -> JSONResponse:
@@ -137,6 +161,7 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(NotPermitted, _on_not_permitted)
     app.add_exception_handler(IllegalTransition, _on_illegal)
+    app.add_exception_handler(InputRefused, _on_refused)
     app.add_exception_handler(NotFound, _on_not_found)
     app.add_exception_handler(StaleVersion, _on_stale)
     app.add_exception_handler(Conflict, _on_conflict)
@@ -162,6 +187,8 @@ ERROR_SCHEMA: dict[str, Any] = {
             },
         },
         "status": {"type": "integer"},
+        "code": {"type": "string", "description": "What was refused, for programs."},
+        "detail": {"type": "string", "description": "The internal wording, for programs."},
     },
 }
 

@@ -37,14 +37,6 @@ PAGE_SIZE_TOO_LARGE = "page_size may be at most {limit}; found {value}."
 UNKNOWN_POLICY = "No policy '{policy_id}'; known policies: {known}."
 REASON_REQUIRED = "An override needs a written reason (at least {min} characters)."
 INTERNAL = "Something went wrong on our side; the error was logged. Try again, or tell us."
-PAD_CONTACT_IN_FUTURE = (
-    "The contact date {date} is after today ({today}); enter the date of the stop, today or "
-    "earlier."
-)
-PAD_CONTACT_BEFORE_LAUNCH = (
-    "The contact date {date} is before {launch}, when Police Assisted Diversion began; check "
-    "the date, and handle a contact before then as usual."
-)
 PAD_UNKNOWN_PROVIDER = (
     "No provider '{provider}'; choose one of: {known}, or leave the provider empty."
 )
@@ -68,3 +60,39 @@ PAD_ASK_SUPERVISOR = (
     "to any provider."
 )
 PAD_NO_REASON = "The policy gave no reason; ask the DA's office to review this contact."
+
+# A case step in plain words, for refusals: "cannot apply DecisionConfirmed in state
+# REVIEWED" is for programs (the API body's `detail`), these are for people.
+STEP_WORDS = {
+    "PadReferred": "record a PAD referral", "CaseFiled": "file the case",
+    "Screened": "screen the case", "DecisionConfirmed": "confirm the decision",
+    "DecisionOverridden": "override the decision", "OfferMade": "make a diversion offer",
+    "OfferAccepted": "record the offer as accepted",
+    "OfferDeclined": "record the offer as declined",
+    "OfferExpired": "record the offer as expired", "ReferredToProvider": "refer to a provider",
+    "ConsentRecorded": "record a consent", "ConsentRevoked": "record a consent's revocation",
+    "EngagementReported": "report engagement", "DiversionCompleted": "record completion",
+    "ReturnedToProsecution": "return the case to prosecution",
+    "ChargesWithdrawn": "withdraw the charges", "Disposed": "record the final disposition",
+    "ReArrestRecorded": "record a re-arrest",
+}
+STATE_WORDS = {
+    "NEW": "not yet recorded", "PAD_REFERRED": "a PAD referral with no charge filed",
+    "FILED": "filed but not yet screened", "SCREENED": "screened and waiting for review",
+    "REVIEWED": "reviewed, with no offer made yet", "OFFERED": "waiting for the answer to an offer",
+    "DIVERTED": "diverted (the offer was accepted), not yet with a provider",
+    "IN_TREATMENT": "with a provider", "COMPLETED": "completed",
+    "PROSECUTION": "back with prosecution", "WITHDRAWN": "closed (charges withdrawn)",
+    "DISPOSED": "closed (final disposition recorded)",
+}
+STEP_REFUSED = "You cannot {step} now: the case is {state}. {next}"
+STEP_NEXT = "What can be done now: {steps}."
+STEP_NONE = "Nothing more can be done on it."
+
+
+def step_refused(state: str, event: str, allowed: tuple[str, ...]) -> str:
+    """An IllegalTransition in plain words, with the steps that are possible instead."""
+    steps = [STEP_WORDS.get(k, k) for k in allowed if k != "ReArrestRecorded"]
+    nxt = STEP_NEXT.format(steps="; ".join(steps)) if steps else STEP_NONE
+    return STEP_REFUSED.format(step=STEP_WORDS.get(event, event),
+                               state=STATE_WORDS.get(state, state.lower()), next=nxt)

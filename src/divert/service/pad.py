@@ -15,6 +15,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from divert.cases import checks
 from divert.cases.access import Actor
 from divert.cases.model import Case, Charge, PersonRecord
 from divert.engines.inprocess import screen_case
@@ -29,7 +30,6 @@ from divert.store.unit import atomic
 from divert.store.views import CaseView, ReferralView
 
 PAD_POLICY_ID = "phl-pad"
-PAD_LAUNCH = date(2018, 3, 16)  # the official launch; the policy starts here too
 DISTRICTS = (1, 39)  # Philadelphia police districts are numbered within this range
 ELIGIBLE = "divert"  # the only outcome that lets the officer refer; any other is "not eligible"
 
@@ -76,13 +76,10 @@ def case_id_for(incident_id: str) -> str:
     return f"PAD-{incident_id}"
 
 
-def contact_date_problem(contact: date, today: date) -> str | None:
-    """The sentence refusing a contact date PAD cannot cover, or None when it is fine."""
-    if contact > today:
-        return messages.PAD_CONTACT_IN_FUTURE.format(date=contact, today=today)
-    if contact < PAD_LAUNCH:
-        return messages.PAD_CONTACT_BEFORE_LAUNCH.format(date=contact, launch=PAD_LAUNCH)
-    return None
+def pad_began(policy: Policy) -> date:
+    """The first day PAD covers: the first day of the PAD policy's first version (policy
+    data, so a lawyer moving the start date moves this check too)."""
+    return min(v.effective_from for v in policy.versions)
 
 
 def charges_for(offenses: Sequence[PadOffense]) -> tuple[Charge, ...]:
@@ -133,9 +130,7 @@ def refer(
     provider) writes nothing. A not-eligible referral is stored with its decision but is
     never sent to a provider.
     """
-    problem = contact_date_problem(contact_date, now.date())
-    if problem is not None:
-        raise ApiError(422, problem, loc=("body", "contact_date"))
+    checks.pad_contact(contact_date, now.date(), pad_began(policy))
     providers = {p.id: p.name for p in treatment.list_providers(db)}
     if provider_id is not None and provider_id not in providers:
         raise ApiError(422, messages.PAD_UNKNOWN_PROVIDER.format(

@@ -79,6 +79,9 @@ def _records(session: Session, people: set[str]) -> dict[str, PersonRecord]:
     return {p: PersonRecord(p, None, opened.get(p, 0), pad.get(p, 0), None) for p in people}
 
 
+person_records = _records  # the what-if screenings read person facts the same way
+
+
 def _in_force(case: Case, policies: Sequence[Policy]) -> Policy | None:
     """The first policy (in the caller's order of preference) with a version in force."""
     when = case.filing_date

@@ -9,6 +9,7 @@ accounts.py (users, lockout, sessions), idempotency.py, importer.py (bulk import
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -16,11 +17,13 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from divert.cases import decision, lifecycle
+from divert.cases import checks, decision, lifecycle
 from divert.cases.access import Actor
 from divert.cases.events import (
     CaseFiled,
     Event,
+    OfferAccepted,
+    OfferDeclined,
     OfferExpired,
     OfferMade,
     PadReferred,
@@ -28,6 +31,7 @@ from divert.cases.events import (
 )
 from divert.cases.lifecycle import State
 from divert.cases.model import Charge, ChargeScope, PersonRecord, Stage
+from divert.errors import InputRefused
 from divert.store import audit
 from divert.store.caselog import (
     OPEN_DIVERSION,
@@ -43,9 +47,10 @@ from divert.store.screenings import (
     record_screening,
     store_screening,
 )
-from divert.store.tables import CaseEventRow, CaseRow, ChargeRow
+from divert.store.tables import CaseEventRow, CaseRow, ChargeRow, WhatIfRow
 from divert.store.unit import as_utc, atomic, unit_of_work, utcnow
 from divert.store.views import (
+    PROPOSAL,
     CaseFilters,
     CaseView,
     Conflict,
@@ -162,11 +167,15 @@ def record_pad_referral(
     """
     now = utcnow(at)
     if session.get(CaseRow, case_id) is not None:
-        raise Conflict(f"case {case_id!r} already exists: incident {incident_id!r} was "
-                       "already referred; check the incident number")
+        raise InputRefused("incident_id", "duplicate_incident",
+                           f"Incident {incident_id} was already referred (case {case_id} "
+                           "already exists); do not refer it again: check the incident "
+                           "number, or open the earlier referral in your recent referrals.",
+                           status=409)
     if session.scalars(select(CaseRow.id).where(CaseRow.incident_id == incident_id)).first():
-        raise Conflict(f"incident {incident_id!r} already has a case; check the incident "
-                       "number, one referral per incident")
+        raise InputRefused("incident_id", "duplicate_incident",
+                           f"Incident {incident_id} already has a case; one referral per "
+                           "incident: check the incident number.", status=409)
     ensure_person(session, person_id, None, now)
     row = CaseRow(
         id=case_id, person_id=person_id, incident_id=incident_id, stage=Stage.PRE_CHARGE.value,
@@ -210,6 +219,9 @@ def list_cases(
         query = query.where(CaseRow.effective_outcome == f.outcome)
     if f.pending_approval is not None:
         query = query.where(CaseRow.pending_approval.in_(f.pending_approval.split(",")))
+    if f.proposal is not None:
+        query = query.where(CaseRow.id.in_(select(WhatIfRow.case_id).where(
+            WhatIfRow.label == PROPOSAL, WhatIfRow.outcome == f.proposal)))
     if f.search:
         query = query.where(_matches(session, f.search))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
@@ -261,9 +273,42 @@ def append_event(
     """Append one event after the lifecycle allows it; IllegalTransition or StaleVersion →
     nothing written."""
     row = case_row(session, case_id)
+    if expected_version is not None and expected_version != row.version:
+        raise StaleVersion("case", row.id, expected_version, row.version)
+    lifecycle.apply(State(row.state), event, row.id)  # an illegal step is said before a date
+    _check_dates(session, row, event, utcnow(at).date())
     append_to_log(session, actor, row, event, utcnow(at), expected_version)
     session.refresh(row)
     return case_view(session, row)
+
+
+def _dates(event: Event) -> dict[str, date]:
+    """The event's date fields by name."""
+    values = {f.name: getattr(event, f.name) for f in dataclasses.fields(event)}
+    return {k: v for k, v in values.items() if isinstance(v, date)}
+
+
+def _check_dates(session: Session, row: CaseRow, event: Event, today: date) -> None:
+    """The event's dates against today and the case's own history (cases/checks.py): an
+    offer expires today or later; an answer comes after the offer, never in the future, and
+    an acceptance only while the offer is open; no step is dated in the future."""
+    if isinstance(event, OfferMade):
+        checks.offer_expiry(event.expires_on, today)
+        return
+    answer = {OfferAccepted: "accepted", OfferDeclined: "declined", OfferExpired: "expired"}
+    if type(event) in answer:
+        made = session.execute(
+            select(CaseEventRow.recorded_at, CaseEventRow.payload)
+            .where(CaseEventRow.case_id == row.id, CaseEventRow.kind == "OfferMade")
+            .order_by(CaseEventRow.seq.desc()).limit(1)).first()
+        offered_on = as_utc(made[0]).date() if made else None
+        expires = date.fromisoformat(json.loads(made[1])["expires_on"]) if made else None
+        on = next(iter(_dates(event).values()))
+        checks.offer_answer(answer[type(event)], on, today, offered_on, expires)
+        return
+    for name, value in _dates(event).items():
+        if name.endswith("_on"):
+            checks.not_in_future("on", value, today, "the date")
 
 
 @unit_of_work

@@ -115,6 +115,31 @@ class ScreeningRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class WhatIfRow(Base):
+    """A labelled what-if screening (e.g. "proposal": the draft policy over a real filing).
+
+    Never a live decision: a separate table, so nothing that reads `screenings` (the case's
+    outcome, its queues, offers) can take it for one. One per case and label.
+    """
+
+    __tablename__ = "what_if_screenings"
+    __table_args__ = (UniqueConstraint("case_id", "label"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    label: Mapped[str] = mapped_column(String(40))
+    outcome: Mapped[str] = mapped_column(String(16))
+    policy_id: Mapped[str] = mapped_column(String(80))
+    policy_version: Mapped[int] = mapped_column(Integer)
+    policy_sha256: Mapped[str] = mapped_column(String(64))
+    as_of: Mapped[date | None] = mapped_column(Date)
+    assumptions: Mapped[str] = mapped_column(Text)  # JSON list; [] when none was assumed
+    decision_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+Index("ix_what_if_screenings_label_outcome", WhatIfRow.label, WhatIfRow.outcome)
+
+
 class ProviderRow(Base):
     __tablename__ = "providers"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from divert.cases import lifecycle
+from divert.cases import checks, lifecycle
 from divert.cases.access import Actor, Role
 from divert.cases.consent import (
     Consent,
@@ -32,7 +32,7 @@ from divert.cases.events import (
     ReferredToProvider,
 )
 from divert.cases.lifecycle import State
-from divert.errors import NotPermitted
+from divert.errors import InputRefused, NotPermitted
 from divert.store import audit
 from divert.store.caselog import append_to_log, case_history, case_row
 from divert.store.tables import (
@@ -112,17 +112,23 @@ def refer_to_provider(
     """
     now = utcnow(at)
     case = case_row(session, case_id)
-    if session.get(ProviderRow, provider_id) is None:
+    provider = session.get(ProviderRow, provider_id)
+    if provider is None:
         raise NotFound("provider", provider_id)
-    already = session.scalars(select(ReferralRow.id).where(
+    if expected_version is not None and expected_version != case.version:
+        raise StaleVersion("case", case.id, expected_version, case.version)
+    lifecycle.apply(State(case.state), ReferredToProvider(0, provider_id), case.id)
+    checks.referral_date(referred_on, now.date(), case.contact_date or case.filing_date)
+    already = session.scalars(select(ReferralRow).where(
         ReferralRow.case_id == case.id, ReferralRow.person_id == case.person_id,
         ReferralRow.provider_id == provider_id, ReferralRow.status == "open")).first()
     if already is not None:
-        incident = case.incident_id or case.id
-        raise Conflict(f"person {case.person_id!r} already has an open referral (number "
-                       f"{already}) to provider {provider_id!r} for incident {incident!r}; "
-                       "the provider already has it, so do not refer again")
-    lifecycle.apply(State(case.state), ReferredToProvider(0, provider_id), case.id)
+        raise InputRefused(
+            "provider_id", "duplicate_referral",
+            f"{provider.name} already has an open referral of this person for this "
+            f"{'incident' if case.incident_id else 'case'} (referral {already.id}, made on "
+            f"{already.referred_on}); do not refer again: follow up on that referral, or "
+            "choose another provider.", status=409)
     row = ReferralRow(case_id=case.id, person_id=case.person_id, provider_id=provider_id,
                       referred_on=referred_on, status="open", created_at=now, version=1)
     session.add(row)
@@ -245,6 +251,8 @@ def report_engagement(
                        f"{', '.join(ENGAGEMENT_STATUSES)}")
     case = case_row(session, referral.case_id)
     lifecycle.apply(State(case.state), EngagementReported(0), case.id)
+    dates = tuple(dates)
+    checks.engagement_dates(reported_on, dates, now.date(), referral.referred_on)
     row = EngagementReportRow(
         referral_id=referral_id, case_id=case.id, provider_id=referral.provider_id,
         reported_on=reported_on, attendance=attendance, engagement_status=engagement_status,

@@ -51,6 +51,7 @@ class Page(Generic[T]):
 
 
 SORTS = ("filed_desc", "filed_asc", "case_id")
+PROPOSAL = "proposal"  # the what-if label of the office's draft policy over real filings
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,7 @@ class CaseFilters:
     filed_to: date | None = None
     search: str | None = None  # a case, person, docket or incident id, or words of a charge
     sort: str = "filed_desc"  # one of SORTS
+    proposal: str | None = None  # the outcome under the proposal (a what-if, not a decision)
 
 
 @dataclass(frozen=True, slots=True)

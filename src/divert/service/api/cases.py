@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -18,7 +19,7 @@ from divert.service.idempotency import fingerprint, run_once
 from divert.service.pagination import PageDep
 from divert.service.schemas.cases import CaseCreate, CasePublic, PadCreate
 from divert.service.screening import policy_of, screen_stored_case
-from divert.store import repo
+from divert.store import repo, whatif
 from divert.store.views import CaseFilters
 
 router = APIRouter(prefix="/api", tags=["cases"])
@@ -42,15 +43,32 @@ def list_cases(
     sort: Annotated[Literal["filed_desc", "filed_asc", "case_id"], Query(
         description="Newest filing first (default), oldest first, or by case id.")
     ] = "filed_desc",
+    proposal: Annotated[Outcome | None, Query(
+        description="The outcome under the proposal: a labelled what-if screening "
+                    "(GET /api/cases/{id}/what-ifs), never the live decision.")] = None,
 ) -> dict[str, Any]:
     filters = CaseFilters(state=state.value if state else None,
                           outcome=outcome.value if outcome else None,
-                          filed_from=filed_from, filed_to=filed_to, search=q or None, sort=sort)
+                          filed_from=filed_from, filed_to=filed_to, search=q or None, sort=sort,
+                          proposal=proposal.value if proposal else None)
     found = repo.list_cases(db, actor_of(user), page.page, page.page_size, filters)
     return {
         "items": [CasePublic.of(c).model_dump(mode="json") for c in found.items],
         "page": found.page, "page_size": found.page_size, "total": found.total,
     }
+
+
+@router.get("/cases/{case_id:id}/what-ifs", summary="A case's what-if screenings",
+            **op("cases.read", 404))
+def list_what_ifs(case_id: str, request: Request, user: CurrentUser, db: SessionDep
+                  ) -> dict[str, Any]:
+    """Each labelled what-if (e.g. "proposal"): the policy version and its status, the day
+    it was screened as of, the assumptions (none by default) and the deciding sentences.
+    Never the case's decision: that is `outcome` on the case."""
+    view = repo.get_case(db, actor_of(user), case_id)  # 404 for an unknown case; audited
+    items = whatif.what_ifs_for(db, view.id, request.app.state.policies())
+    return {"items": [{**dataclasses.asdict(w), "assumptions": list(w.assumptions),
+                       "says": list(w.says)} for w in items]}
 
 
 @router.get("/cases/{case_id:id}", summary="Read a case", **op("cases.read", 404))

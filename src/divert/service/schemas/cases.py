@@ -68,8 +68,9 @@ class CaseCreate(BaseModel):
 class PadCreate(BaseModel):
     """A PAD referral: the offenses as the officer would say them, the district, the date.
 
-    The contact date must be today or earlier and not before PAD began (2018-03-16); that
-    check needs the service clock, so `service.pad.refer` makes it.
+    The contact date must be today or earlier and not before PAD began (the first day of the
+    PAD policy's first version); that check needs the clock and the policy, so
+    `service.pad.refer` makes it (cases/checks.py).
     """
 
     model_config = ConfigDict(extra="forbid")

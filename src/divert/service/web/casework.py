@@ -14,9 +14,10 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from divert.cases.events import Event, OfferAccepted, OfferDeclined, OfferMade
-from divert.errors import DivertError
+from divert.errors import DivertError, InputRefused
 from divert.service.auth import actor_of
 from divert.service.deps import ClockDep, Principal, SessionDep
+from divert.service.errors import plain
 from divert.service.paths import quote_id
 from divert.service.schemas.cases import OfferAnswer, OfferCreate
 from divert.store import repo, treatment
@@ -31,30 +32,34 @@ Version = Annotated[int, Form()]
 
 
 def _run(request: Request, db: SessionDep, clock: ClockDep, user: Principal, case_id: str,
-         write: Callable[[], Any], done: str) -> Response:
-    """Do `write`; on a refusal roll back and show the case again with the sentence."""
+         write: Callable[[], Any], done: str, typed: dict[str, str] | None = None) -> Response:
+    """Do `write`; on a refusal roll back and show the case again with the sentence and
+    what the user typed (`typed`, the form's fields) still in the form."""
+    def again(error: str, status: int) -> Response:
+        return render_case(request, db, user, case_id, clock.now(), work_error=error,
+                           status=status, work_form={"form": done, **(typed or {})})
+
     try:
         write()
     except NotFound as exc:
         db.rollback()
         if exc.kind == "case":
             raise PageError(404, f"No case with id '{case_id}'.") from exc
-        return render_case(request, db, user, case_id, clock.now(), work_error=str(exc),
-                           status=404)
+        return again(str(exc), 404)
     except ValidationError as exc:
         db.rollback()
         err: Any = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or "form"
-        return render_case(request, db, user, case_id, clock.now(),
-                           work_error=f"{field}: {err['msg']}", status=422)
+        return again(f"{field}: {err['msg']}", 422)
     except ValueError as exc:
         db.rollback()
-        return render_case(request, db, user, case_id, clock.now(), work_error=str(exc),
-                           status=422)
+        return again(str(exc), 422)
+    except InputRefused as exc:  # a date out of order, an expired offer, a second referral
+        db.rollback()
+        return again(str(exc), exc.status)
     except DivertError as exc:  # IllegalTransition, StaleVersion, Conflict
         db.rollback()
-        return render_case(request, db, user, case_id, clock.now(), work_error=str(exc),
-                           status=409)
+        return again(plain(exc), 409)
     return RedirectResponse(f"/cases/{quote_id(case_id)}?done={done}", status_code=303)
 
 
@@ -73,7 +78,8 @@ def make_offer(case_id: str, request: Request, db: SessionDep, clock: ClockDep,
         _append(db, user, case_id, OfferMade(expires_on=body.expires_on, terms=body.terms),
                 version, clock)
 
-    return _run(request, db, clock, user, case_id, write, "offer")
+    return _run(request, db, clock, user, case_id, write, "offer",
+                {"expires_on": expires_on, "terms": terms})
 
 
 @router.post("/cases/{case_id:id}/offer/answer", **page("offers.update"))
@@ -91,7 +97,8 @@ def answer_offer(case_id: str, request: Request, db: SessionDep, clock: ClockDep
             raise PageError(422, "An offer expires by itself when its deadline passes.")
         _append(db, user, case_id, event, version, clock)
 
-    return _run(request, db, clock, user, case_id, write, "answer")
+    return _run(request, db, clock, user, case_id, write, "answer",
+                {"answer": answer, "on": on})
 
 
 @router.post("/cases/{case_id:id}/refer", **page("referrals.create"))
@@ -107,4 +114,5 @@ def refer(case_id: str, request: Request, db: SessionDep, clock: ClockDep, user:
         treatment.refer_to_provider(db, actor_of(user), case_id, provider_id, on, version,
                                     clock.now())
 
-    return _run(request, db, clock, user, case_id, write, "referral")
+    return _run(request, db, clock, user, case_id, write, "referral",
+                {"provider_id": provider_id, "referred_on": referred_on})

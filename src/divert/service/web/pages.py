@@ -30,11 +30,11 @@ from divert.service.deps import (
     SettingsDep,
 )
 from divert.service.disclosure import case_disclosures
-from divert.service.errors import ApiError
+from divert.service.errors import ApiError, plain
 from divert.service.paths import quote_id
 from divert.service.schemas.cases import ApprovalCreate, ReviewCreate
 from divert.service.screening import what_would_change
-from divert.store import repo, treatment
+from divert.store import repo, treatment, whatif
 from divert.store.views import SORTS, CaseFilters, NotFound, StaleVersion
 
 from . import words
@@ -88,14 +88,15 @@ def logout(db: SessionDep, clock: ClockDep, user: PageUser) -> Response:
     return response
 
 
-LIST_FIELDS = ("outcome", "state", "q", "filed_from", "filed_to", "sort", "queue")
+LIST_FIELDS = ("outcome", "state", "q", "filed_from", "filed_to", "sort", "queue", "proposal")
 
 
 def _list_filters(user: Principal, asked: dict[str, str]) -> CaseFilters:
     """The list's filters from the query string, each refused with a sentence if wrong."""
     outcome, state, queue = asked["outcome"], asked["state"], asked["queue"]
-    if outcome and outcome not in OUTCOMES:
-        raise PageError(422, f"Unknown outcome {outcome!r}; one of: {', '.join(OUTCOMES)}.")
+    for value in (outcome, asked["proposal"]):
+        if value and value not in OUTCOMES:
+            raise PageError(422, f"Unknown outcome {value!r}; one of: {', '.join(OUTCOMES)}.")
     if state and state not in STATES:
         raise PageError(422, f"Unknown state {state!r}; one of: {', '.join(STATES)}.")
     if asked["sort"] and asked["sort"] not in SORTS:
@@ -115,6 +116,7 @@ def _list_filters(user: Principal, asked: dict[str, str]) -> CaseFilters:
     return CaseFilters(outcome=outcome or None, state=state or None,
                        search=asked["q"][:200] or None, sort=asked["sort"] or "filed_desc",
                        pending_approval=",".join(approvals) if queue else None,
+                       proposal=asked["proposal"] or None,
                        filed_from=dates["filed_from"], filed_to=dates["filed_to"])
 
 
@@ -214,7 +216,8 @@ def casework_context(db: SessionDep, role: str) -> dict[str, Any]:
 def render_case(request: Request, db: SessionDep, user: Principal, case_id: str, now: Any,
                 *, error: str | None = None, flash: str | None = None,
                 status: int = 200, work_error: str | None = None,
-                form: dict[str, str] | None = None) -> Response:
+                form: dict[str, str] | None = None,
+                work_form: dict[str, str] | None = None) -> Response:
     actor = actor_of(user)
     view = repo.get_case(db, actor, case_id)
     latest = repo.latest_screening(db, actor, case_id)
@@ -238,7 +241,9 @@ def render_case(request: Request, db: SessionDep, user: Principal, case_id: str,
         "changes": what_would_change(request, db, view, decision) if decision else [],
         "can_review": access.is_allowed(user.role, "reviews.create"), "error": error,
         "flash": flash, "disclosures": shown, "no_report": no_report,
-        "work": casework_context(db, user.role), "work_error": work_error},
+        "work": casework_context(db, user.role), "work_error": work_error,
+        "work_form": work_form or {},
+        "what_ifs": whatif.what_ifs_for(db, view.id, request.app.state.policies())},
         status_code=status)
 
 
@@ -268,7 +273,7 @@ def review(case_id: str, request: Request, db: SessionDep, clock: ClockDep, user
         repo.append_event(db, actor_of(user), case_id, event, expected_version=version,
                           at=clock.now())
     except (ApiError, IllegalTransition, StaleVersion, NotDivertible, ValueError) as exc:
-        msg = exc.message if isinstance(exc, ApiError) else str(exc)
+        msg = plain(exc)
         db.rollback()
         return render_case(request, db, user, case_id, clock.now(), error=msg, status=422,
                            form={"action": action, "outcome": outcome, "reason": reason})
@@ -287,7 +292,7 @@ def approval(case_id: str, request: Request, db: SessionDep, clock: ClockDep, us
         repo.append_event(db, actor_of(user), case_id, event, expected_version=version,
                           at=clock.now())
     except (ApiError, IllegalTransition, StaleVersion, NotDivertible, ValueError) as exc:
-        msg = exc.message if isinstance(exc, ApiError) else str(exc)
+        msg = plain(exc)
         db.rollback()
         return render_case(request, db, user, case_id, clock.now(), error=msg, status=422,
                            form={"approval_reason": reason})

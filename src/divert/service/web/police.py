@@ -12,11 +12,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from divert.errors import DivertError
+from divert.errors import DivertError, InputRefused
 from divert.service import pad as pad_referral
 from divert.service.auth import actor_of
 from divert.service.deps import ClockDep, Principal, SessionDep
-from divert.service.errors import ApiError
+from divert.service.errors import ApiError, plain
 from divert.service.schemas.cases import PadCreate
 from divert.service.screening import policy_of
 from divert.store import pad, repo, treatment
@@ -103,9 +103,10 @@ def pad_submit(request: Request, db: SessionDep, clock: ClockDep, user: PageUser
         db.rollback()
         return render(request, db, user, now.date(), form=form, status=exc.status,
                       error=exc.message)
-    except DivertError as exc:
+    except DivertError as exc:  # InputRefused (422, or 409 for a repeat), Conflict
         db.rollback()
-        return render(request, db, user, now.date(), form=form, status=409, error=str(exc))
+        return render(request, db, user, now.date(), form=form, error=plain(exc),
+                      status=exc.status if isinstance(exc, InputRefused) else 409)
     # '#' and '/' are common in incident numbers: quoted, the id survives the redirect.
     return RedirectResponse(f"/pad?done={quote(result.case.id, safe='')}", status_code=303)
 

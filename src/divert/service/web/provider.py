@@ -11,11 +11,12 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from divert.cases import access
-from divert.errors import DivertError, NotPermitted
+from divert.errors import DivertError, InputRefused, NotPermitted
 from divert.service.api.engagement import EngagementCreate
 from divert.service.api.referrals import referral_public
 from divert.service.auth import actor_of
 from divert.service.deps import ClockDep, Principal, SessionDep
+from divert.service.errors import plain
 from divert.store import treatment
 from divert.store.treatment import ENGAGEMENT_STATUSES
 from divert.store.views import NotFound
@@ -27,13 +28,13 @@ PageUser = Annotated[Principal, Depends(page_user)]
 
 
 def render(request: Request, db: SessionDep, user: Principal, *, error: str | None = None,
-           failed: int | None = None, flash: str | None = None, status: int = 200
-           ) -> Response:
+           failed: int | None = None, flash: str | None = None, status: int = 200,
+           typed: dict[str, str] | None = None) -> Response:
     referrals = [referral_public(r) for r in treatment.list_referrals(db, actor_of(user))]
     return TEMPLATES.TemplateResponse(request, "referrals.html", {
         "user": user, "referrals": referrals, "statuses": ENGAGEMENT_STATUSES,
         "can_report": access.is_allowed(user.role, "engagement.create"), "error": error,
-        "failed": failed, "flash": flash}, status_code=status)
+        "failed": failed, "flash": flash, "typed": typed or {}}, status_code=status)
 
 
 @router.get("/referrals", **page("referrals.read"))
@@ -68,7 +69,13 @@ def report(referral_id: int, request: Request, db: SessionDep, clock: ClockDep,
         field = ".".join(str(p) for p in err["loc"]) or "form"
         return render(request, db, user, error=f"{field}: {err['msg']}", failed=referral_id,
                       status=422)
+    except InputRefused as exc:  # a date before the referral or in the future
+        db.rollback()
+        return render(request, db, user, error=str(exc), failed=referral_id,
+                      status=exc.status, typed={"reported_on": reported_on,
+                                                "engagement_status": engagement_status,
+                                                "attendance": attendance})
     except DivertError as exc:
         db.rollback()
-        return render(request, db, user, error=str(exc), failed=referral_id, status=409)
+        return render(request, db, user, error=plain(exc), failed=referral_id, status=409)
     return RedirectResponse(f"/referrals?reported={referral_id}", status_code=303)
