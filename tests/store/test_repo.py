@@ -327,3 +327,15 @@ def test_offers_expire_the_day_after_their_deadline(session: Session) -> None:
     assert repo.get_case(session, ADA, "C-1").state == "prosecution"
     assert repo.get_case(session, ADA, "C-2").state == "offered"
     assert repo.list_events(session, ADA, "C-1")[-1].payload == {"expired_on": "2026-07-21"}
+
+
+def test_a_broad_list_stops_counting_and_says_more_than(
+    session: Session, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for n in range(1, 6):
+        filed(session, f"C-{n}", f"P-{n}")
+    monkeypatch.setattr(repo, "COUNT_CAP", 3)
+    first = repo.list_cases(session, ADA, 1, 2)
+    assert (len(first.items), first.total, first.total_exact) == (2, 3, False)
+    last = repo.list_cases(session, ADA, 3, 2)  # counting goes on past the page asked for
+    assert (len(last.items), last.total, last.total_exact) == (1, 5, True)

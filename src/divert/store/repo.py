@@ -70,6 +70,9 @@ __all__ = [
 ]
 
 
+COUNT_CAP = 10_000
+
+
 def _diverted_case_ids(session: Session, person_id: str, excluding: str) -> list[str]:
     query = (
         select(CaseEventRow.case_id).join(CaseRow, CaseRow.id == CaseEventRow.case_id)
@@ -224,7 +227,12 @@ def list_cases(
             WhatIfRow.label == PROPOSAL, WhatIfRow.outcome == f.proposal)))
     if f.search:
         query = query.where(_matches(session, f.search))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    # Counting every match of a broad filter over a million cases costs more than the page:
+    # count up to COUNT_CAP (or past this page), and say "more than" beyond it.
+    cap = max(COUNT_CAP, max(page, 1) * page_size)
+    counted = session.scalar(select(func.count()).select_from(
+        query.limit(cap + 1).subquery())) or 0
+    total, exact = min(counted, cap), counted <= cap
     order = {"filed_asc": (CaseRow.filing_date.asc(), CaseRow.id),
              "case_id": (CaseRow.id,)}.get(f.sort, (CaseRow.filing_date.desc(), CaseRow.id))
     rows = session.scalars(
@@ -232,7 +240,7 @@ def list_cases(
     ).all()
     audit.append(session, actor, "list", "cases", detail={
         "page": page, "page_size": page_size, "total": total, "case_ids": [r.id for r in rows]})
-    return Page(tuple(case_view(session, r) for r in rows), page, page_size, total)
+    return Page(tuple(case_view(session, r) for r in rows), page, page_size, total, exact)
 
 
 def _matches(session: Session, search: str) -> ColumnElement[bool]:

@@ -48,6 +48,7 @@ class Page(Generic[T]):
     page: int
     page_size: int
     total: int
+    total_exact: bool = True  # False: there are more than `total` (a list stops counting)
 
 
 SORTS = ("filed_desc", "filed_asc", "case_id")

@@ -55,6 +55,7 @@ def list_cases(
     return {
         "items": [CasePublic.of(c).model_dump(mode="json") for c in found.items],
         "page": found.page, "page_size": found.page_size, "total": found.total,
+        "total_exact": found.total_exact,
     }
 
 

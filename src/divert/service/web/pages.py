@@ -136,7 +136,7 @@ def case_list(request: Request, db: SessionDep, user: PageUser,
     number = int(page_no[:9])
     found = repo.list_cases(db, actor_of(user), number, size, filters)
     pages = max(1, -(-found.total // size))
-    if found.total and number > pages:
+    if found.total and number > pages and found.total_exact:
         return RedirectResponse(_list_url(pages, asked), status_code=303)
     rows = [{"case_id": c.id, "filing_date": c.filing_date, "state": c.state,
              "charges": [ch.as_written for ch in c.charges], "outcome": c.outcome,
@@ -148,8 +148,10 @@ def case_list(request: Request, db: SessionDep, user: PageUser,
         "may_approve": bool(_held_approvals(user.role)),
         "export": "/cases.csv?" + urlencode({k: v for k, v in asked.items() if v}),
         "previous": _list_url(found.page - 1, asked) if found.page > 1 else None,
-        "next": _list_url(found.page + 1, asked) if found.page < pages else None,
-        "page": {"rows": rows, "total": found.total, "page": found.page}})
+        "next": _list_url(found.page + 1, asked)
+        if found.page < pages or not found.total_exact else None,
+        "page": {"rows": rows, "total": found.total, "page": found.page,
+                 "exact": found.total_exact}})
 
 
 @router.get("/cases.csv", **page("cases.list"))
@@ -161,8 +163,8 @@ def case_list_csv(request: Request, db: SessionDep, user: PageUser) -> Response:
              c.machine_outcome or "", c.decided_by or "", c.pending_approval or "",
              "; ".join(ch.as_written for ch in c.charges)] for c in found.items]
     body = csv_text(EXPORT_HEADER, rows)
-    if found.total > EXPORT_LIMIT:
-        body += f"# {found.total - EXPORT_LIMIT} more cases: narrow the filters to export them\n"
+    if found.total > EXPORT_LIMIT or not found.total_exact:
+        body += "# more cases match: narrow the filters to export them\n"
     return Response(body, media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": 'attachment; filename="cases.csv"'})
 
