@@ -14,7 +14,7 @@ import json
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
 from divert.cases import checks, decision, lifecycle
@@ -248,11 +248,12 @@ def _matches(session: Session, search: str) -> ColumnElement[bool]:
     lookups); only when none is, cases one of whose charges contains every word of it
     (case-insensitive; % and _ are letters here) — the one list query that reads charges."""
     term = search.strip()
-    ids = or_(CaseRow.id == term, CaseRow.person_id == term, CaseRow.docket_id == term,
-              CaseRow.incident_id == term)
-    # Looked up on their own (each an indexed equality), then matched by primary key: in one
-    # query with ORDER BY filing_date the planner may walk the date index over every case.
-    matched = session.scalars(select(CaseRow.id).where(ids).limit(10_000)).all()
+    # Each column looked up on its own (an indexed equality), then matched by primary key:
+    # as one OR joined to ORDER BY filing_date, a planner may walk every case instead.
+    matched = [found for column in (CaseRow.id, CaseRow.docket_id, CaseRow.incident_id,
+                                    CaseRow.person_id)
+               for found in session.scalars(select(CaseRow.id).where(column == term)
+                                            .limit(COUNT_CAP))]
     if matched:
         return CaseRow.id.in_(matched)
     words = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
