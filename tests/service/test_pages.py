@@ -236,3 +236,12 @@ def test_the_public_page_needs_no_login_hides_small_counts_and_names_no_case(
     for case_id in ("T-PWID", "T-POSS", "T-PARA"):
         assert case_id not in page
     assert 'href="/cases' not in page and "p-" not in body
+
+
+def test_a_count_hidden_only_to_protect_a_small_one_is_not_called_small() -> None:
+    from divert.analytics.suppress import suppress_row
+    from divert.service.web.public import shown
+
+    cells = suppress_row({"needs review": 5, "prosecute": 735, "out of scope": 44})
+    assert {k: shown(c) for k, c in cells.items()} == {
+        "needs review": "1–10", "prosecute": "735", "out of scope": "hidden"}

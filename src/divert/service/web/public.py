@@ -25,7 +25,11 @@ ZIP_ROWS = 25
 
 
 def shown(cell: Cell) -> str:
-    return f"{cell.value:,}" if cell.value is not None else f"1–{THRESHOLD - 1}"
+    """A count, "1–10" for a small one, or "hidden" for one hidden only so that a small one
+    cannot be worked out from the total (it is not small: saying "1–10" would be false)."""
+    if cell.value is not None:
+        return f"{cell.value:,}"
+    return f"1–{THRESHOLD - 1}" if cell.note == "small cell" else "hidden"
 
 
 def _table(counts: Counter[tuple[str, str]], keys: list[str]) -> list[dict[str, object]]:
