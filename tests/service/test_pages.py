@@ -53,8 +53,8 @@ def test_an_override_waits_for_a_supervisor_then_counts_everywhere(env: Env) -> 
         "reason": "Quantity is consistent with personal use."})
     assert response.status_code == 200
     assert "Your review was recorded" in response.text
-    assert ("overrode the decision to divert: Quantity is consistent with personal use. — "
-            "waits for the supervisor&#39;s approval") in response.text
+    assert ("<td>u-charging_ada</td><td>Decision overridden to divert: Quantity is consistent "
+            "with personal use. (waits for the supervisor&#39;s approval)</td>") in response.text
     assert "Decision in effect: <span class=\"outcome-prosecute\">prosecute" in response.text
     assert "clause 2.3 — " in response.text  # the stored decision is still shown as it was
     assert "T-PWID" not in env.client.get("/cases", params={"outcome": "divert"}).text
@@ -67,7 +67,7 @@ def test_an_override_waits_for_a_supervisor_then_counts_everywhere(env: Env) -> 
     response = env.client.post("/cases/T-PWID/approval", follow_redirects=True, data={
         "decision": "approve", "version": str(version)})
     assert "Decision in effect: <span class=\"outcome-divert\">divert" in response.text
-    assert "u-supervisor approved the review" in response.text
+    assert "<td>u-supervisor</td><td>Review approved</td>" in response.text
     assert "T-PWID" in env.client.get("/cases", params={"outcome": "divert"}).text
 
 

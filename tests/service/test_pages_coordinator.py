@@ -81,7 +81,10 @@ def test_a_bad_date_names_the_field(env: Env) -> None:
 
 FORMS = (("/cases/T-POSS/offer", "offers.create"),
          ("/cases/T-POSS/offer/answer", "offers.update"),
-         ("/cases/T-POSS/refer", "referrals.create"))
+         ("/cases/T-POSS/refer", "referrals.create"),
+         ("/cases/T-POSS/consents", "consents.create"),
+         ("/cases/T-POSS/consents/1/revoke", "consents.revoke"),
+         ("/cases/T-POSS/close", "outcomes.create"))
 
 
 @pytest.mark.parametrize(("role", "path", "operation"), [
@@ -90,8 +93,10 @@ def test_roles_without_the_operation_get_the_refusal_page(env: Env, role: str, p
                                                           operation: str) -> None:
     page_login(env, f"u-{role}")
     before = kinds(env)
-    response = env.client.post(path, data={"version": "1", "expires_on": "2026-07-20",
-                                           "answer": "accepted", "provider_id": "prov-a"})
+    response = env.client.post(path, data={
+        "version": "1", "expires_on": "2026-07-20", "answer": "accepted",
+        "provider_id": "prov-a", "purpose": "follow", "signed_on": "2026-07-02",
+        "kinds": "dates", "kind": "completed"})
     assert response.status_code == 403
     assert f"Your role &#39;{role}&#39; may not perform &#39;{operation}&#39;." in response.text
     assert kinds(env) == before

@@ -13,8 +13,9 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from divert.cases import access
+from divert.cases.consent import rules as consent_rules
 from divert.cases.decision import NotDivertible
-from divert.cases.lifecycle import State
+from divert.cases.lifecycle import State, allowed
 from divert.csvcells import csv_text
 from divert.errors import IllegalTransition
 from divert.policy.explain import Outcome
@@ -184,55 +185,81 @@ def _list_url(page_no: int, asked: dict[str, str]) -> str:
     return "/cases?" + urlencode({**{k: v for k, v in asked.items() if v}, "page": str(page_no)})
 
 
-_REVIEW_KINDS = ("DecisionConfirmed", "DecisionOverridden", "ReviewApproved", "ReviewRefused")
-
-
-def _review_line(e: Any) -> str:
-    """One review step in words: who, what, why, and whether it waits for approval."""
-    p = e.payload
-    waits = (f" — waits for the {p['approval'].replace('_', ' ')}'s approval"
-             if p.get("approval") else "")
-    if e.kind == "DecisionOverridden":
-        return (f"{e.actor} overrode the decision to {p['outcome'].replace('_', ' ')}: "
-                f"{p['reason']}{waits}")
-    if e.kind == "DecisionConfirmed":
-        return f"{e.actor} confirmed the decision{waits}"
-    if e.kind == "ReviewApproved":
-        return f"{e.actor} approved the review" + (f": {p['note']}" if p.get("note") else "")
-    return f"{e.actor} refused the review: {p['reason']}"
-
-
 DONE = {"offer": "The offer was recorded.", "answer": "The answer to the offer was recorded.",
-        "referral": "The referral to the provider was recorded."}
+        "referral": "The referral to the provider was recorded.",
+        "consent": "The consent was recorded.", "revocation": "The revocation was recorded.",
+        "closing": "The case's outcome was recorded."}
 
 
-def casework_context(db: SessionDep, role: str) -> dict[str, Any]:
-    """Which coordinator forms the role may use, and the providers to refer to."""
+def person_context(db: SessionDep, actor: Any, view: Any) -> dict[str, Any]:
+    """The person as the ADA needs them: pseudonym, age, and their other cases' decisions."""
+    others = repo.list_cases(db, actor, 1, 20, CaseFilters(person_id=view.person_id))
+    return {"id": view.person_id, "age": view.age, "zip": view.zip,
+            "others": [c for c in others.items if c.id != view.id],
+            "more": others.total > 20 or not others.total_exact}
+
+
+CLOSINGS = (("DiversionCompleted", "completed", "diversion completed"),
+            ("ReturnedToProsecution", "returned_to_prosecution",
+             "diversion failed: back to prosecution"),
+            ("ChargesWithdrawn", "charges_withdrawn", "charges withdrawn"),
+            ("Disposed", "disposed", "final disposition"))
+
+
+def casework_context(db: SessionDep, actor: Any, role: str, case_id: str, state: str,
+                     today: date) -> dict[str, Any]:
+    """Which coordinator forms the role may use, the providers to refer to, and the case's
+    consents with whether each is in force today."""
     may = {op: access.is_allowed(role, op)
-           for op in ("offers.create", "offers.update", "referrals.create")}
-    providers = treatment.list_providers(db) if may["referrals.create"] else []
+           for op in ("offers.create", "offers.update", "referrals.create", "consents.create",
+                      "consents.revoke", "consents.read", "outcomes.create")}
+    providers = (treatment.list_providers(db)
+                 if may["referrals.create"] or may["consents.create"] else [])
+    consents = []
+    if may["consents.read"]:
+        for v in treatment.list_consents(db, actor, case_id):
+            c = v.consent
+            status = ("revoked on " + c.revoked_on.isoformat() if c.revoked_on
+                      else "expired on " + c.expires_on.isoformat() if c.expires_on < today
+                      else "in force until " + c.expires_on.isoformat())
+            consents.append({"id": c.consent_id, "provider": c.provider_id,
+                             "to": ", ".join(sorted(r.replace("_", " ")
+                                                    for r in c.recipient_roles)),
+                             "kinds": ", ".join(sorted(k.value.replace("_", " ")
+                                                       for k in c.kinds)),
+                             "purpose": c.purpose, "signed_on": c.signed_on, "status": status,
+                             "live": c.revoked_on is None and c.expires_on >= today})
+    can = set(allowed(State(state)))
+    closings = [(kind, label) for event, kind, label in CLOSINGS if event in can]
     return {"offer": may["offers.create"], "answer": may["offers.update"],
-            "refer": may["referrals.create"], "providers": providers}
+            "refer": may["referrals.create"], "consent": may["consents.create"],
+            "revoke": may["consents.revoke"],
+            "close": may["outcomes.create"] and bool(closings), "closings": closings,
+            "providers": providers, "consents": consents,
+            "roles": ["charging_ada", "supervisor", "coordinator"],
+            "kinds": sorted(consent_rules().kinds)}
 
 
 def render_case(request: Request, db: SessionDep, user: Principal, case_id: str, now: Any,
                 *, error: str | None = None, flash: str | None = None,
                 status: int = 200, work_error: str | None = None,
                 form: dict[str, str] | None = None,
-                work_form: dict[str, str] | None = None) -> Response:
+                work_form: dict[str, Any] | None = None) -> Response:
     actor = actor_of(user)
     view = repo.get_case(db, actor, case_id)
     latest = repo.latest_screening(db, actor, case_id)
     decision = latest.decision if latest else None
     fired = [r for r in decision["rules"] if r["outcome"]] if decision else []
-    reviews = [_review_line(e) for e in repo.list_events(db, actor, case_id)
-               if e.kind in _REVIEW_KINDS]
+    timeline = [{"at": e.recorded_at, "who": e.actor,
+                 "what": words.event_words(e.kind, e.payload)}
+                for e in repo.list_events(db, actor, case_id)]
     shown, no_report = case_disclosures(db, user, view, now)
     return TEMPLATES.TemplateResponse(request, "case.html", {
         "user": user, "case": {"case_id": view.id, "filing_date": view.filing_date,
                                "state": view.state, "version": view.version,
                                "charges": [c.as_written for c in view.charges]},
-        "decision": decision, "fired": fired, "reviews": reviews, "outcomes": OUTCOMES,
+        "decision": decision, "fired": fired, "timeline": timeline, "outcomes": OUTCOMES,
+        "person": person_context(db, actor, view),
         "reason_first": words.reason_first(decision) if decision else None,
         "effective": {"outcome": view.outcome, "machine": view.machine_outcome,
                       "by": view.decided_by, "reason": view.decision_reason,
@@ -243,7 +270,8 @@ def render_case(request: Request, db: SessionDep, user: Principal, case_id: str,
         "changes": what_would_change(request, db, view, decision) if decision else [],
         "can_review": access.is_allowed(user.role, "reviews.create"), "error": error,
         "flash": flash, "disclosures": shown, "no_report": no_report,
-        "work": casework_context(db, user.role), "work_error": work_error,
+        "work": casework_context(db, actor, user.role, view.id, view.state, now.date()),
+        "work_error": work_error,
         "work_form": work_form or {},
         "what_ifs": whatif.what_ifs_for(db, view.id, request.app.state.policies())},
         status_code=status)

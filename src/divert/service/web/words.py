@@ -62,6 +62,53 @@ def reason_first(decision: dict[str, Any]) -> str:
     return f"{outcome.capitalize()}: no clause decided this case, so the policy's default applies."
 
 
+def _spaced(value: Any) -> str:
+    return str(value).replace("_", " ")
+
+
+# One sentence per event kind, from its stored payload; the timeline shows them in order.
+_EVENT_WORDS: dict[str, Any] = {
+    "PadReferred": lambda p: (f"Police referral (PAD) on {p['contact_date']}, incident "
+                              f"{p['incident_id']}, by {p['officer']}"
+                              + (f", to provider {p['provider_id']}" if p.get("provider_id")
+                                 else "")),
+    "CaseFiled": lambda p: f"Case filed on {p['filing_date']}: {'; '.join(p['charges'])}",
+    "Screened": lambda p: (f"Screened under {p['policy_id']} v{p['policy_version']}: "
+                           f"{_spaced(p['outcome'])}"),
+    "DecisionConfirmed": lambda p: "Decision confirmed" + (
+        f", waiting for the {_spaced(p['approval'])}'s approval" if p.get("approval") else ""),
+    "DecisionOverridden": lambda p: (
+        f"Decision overridden to {_spaced(p['outcome'])}: {p['reason']}" + (
+            f" (waits for the {_spaced(p['approval'])}'s approval)"
+            if p.get("approval") else "")),
+    "ReviewApproved": lambda p: "Review approved" + (f": {p['note']}" if p.get("note") else ""),
+    "ReviewRefused": lambda p: f"Review refused: {p['reason']}",
+    "OfferMade": lambda p: (f"Diversion offered, open until {p['expires_on']}"
+                            + (f"; terms: {p['terms']}" if p.get("terms") else "")),
+    "OfferAccepted": lambda p: f"Offer accepted on {p['accepted_on']}",
+    "OfferDeclined": lambda p: f"Offer declined on {p['declined_on']}",
+    "OfferExpired": lambda p: f"Offer expired on {p['expired_on']}, unanswered",
+    "ReferredToProvider": lambda p: (f"Referred to provider {p['provider_id']} "
+                                     f"(referral {p['referral_id']})"),
+    "ConsentRecorded": lambda p: f"Consent {p['consent_id']} recorded (42 CFR Part 2)",
+    "ConsentRevoked": lambda p: f"Consent {p['consent_id']} revoked on {p['revoked_on']}",
+    "EngagementReported": lambda p: (f"Engagement report {p['report_id']} filed by the "
+                                     "provider (shown below only as far as a consent allows)"),
+    "DiversionCompleted": lambda p: f"Diversion completed on {p['completed_on']}",
+    "ReturnedToProsecution": lambda p: f"Returned to prosecution: {p['reason']}",
+    "ChargesWithdrawn": lambda p: (f"Charges withdrawn on {p['withdrawn_on']}"
+                                   + (f": {p['reason']}" if p.get("reason") else "")),
+    "Disposed": lambda p: f"Disposed on {p['disposed_on']}: {p['disposition']}",
+    "ReArrestRecorded": lambda p: f"New case {p['new_case_id']} filed on {p['filing_date']}",
+}
+
+
+def event_words(kind: str, payload: dict[str, Any]) -> str:
+    """One stored event as the timeline's sentence (an unknown kind says its name)."""
+    say = _EVENT_WORDS.get(kind)
+    return say(payload) if say else _spaced(kind)
+
+
 def register(env: Any) -> None:
     """Jinja filters for the case page's trace."""
     env.filters["truth_words"] = truth_words
