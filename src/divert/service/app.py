@@ -60,14 +60,24 @@ def _routers() -> list[APIRouter]:
         screenings,
         users,
     )
-    from divert.service.web import admin, analyst, casework, pages, police, provider, public
+    from divert.service.web import (
+        admin,
+        analyst,
+        casework,
+        letters,
+        pages,
+        police,
+        provider,
+        public,
+    )
 
     return [
         auth.router, cases.router, screenings.router, reviews.router, offers.router,
         outcomes.router, referrals.router, consents.router, engagement.router,
         providers.router, users.router, audit.router, screen.router, policies.router,
         imports.router, analytics.router, pages.router, police.router,
-        provider.router, casework.router, analyst.router, admin.router, public.router,
+        provider.router, casework.router, letters.router, analyst.router, admin.router,
+        public.router,
     ]
 
 

@@ -250,15 +250,16 @@ def render_case(request: Request, db: SessionDep, user: Principal, case_id: str,
     latest = repo.latest_screening(db, actor, case_id)
     decision = latest.decision if latest else None
     fired = [r for r in decision["rules"] if r["outcome"]] if decision else []
+    events = repo.list_events(db, actor, case_id)
     timeline = [{"at": e.recorded_at, "who": e.actor,
-                 "what": words.event_words(e.kind, e.payload)}
-                for e in repo.list_events(db, actor, case_id)]
+                 "what": words.event_words(e.kind, e.payload)} for e in events]
     shown, no_report = case_disclosures(db, user, view, now)
     return TEMPLATES.TemplateResponse(request, "case.html", {
         "user": user, "case": {"case_id": view.id, "filing_date": view.filing_date,
                                "state": view.state, "version": view.version,
                                "charges": [c.as_written for c in view.charges]},
         "decision": decision, "fired": fired, "timeline": timeline, "outcomes": OUTCOMES,
+        "has_offer": any(e.kind == "OfferMade" for e in events),
         "person": person_context(db, actor, view),
         "reason_first": words.reason_first(decision) if decision else None,
         "effective": {"outcome": view.outcome, "machine": view.machine_outcome,
