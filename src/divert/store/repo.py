@@ -47,7 +47,7 @@ from divert.store.screenings import (
     record_screening,
     store_screening,
 )
-from divert.store.tables import CaseEventRow, CaseRow, ChargeRow, WhatIfRow
+from divert.store.tables import CaseEventRow, CaseRow, ChargeRow, ReferralRow, WhatIfRow
 from divert.store.unit import as_utc, atomic, unit_of_work, utcnow
 from divert.store.views import (
     PROPOSAL,
@@ -214,6 +214,13 @@ def list_cases(
                           (CaseRow.person_id, f.person_id)):
         if value is not None:
             query = query.where(column == value)
+    if f.vehicle is not None:
+        query = query.where(CaseRow.vehicle == f.vehicle)
+    if f.provider_id is not None:
+        query = query.where(CaseRow.id.in_(select(ReferralRow.case_id).where(
+            ReferralRow.provider_id == f.provider_id)))
+    if f.due_by is not None:
+        query = query.where(CaseRow.due_on <= f.due_by)
     if f.filed_from is not None:
         query = query.where(CaseRow.filing_date >= f.filed_from)
     if f.filed_to is not None:
@@ -234,7 +241,8 @@ def list_cases(
         query.limit(cap + 1).subquery())) or 0
     total, exact = min(counted, cap), counted <= cap
     order = {"filed_asc": (CaseRow.filing_date.asc(), CaseRow.id),
-             "case_id": (CaseRow.id,)}.get(f.sort, (CaseRow.filing_date.desc(), CaseRow.id))
+             "case_id": (CaseRow.id,), "due_asc": (CaseRow.due_on.asc(), CaseRow.id),
+             }.get(f.sort, (CaseRow.filing_date.desc(), CaseRow.id))
     rows = session.scalars(
         query.order_by(*order).offset((max(page, 1) - 1) * page_size).limit(page_size)
     ).all()

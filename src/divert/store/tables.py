@@ -70,10 +70,17 @@ class CaseRow(Base):
     decided_by: Mapped[str | None] = mapped_column(String(64))  # reviewer; None: machine
     decision_reason: Mapped[str | None] = mapped_column(Text)
     pending_approval: Mapped[str | None] = mapped_column(String(32), index=True)
+    # For the daily queues: the next date the case needs someone (an open offer's deadline;
+    # the day a referral with no engagement report becomes overdue), and the vehicle the
+    # latest screening named.
+    due_on: Mapped[date | None] = mapped_column(Date)
+    vehicle: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (
         Index("ix_cases_effective_outcome_filing_date", "effective_outcome", "filing_date"),
         Index("ix_cases_state_filing_date", "state", "filing_date"),
+        Index("ix_cases_state_due_on", "state", "due_on"),
+        Index("ix_cases_vehicle_filing_date", "vehicle", "filing_date"),
     )
 
 

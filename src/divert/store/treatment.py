@@ -34,7 +34,7 @@ from divert.cases.events import (
 from divert.cases.lifecycle import State
 from divert.errors import InputRefused, NotPermitted
 from divert.store import audit
-from divert.store.caselog import append_to_log, case_history, case_row
+from divert.store.caselog import append_to_log, case_history, case_row, engagement_due
 from divert.store.tables import (
     ConsentRow,
     EngagementReportRow,
@@ -135,6 +135,9 @@ def refer_to_provider(
     session.flush()
     append_to_log(session, actor, case, ReferredToProvider(row.id, provider_id), now,
                   expected_version)
+    session.refresh(case)
+    if case.due_on is None or case.due_on > engagement_due(referred_on):
+        case.due_on = engagement_due(referred_on)  # until the provider's first report
     return _referral_view(row)
 
 

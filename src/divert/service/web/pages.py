@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from divert.cases import access
+from divert.cases import access, queues
 from divert.cases.consent import rules as consent_rules
 from divert.cases.decision import NotDivertible
 from divert.cases.lifecycle import State, allowed
@@ -89,11 +89,13 @@ def logout(db: SessionDep, clock: ClockDep, user: PageUser) -> Response:
     return response
 
 
-LIST_FIELDS = ("outcome", "state", "q", "filed_from", "filed_to", "sort", "queue", "proposal")
+LIST_FIELDS = ("outcome", "state", "q", "filed_from", "filed_to", "sort", "queue", "proposal",
+               "vehicle", "provider")
 
 
-def _list_filters(user: Principal, asked: dict[str, str]) -> CaseFilters:
-    """The list's filters from the query string, each refused with a sentence if wrong."""
+def _list_filters(user: Principal, asked: dict[str, str], today: date) -> CaseFilters:
+    """The list's filters from the query string, each refused with a sentence if wrong; a
+    saved queue's filters (cases/queues.py) come first and the rest narrow it."""
     outcome, state, queue = asked["outcome"], asked["state"], asked["queue"]
     for value in (outcome, asked["proposal"]):
         if value and value not in OUTCOMES:
@@ -109,16 +111,22 @@ def _list_filters(user: Principal, asked: dict[str, str]) -> CaseFilters:
         except ValueError:
             raise PageError(422, f"{asked[name][:20]!r} is not a date; write it as "
                                  "2026-07-02.") from None
-    approvals = _held_approvals(user.role)
-    if queue not in ("", "approvals"):
-        raise PageError(422, f"Unknown queue {queue!r}; the queue is 'approvals' or none.")
-    if queue and not approvals:
-        raise PageError(403, f"The {user.role.replace('_', ' ')} role approves no reviews.")
-    return CaseFilters(outcome=outcome or None, state=state or None,
-                       search=asked["q"][:200] or None, sort=asked["sort"] or "filed_desc",
-                       pending_approval=",".join(approvals) if queue else None,
-                       proposal=asked["proposal"] or None,
-                       filed_from=dates["filed_from"], filed_to=dates["filed_to"])
+    saved: dict[str, Any] = {}
+    if queue:
+        mine = [q.name for q in queues.queues_for(user.role)]
+        if queue not in queues.BY_NAME:
+            raise PageError(422, f"Unknown queue {queue[:30]!r}; the queues are: "
+                                 f"{', '.join(queues.BY_NAME)}.")
+        if queue not in mine:
+            raise PageError(403, f"The {user.role.replace('_', ' ')} role does not work the "
+                                 f"{queues.BY_NAME[queue].label!r} queue.")
+        saved = queues.queue_filters(queue, user.role, today)
+    return CaseFilters(**{
+        "outcome": outcome or None, "state": state or None, "search": asked["q"][:200] or None,
+        "proposal": asked["proposal"] or None, "vehicle": asked["vehicle"][:32] or None,
+        "provider_id": asked["provider"][:64] or None, "filed_from": dates["filed_from"],
+        "filed_to": dates["filed_to"], **{k: v for k, v in saved.items() if k != "sort"},
+        "sort": asked["sort"] or saved.get("sort") or "filed_desc"})
 
 
 def _asked(request: Request) -> dict[str, str]:
@@ -126,10 +134,11 @@ def _asked(request: Request) -> dict[str, str]:
 
 
 @router.get("/cases", **page("cases.list"))
-def case_list(request: Request, db: SessionDep, user: PageUser,
-              page_no: Annotated[str, Query(alias="page")] = "1") -> Response:
+def case_list(request: Request, db: SessionDep, user: PageUser, clock: ClockDep,
+              page_no: Annotated[str, Query(alias="page")] = "1", confirmed: int = -1,
+              refused: Annotated[str, Query(max_length=1000)] = "") -> Response:
     asked = _asked(request)
-    filters = _list_filters(user, asked)
+    filters = _list_filters(user, asked, clock.now().date())
     if not (page_no.isascii() and page_no.isdigit() and int(page_no[:9]) >= 1):
         raise PageError(422, f"There is no page {page_no[:20]!r}: pages are numbered from 1. "
                              "Go back to the first page of the list.")
@@ -141,12 +150,17 @@ def case_list(request: Request, db: SessionDep, user: PageUser,
         return RedirectResponse(_list_url(pages, asked), status_code=303)
     rows = [{"case_id": c.id, "filing_date": c.filing_date, "state": c.state,
              "charges": [ch.as_written for ch in c.charges], "outcome": c.outcome,
-             "machine": c.machine_outcome, "pending": c.pending_approval}
+             "machine": c.machine_outcome, "pending": c.pending_approval,
+             "due_on": c.due_on, "vehicle": c.vehicle, "version": c.version}
             for c in found.items]
     return TEMPLATES.TemplateResponse(request, "cases.html", {
         "user": user, "asked": asked, "outcome": asked["outcome"], "outcomes": OUTCOMES,
         "states": STATES, "sorts": SORT_WORDS, "pages": pages, "queue": asked["queue"],
-        "may_approve": bool(_held_approvals(user.role)),
+        "queues": queues.queues_for(user.role),
+        "current": queues.BY_NAME.get(asked["queue"]),
+        "vehicles": _vehicles(request), "providers": treatment.list_providers(db),
+        "may_confirm": access.is_allowed(user.role, "reviews.create"),
+        "flash": _confirmed_words(confirmed, refused),
         "export": "/cases.csv?" + urlencode({k: v for k, v in asked.items() if v}),
         "previous": _list_url(found.page - 1, asked) if found.page > 1 else None,
         "next": _list_url(found.page + 1, asked)
@@ -156,12 +170,14 @@ def case_list(request: Request, db: SessionDep, user: PageUser,
 
 
 @router.get("/cases.csv", **page("cases.list"))
-def case_list_csv(request: Request, db: SessionDep, user: PageUser) -> Response:
+def case_list_csv(request: Request, db: SessionDep, user: PageUser, clock: ClockDep
+                  ) -> Response:
     """The whole filtered list as CSV, a spreadsheet formula never live in any cell."""
-    filters = _list_filters(user, _asked(request))
+    filters = _list_filters(user, _asked(request), clock.now().date())
     found = repo.list_cases(db, actor_of(user), 1, EXPORT_LIMIT, filters)
     rows = [[c.id, c.person_id, c.filing_date or "", c.state, c.outcome or "",
-             c.machine_outcome or "", c.decided_by or "", c.pending_approval or "",
+             c.machine_outcome or "", c.vehicle or "", c.decided_by or "",
+             c.pending_approval or "", c.due_on or "",
              "; ".join(ch.as_written for ch in c.charges)] for c in found.items]
     body = csv_text(EXPORT_HEADER, rows)
     if found.total > EXPORT_LIMIT or not found.total_exact:
@@ -172,13 +188,34 @@ def case_list_csv(request: Request, db: SessionDep, user: PageUser) -> Response:
 
 EXPORT_LIMIT = 10_000
 EXPORT_HEADER = ["case_id", "person_id", "filing_date", "state", "decision_in_effect",
-                 "screening_decision", "decided_by", "waiting_for_approval", "charges"]
+                 "screening_decision", "vehicle", "decided_by", "waiting_for_approval",
+                 "due_on", "charges"]
 SORT_WORDS = {"filed_desc": "newest filing first", "filed_asc": "oldest filing first",
-              "case_id": "by case id"}
+              "case_id": "by case id", "due_asc": "soonest due first"}
 
 
-def _held_approvals(role: str) -> list[str]:
-    return sorted(a for a, roles in access.permissions().approvals.items() if role in roles)
+def _confirmed_words(confirmed: int, refused: str) -> str | None:
+    """What a bulk confirm did, said on the list it came back to."""
+    if confirmed < 0:
+        return None
+    said = f"Confirmed {confirmed} case{'' if confirmed == 1 else 's'}, each as its own review."
+    if refused:
+        said += (f" Not confirmed: {refused.replace(',', ', ')} — open each case to see why "
+                 "(it may have changed since the list was shown, or it may not be "
+                 "confirmable).")
+    return said
+
+
+def _vehicles(request: Request) -> list[tuple[str, str]]:
+    """The vehicles the loaded policies name (policies/…/vehicles.yaml), as (id, name)."""
+    from divert.policy.vehicles import load_vehicles, vehicles_file
+
+    found: dict[str, str] = {}
+    for policy in request.app.state.policies().values():
+        path = policy.latest().path
+        if path:
+            found.update({v.id: v.name for v in load_vehicles(vehicles_file(path)).values()})
+    return sorted(found.items(), key=lambda kv: kv[1])
 
 
 def _list_url(page_no: int, asked: dict[str, str]) -> str:
@@ -329,3 +366,33 @@ def approval(case_id: str, request: Request, db: SessionDep, clock: ClockDep, us
                            form={"approval_reason": reason})
     return RedirectResponse(f"/cases/{quote_id(case_id)}?reviewed=1", status_code=303)
 
+
+
+@router.post("/cases/confirm", **page("reviews.create"))
+def confirm_many(request: Request, db: SessionDep, clock: ClockDep, user: PageUser,
+                 case: Annotated[list[str] | None, Form(max_length=200)] = None,
+                 back: Annotated[str, Form(max_length=2000)] = "/cases") -> Response:
+    """Bulk confirm: each ticked case ("id@version") gets its own DecisionConfirmed through
+    the same checks as one review; a refusal names the case and does not stop the others."""
+    from divert.service.api.reviews import review_event
+
+    ticked = case or []
+    if len(ticked) > 100:
+        raise PageError(422, "Confirm at most 100 cases at once (one page of the list).")
+    done, refused = 0, []
+    for item in ticked:
+        case_id, _, version = item.rpartition("@")
+        try:
+            body = ReviewCreate.model_validate({"action": "confirm"})
+            event = review_event(db, user, case_id, body, request)
+            repo.append_event(db, actor_of(user), case_id, event,
+                              expected_version=int(version), at=clock.now())
+            done += 1
+        except (ApiError, IllegalTransition, StaleVersion, NotDivertible, NotFound,
+                ValueError):
+            db.rollback()
+            refused.append(case_id[:64])
+    target = back if back.startswith("/cases") and not back.startswith("//") else "/cases"
+    joiner = "&" if "?" in target else "?"
+    said = urlencode({"confirmed": done, "refused": ",".join(refused)[:1000]})
+    return RedirectResponse(f"{target}{joiner}{said}", status_code=303)
