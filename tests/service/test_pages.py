@@ -139,12 +139,13 @@ def test_an_unknown_case_is_a_404_page(env: Env) -> None:
 def test_the_case_page_names_the_vehicle_each_charge_and_what_would_change(env: Env) -> None:
     login(env)
     page = env.client.get("/cases/T-POSS").text
-    assert 'divert</span> via <span class="vehicle">section-18</span>' in page
+    assert 'divert</span> via <span class="vehicle">Section 18</span>' in page
     charges = page.split('<ul class="dispositions">')[1].split("</ul>")[0]
     assert "35 P.S. § 780-113(a)(16): <strong>diverted</strong>" in charges
     changes = page.split('<ul id="changes">')[1].split("</ul>")[0]
     # computed by the same rules: an open diversion would send it to a supervisor
-    assert "<li>if person.open_diversions were 1: needs_review</li>" in changes
+    assert "<li>If the person&#39;s open diversions were 1: needs review</li>" in changes
+    assert "person.open_diversions" not in page.split('id="why"')[0]  # words, not paths
 
 
 def test_the_list_searches_ids_and_charge_words_and_filters_by_state_and_date(

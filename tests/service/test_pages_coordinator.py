@@ -24,7 +24,8 @@ def test_a_coordinator_offers_records_acceptance_and_refers(env: Env) -> None:
     _post(env, "/api/cases/T-POSS/reviews", {"action": "confirm"}, "supervisor")
     assert page_login(env, "u-coordinator") == "/cases"
     page = env.client.get("/cases/T-POSS").text
-    assert 'id="offer-form"' in page and 'id="refer-form"' in page
+    assert 'id="offer-form"' in page  # reviewed: an offer is the next step
+    assert 'id="refer-form"' not in page and 'id="answer-form"' not in page  # not yet
     assert 'id="review"' not in page  # a coordinator does not review decisions
     made = env.client.post("/cases/T-POSS/offer", follow_redirects=True, data={
         "version": str(version(env)), "expires_on": "2026-07-20", "terms": "90 days"})
@@ -103,6 +104,7 @@ def test_roles_without_the_operation_get_the_refusal_page(env: Env, role: str, p
 
 
 def test_the_case_page_shows_only_the_forms_the_role_may_use(env: Env) -> None:
+    _post(env, "/api/cases/T-POSS/reviews", {"action": "confirm"}, "supervisor")
     page_login(env, "u-charging_ada")
     page = env.client.get("/cases/T-POSS").text
     assert 'id="offer-form"' not in page and 'id="refer-form"' not in page
@@ -110,3 +112,14 @@ def test_the_case_page_shows_only_the_forms_the_role_may_use(env: Env) -> None:
     page_login(env, "u-supervisor")
     page = env.client.get("/cases/T-POSS").text
     assert 'id="offer-form"' in page and 'id="refer-form"' not in page
+
+
+def test_the_case_page_offers_only_the_step_the_case_is_at(env: Env) -> None:
+    page_login(env, "u-coordinator")
+    screened = env.client.get("/cases/T-POSS").text  # not reviewed yet: nothing to offer
+    assert not any(f'id="{f}-form"' in screened for f in ("offer", "answer", "refer"))
+    _post(env, "/api/cases/T-POSS/reviews", {"action": "confirm"}, "supervisor")
+    _post(env, "/api/cases/T-POSS/offer", {"expires_on": "2026-07-20"}, "supervisor")
+    offered = env.client.get("/cases/T-POSS").text
+    assert 'id="answer-form"' in offered
+    assert 'id="offer-form"' not in offered and 'id="refer-form"' not in offered

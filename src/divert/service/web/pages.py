@@ -6,6 +6,7 @@ trace, and the review form (confirm, or override with a reason).
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -139,6 +140,7 @@ def case_list(request: Request, db: SessionDep, user: PageUser, clock: ClockDep,
               refused: Annotated[str, Query(max_length=1000)] = "") -> Response:
     asked = _asked(request)
     filters = _list_filters(user, asked, clock.now().date())
+    vehicles = _vehicles(request)
     if not (page_no.isascii() and page_no.isdigit() and int(page_no[:9]) >= 1):
         raise PageError(422, f"There is no page {page_no[:20]!r}: pages are numbered from 1. "
                              "Go back to the first page of the list.")
@@ -158,7 +160,8 @@ def case_list(request: Request, db: SessionDep, user: PageUser, clock: ClockDep,
         "states": STATES, "sorts": SORT_WORDS, "pages": pages, "queue": asked["queue"],
         "queues": queues.queues_for(user.role),
         "current": queues.BY_NAME.get(asked["queue"]),
-        "vehicles": _vehicles(request), "providers": treatment.list_providers(db),
+        "vehicles": vehicles, "vehicle_names": dict(vehicles),
+        "providers": treatment.list_providers(db),
         "may_confirm": access.is_allowed(user.role, "reviews.create"),
         "flash": _confirmed_words(confirmed, refused),
         "export": "/cases.csv?" + urlencode({k: v for k, v in asked.items() if v}),
@@ -207,15 +210,19 @@ def _confirmed_words(confirmed: int, refused: str) -> str | None:
 
 
 def _vehicles(request: Request) -> list[tuple[str, str]]:
-    """The vehicles the loaded policies name (policies/…/vehicles.yaml), as (id, name)."""
-    from divert.policy.vehicles import load_vehicles, vehicles_file
-
+    """The vehicles the loaded policies name (policies/…/vehicles.yaml), as (id, short name)."""
     found: dict[str, str] = {}
     for policy in request.app.state.policies().values():
-        path = policy.latest().path
-        if path:
-            found.update({v.id: v.name for v in load_vehicles(vehicles_file(path)).values()})
+        if policy.latest().path:
+            found.update(_vehicle_names(policy.latest().path))
     return sorted(found.items(), key=lambda kv: kv[1])
+
+
+@cache
+def _vehicle_names(version_path: str) -> dict[str, str]:
+    from divert.policy.vehicles import load_vehicles, vehicles_file
+
+    return {v.id: v.short for v in load_vehicles(vehicles_file(version_path)).values()}
 
 
 def _list_url(page_no: int, asked: dict[str, str]) -> str:
@@ -268,8 +275,10 @@ def casework_context(db: SessionDep, actor: Any, role: str, case_id: str, state:
                              "live": c.revoked_on is None and c.expires_on >= today})
     can = set(allowed(State(state)))
     closings = [(kind, label) for event, kind, label in CLOSINGS if event in can]
-    return {"offer": may["offers.create"], "answer": may["offers.update"],
-            "refer": may["referrals.create"], "consent": may["consents.create"],
+    return {"offer": may["offers.create"] and "OfferMade" in can,
+            "answer": may["offers.update"] and "OfferAccepted" in can,
+            "refer": may["referrals.create"] and "ReferredToProvider" in can,
+            "consent": may["consents.create"] and "ConsentRecorded" in can,
             "revoke": may["consents.revoke"],
             "close": may["outcomes.create"] and bool(closings), "closings": closings,
             "providers": providers, "consents": consents,
@@ -291,6 +300,7 @@ def render_case(request: Request, db: SessionDep, user: Principal, case_id: str,
     timeline = [{"at": e.recorded_at, "who": e.actor,
                  "what": words.event_words(e.kind, e.payload)} for e in events]
     shown, no_report = case_disclosures(db, user, view, now)
+    vehicles = dict(_vehicles(request))
     return TEMPLATES.TemplateResponse(request, "case.html", {
         "user": user, "case": {"case_id": view.id, "filing_date": view.filing_date,
                                "state": view.state, "version": view.version,
@@ -305,7 +315,11 @@ def render_case(request: Request, db: SessionDep, user: Principal, case_id: str,
         "can_approve": bool(view.pending_approval)
         and access.may_approve(user.role, view.pending_approval or ""),
         "form": form or {},
-        "changes": what_would_change(request, db, view, decision) if decision else [],
+        "changes": [words.change_words(c.what, c.outcome.value,
+                                       vehicles.get(c.vehicle or "", c.vehicle))
+                    for c in (what_would_change(request, db, view, decision)
+                              if decision else [])],
+        "vehicle_name": vehicles.get(decision.get("vehicle") or "") if decision else None,
         "can_review": access.is_allowed(user.role, "reviews.create"), "error": error,
         "flash": flash, "disclosures": shown, "no_report": no_report,
         "work": casework_context(db, actor, user.role, view.id, view.state, now.date()),

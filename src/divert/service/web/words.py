@@ -109,6 +109,22 @@ def event_words(kind: str, payload: dict[str, Any]) -> str:
     return say(payload) if say else _spaced(kind)
 
 
+_SCALAR_CHANGE = re.compile(r"if ([a-z_]+\.[a-z_.]+) were (.+)")
+_VALUE_WORDS = {"top_charge_only": "only the top charge published", "all": "every charge published",
+                "true": "yes", "false": "no"}
+
+
+def change_words(what: str, outcome: str, vehicle: str | None) -> str:
+    """One "what would change this decision" line in words: no fact paths, no ids."""
+    found = _SCALAR_CHANGE.fullmatch(what)
+    if found:
+        value = found.group(2)
+        what = (f"if {fact_words(found.group(1), [])} were "
+                f"{_VALUE_WORDS.get(value, value.replace('_', ' '))}")
+    via = f" via {vehicle}" if vehicle else ""
+    return f"{what[0].upper()}{what[1:]}: {_spaced(outcome)}{via}"
+
+
 def register(env: Any) -> None:
     """Jinja filters for the case page's trace."""
     env.filters["truth_words"] = truth_words
