@@ -246,3 +246,18 @@ def test_a_count_hidden_only_to_protect_a_small_one_is_not_called_small() -> Non
     cells = suppress_row({"needs review": 5, "prosecute": 735, "out of scope": 44})
     assert {k: shown(c) for k, c in cells.items()} == {
         "needs review": "1–10", "prosecute": "735", "out of scope": "hidden"}
+
+
+def test_what_would_change_is_said_in_words_not_fact_paths() -> None:
+    from divert.service.web.words import change_words
+
+    assert change_words("if 35 P.S. § 780-113(a)(16)'s quantity_grams were 2", "needs_review",
+                        None) == ("If the stated quantity of 35 P.S. § 780-113(a)(16) were "
+                                  "2 g: needs review")
+    assert change_words("if case.charge_scope were top_charge_only", "needs_review",
+                        None) == "If only the top charge were published: needs review"
+    assert change_words("if case.age were 17", "out_of_scope", None) == (
+        "If the person's age at filing were 17: out of scope")
+    assert change_words("if the charge 18 Pa.C.S. § 6106 were withdrawn", "divert",
+                        "Section 18") == (
+        "If the charge 18 Pa.C.S. § 6106 were withdrawn: divert via Section 18")

@@ -114,13 +114,27 @@ _VALUE_WORDS = {"top_charge_only": "only the top charge published", "all": "ever
                 "true": "yes", "false": "no"}
 
 
+_WHOLE_CHANGES = {("case.charge_scope", "top_charge_only"): "if only the top charge were published",
+                  ("case.charge_scope", "all"): "if every charge were published"}
+_CHARGE_CHANGE = re.compile(r"if (.+)'s ([a-z_]+) were (.+)")
+_CHARGE_FIELDS = {"quantity_grams": ("the stated quantity of", " g"), "drug": ("the drug of", ""),
+                  "grade": ("the grade of", ""), "inchoate": ("the inchoate form of", ""),
+                  "category": ("the reading of", "")}
+
+
 def change_words(what: str, outcome: str, vehicle: str | None) -> str:
     """One "what would change this decision" line in words: no fact paths, no ids."""
-    found = _SCALAR_CHANGE.fullmatch(what)
-    if found:
+    found, charge = _SCALAR_CHANGE.fullmatch(what), _CHARGE_CHANGE.fullmatch(what)
+    if found and (found.group(1), found.group(2)) in _WHOLE_CHANGES:
+        what = _WHOLE_CHANGES[(found.group(1), found.group(2))]
+    elif found:
         value = found.group(2)
         what = (f"if {fact_words(found.group(1), [])} were "
                 f"{_VALUE_WORDS.get(value, value.replace('_', ' '))}")
+    elif charge:
+        name, field, value = charge.groups()
+        words, unit = _CHARGE_FIELDS.get(field, (f"the {_spaced(field)} of", ""))
+        what = f"if {words} {name} were {_VALUE_WORDS.get(value, _spaced(value))}{unit}"
     via = f" via {vehicle}" if vehicle else ""
     return f"{what[0].upper()}{what[1:]}: {_spaced(outcome)}{via}"
 
