@@ -36,6 +36,8 @@ BODY_TOO_LARGE = "The request body is larger than {limit} bytes; send less."
 PAGE_SIZE_TOO_LARGE = "page_size may be at most {limit}; found {value}."
 UNKNOWN_POLICY = "No policy '{policy_id}'; known policies: {known}."
 REASON_REQUIRED = "An override needs a written reason (at least {min} characters)."
+NUMBER_OUT_OF_RANGE = ("A number in the request is too large (or too small) to be stored: ids, "
+                       "counts and page numbers go from 0 or 1 to 2147483647.")
 INTERNAL = "Something went wrong on our side; the error was logged. Try again, or tell us."
 PAD_UNKNOWN_PROVIDER = (
     "No provider '{provider}'; choose one of: {known}, or leave the provider empty."

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from divert.service.accounts import AccountError, add_account, user_public
 from divert.service.auth import actor_of
+from divert.service.bounds import IdPath
 from divert.service.concurrency import IfMatch, expected_version
 from divert.service.deps import ClockDep, CurrentUser, SessionDep, SettingsDep, op
 from divert.service.errors import ApiError
@@ -59,7 +60,7 @@ def create_user(body: UserCreate, request: Request, user: CurrentUser, db: Sessi
 
 
 @router.patch("/{user_id}", summary="Change role or unlock", **op("users.update", 404, 412, 428))
-def update_user(user_id: int, body: UserUpdate, user: CurrentUser, db: SessionDep,
+def update_user(user_id: IdPath, body: UserUpdate, user: CurrentUser, db: SessionDep,
                 clock: ClockDep, if_match: IfMatch = None) -> dict[str, Any]:
     sent = expected_version(if_match)
     view = accounts.update_user(db, actor_of(user), user_id, sent, role=body.role,
