@@ -19,6 +19,8 @@ from starlette.routing import BaseRoute
 from divert import __version__
 from divert.policy.load import load_policies
 from divert.policy.model import Policy
+from divert.service.auth import make_throttle
+from divert.service.clientaddr import trusted_networks
 from divert.service.clock import Clock, SystemClock
 from divert.service.errors import install_handlers
 from divert.service.headers import SecurityHeaders
@@ -115,6 +117,8 @@ def create_app(
             return load_once()
 
     app.state.policies = policies
+    app.state.login_throttle = make_throttle(settings)
+    trusted_networks(settings.trusted_proxies)  # a bad entry stops the service here
     install_handlers(app)
     install_page_handlers(app)
     for router in _routers():

@@ -13,8 +13,10 @@ NOT_AUTHENTICATED = (
 SESSION_EXPIRED = "Your session has ended (idle too long, or older than its limit); log in again."
 BAD_LOGIN = "Username, password or one-time code is wrong."
 ACCOUNT_LOCKED = (
-    "This account is locked after too many failed logins; an administrator must unlock it."
-)
+    "An administrator has locked this account; ask an administrator to unlock it.")
+LOGIN_THROTTLED = (
+    "Too many failed logins for this username from your address: wait {seconds} seconds, "
+    "then try again. Other addresses are not affected.")
 NOT_PERMITTED = "Your role '{role}' may not perform '{operation}'."
 NOT_FOUND = "No {thing} with id '{id}'."
 ROUTE_NOT_FOUND = "No such address: {path}. The API is described at /docs."

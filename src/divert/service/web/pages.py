@@ -20,6 +20,7 @@ from divert.errors import IllegalTransition
 from divert.policy.explain import Outcome
 from divert.service import auth
 from divert.service.auth import actor_of
+from divert.service.clientaddr import client_address
 from divert.service.deps import (
     PUBLIC,
     SESSION,
@@ -66,13 +67,13 @@ def login(request: Request, db: SessionDep, clock: ClockDep, settings: SettingsD
           username: Annotated[str, Form(max_length=64)],
           password: Annotated[str, Form(max_length=1024)],
           totp: Annotated[str, Form(max_length=8)]) -> Response:
-    client = request.client.host if request.client else "unknown"
     try:
-        result = auth.login(db, username, password, totp, clock.now(), settings, client)
+        result = auth.login(db, username, password, totp, clock.now(), settings,
+                            client_address(request), request.app.state.login_throttle)
     except ApiError as exc:
         return TEMPLATES.TemplateResponse(
             request, "login.html", {"user": None, "error": exc.message, "username": username},
-            status_code=exc.status)
+            status_code=exc.status, headers=exc.headers)
     response = RedirectResponse(home_for(result.principal.role), status_code=303)
     response.set_cookie(SESSION_COOKIE, result.token, httponly=True, samesite="strict",
                         secure=settings.cookie_secure, path="/",
