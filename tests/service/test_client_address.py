@@ -55,7 +55,7 @@ def test_a_bad_trusted_proxy_setting_stops_the_service_at_start(tmp_path: Any) -
     from divert.service.app import create_app
     from divert.service.settings import Settings
 
-    with pytest.raises(ValueError, match="DIVERT_TRUSTED_PROXIES: 'proxy.example' is not"):
+    with pytest.raises(ValueError, match=r"DIVERT_TRUSTED_PROXIES: 'proxy\.example' is not"):
         create_app(Settings(database_url=f"sqlite:///{tmp_path}/x.sqlite",
                             trusted_proxies="10.0.0.1, proxy.example"))
 
