@@ -22,6 +22,7 @@ from divert.policy.model import Policy
 from divert.service.auth import make_throttle
 from divert.service.clientaddr import trusted_networks
 from divert.service.clock import Clock, SystemClock
+from divert.service.csrf import SameOriginWrites
 from divert.service.errors import install_handlers
 from divert.service.headers import SecurityHeaders
 from divert.service.limits import BodySizeLimit
@@ -127,6 +128,7 @@ def create_app(
     app.include_router(docs_router())
     check_operations(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SameOriginWrites)  # before the body is read: a forged write costs 0
     app.add_middleware(SecurityHeaders)
     app.add_middleware(KeepEncodedSlashes)  # outermost: routing must see the kept %2F
     return app

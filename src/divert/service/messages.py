@@ -40,6 +40,9 @@ UNKNOWN_POLICY = "No policy '{policy_id}'; known policies: {known}."
 REASON_REQUIRED = "An override needs a written reason (at least {min} characters)."
 NUMBER_OUT_OF_RANGE = ("A number in the request is too large (or too small) to be stored: ids, "
                        "counts and page numbers go from 0 or 1 to 2147483647.")
+CROSS_SITE = ("Refused: this change did not come from one of divert's own pages (its Origin "
+              "or Referer header names another site, or none). Open the page on this server "
+              "and submit it again.")
 INTERNAL = "Something went wrong on our side; the error was logged. Try again, or tell us."
 PAD_UNKNOWN_PROVIDER = (
     "No provider '{provider}'; choose one of: {known}, or leave the provider empty."

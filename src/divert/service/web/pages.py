@@ -20,6 +20,7 @@ from divert.errors import IllegalTransition
 from divert.policy.explain import Outcome
 from divert.service import auth
 from divert.service.auth import actor_of
+from divert.service.bounds import MAX_INT
 from divert.service.clientaddr import client_address
 from divert.service.deps import (
     PUBLIC,
@@ -263,7 +264,7 @@ def case_page(case_id: str, request: Request, db: SessionDep, clock: ClockDep,
 
 @router.post("/cases/{case_id:id}/review", **page("reviews.create"))
 def review(case_id: str, request: Request, db: SessionDep, clock: ClockDep, user: PageUser,
-           action: Annotated[str, Form()], version: Annotated[int, Form()],
+           action: Annotated[str, Form()], version: Annotated[int, Form(ge=1, le=MAX_INT)],
            outcome: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = ""
            ) -> Response:
     from divert.service.api.reviews import review_event
@@ -285,7 +286,7 @@ def review(case_id: str, request: Request, db: SessionDep, clock: ClockDep, user
 
 @router.post("/cases/{case_id:id}/approval", **page("approvals.create"))
 def approval(case_id: str, request: Request, db: SessionDep, clock: ClockDep, user: PageUser,
-             decision: Annotated[str, Form()], version: Annotated[int, Form()],
+             decision: Annotated[str, Form()], version: Annotated[int, Form(ge=1, le=MAX_INT)],
              reason: Annotated[str, Form()] = "") -> Response:
     from divert.service.api.reviews import approval_event
 
