@@ -127,7 +127,8 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(docs_router())
     check_operations(app)
-    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes,
+                       upload_limit=settings.max_upload_bytes, upload_paths=("/api/imports",))
     app.add_middleware(SameOriginWrites)  # before the body is read: a forged write costs 0
     app.add_middleware(SecurityHeaders)
     app.add_middleware(KeepEncodedSlashes)  # outermost: routing must see the kept %2F
