@@ -171,11 +171,14 @@ def import_file(
     typer.echo(
         f"{summary.path}: {summary.rows_read} rows read, {summary.rows_refused} refused; "
         f"{summary.cases_in_file} cases: {summary.cases_added} added, "
-        f"{summary.cases_already_present} already present; {summary.cases_screened} screened "
+        f"{summary.cases_already_present} already present, {summary.cases_conflicting} "
+        f"stored differently; {summary.cases_screened} screened "
         f"{dict(sorted(summary.outcomes.items()))}; {summary.people_added} new people; "
         f"{summary.rearrests_recorded} re-arrests recorded; {seconds:.1f} s")
     for line in summary.unscreened:
         typer.echo(f"not screened: {line}")
+    for line in summary.conflicts:
+        typer.echo(f"conflict: {line}")
     if proposal is not None and what_if is not None:
         latest = loaded[proposal].latest()
         typer.echo(

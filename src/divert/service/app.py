@@ -19,7 +19,10 @@ from starlette.routing import BaseRoute
 from divert import __version__
 from divert.policy.load import load_policies
 from divert.policy.model import Policy
+from divert.service.auth import make_throttle
+from divert.service.clientaddr import trusted_networks
 from divert.service.clock import Clock, SystemClock
+from divert.service.csrf import SameOriginWrites
 from divert.service.errors import install_handlers
 from divert.service.headers import SecurityHeaders
 from divert.service.limits import BodySizeLimit
@@ -125,6 +128,8 @@ def create_app(
             return load_once()
 
     app.state.policies = policies
+    app.state.login_throttle = make_throttle(settings)
+    trusted_networks(settings.trusted_proxies)  # a bad entry stops the service here
     install_handlers(app)
     install_page_handlers(app)
     for router in _routers():
@@ -132,7 +137,9 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(docs_router())
     check_operations(app)
-    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes,
+                       upload_limit=settings.max_upload_bytes, upload_paths=("/api/imports",))
+    app.add_middleware(SameOriginWrites)  # before the body is read: a forged write costs 0
     app.add_middleware(SecurityHeaders)
     app.add_middleware(KeepEncodedSlashes)  # outermost: routing must see the kept %2F
     return app

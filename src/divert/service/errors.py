@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from divert.cases.decision import NotDivertible
 from divert.errors import DivertError, IllegalTransition, InputRefused, NotPermitted
 from divert.service import messages
+from divert.store.dberrors import DatabaseError, number_out_of_range
 from divert.store.views import Conflict, NotFound, StaleVersion
 
 log = logging.getLogger("divert.service")
@@ -149,6 +150,14 @@ async def _on_divert(request: Request, exc: Exception) -> JSONResponse:
     return error_response(422, [((), str(exc))])
 
 
+async def _on_database(request: Request, exc: Exception) -> JSONResponse:
+    """A number no column holds is the client's error (422); any other refusal is ours."""
+    if number_out_of_range(exc):
+        log.warning("number out of range on %s %s", request.method, request.url.path)
+        return error_response(422, [((), messages.NUMBER_OUT_OF_RANGE)])
+    return await _on_unexpected(request, exc)
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return error_response(500, [((), messages.INTERNAL)])
@@ -167,6 +176,8 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Conflict, _on_conflict)
     app.add_exception_handler(NotDivertible, _on_not_divertible)
     app.add_exception_handler(DivertError, _on_divert)
+    app.add_exception_handler(OverflowError, _on_database)
+    app.add_exception_handler(DatabaseError, _on_database)
     app.add_exception_handler(Exception, _on_unexpected)
 
 

@@ -36,6 +36,7 @@ from divert.errors import InputRefused, NotPermitted
 from divert.store import audit
 from divert.store.caselog import append_to_log, case_history, case_row, engagement_due
 from divert.store.tables import (
+    CaseRow,
     ConsentRow,
     EngagementReportRow,
     ProviderRow,
@@ -75,6 +76,20 @@ def _own_provider(actor: Actor, provider_id: str, action: str, resource: str) ->
     if actor.role == Role.PROVIDER and actor.provider_id != provider_id:
         raise NotPermitted(actor.username, action, resource,
                            "a provider sees and acts only on referrals sent to it")
+
+
+def _case_for(session: Session, actor: Actor, case_id: str) -> CaseRow:
+    """The case, as far as `actor` may know it exists: a provider knows only the cases
+    referred to it, so any other case id (real or not) is the same 404 (red-team finding 2:
+    a 404 against a 200 or a 409 told which case ids exist and what state they were in)."""
+    case = case_row(session, case_id)
+    if actor.role == Role.PROVIDER:
+        referred = session.scalars(select(ReferralRow.id).where(
+            ReferralRow.case_id == case.id,
+            ReferralRow.provider_id == (actor.provider_id or "\x00none"))).first()
+        if referred is None:
+            raise NotFound("case", case_id)
+    return case
 
 
 @unit_of_work
@@ -178,8 +193,8 @@ def record_consent(
 ) -> ConsentView:
     """Record a signed consent after checking it (cases.consent.make_consent)."""
     now = utcnow(at)
-    case = case_row(session, case_id)
-    _own_provider(actor, provider_id, "record a consent for", f"cases/{case.id}")
+    _own_provider(actor, provider_id, "record a consent for", f"cases/{case_id}")
+    case = _case_for(session, actor, case_id)
     disposed = _disposed_on(session, case.id)
     checked = make_consent(
         consent_id=0, person_id=case.person_id, provider_id=provider_id,
@@ -219,8 +234,9 @@ def revoke_consent(
 
 @unit_of_work
 def list_consents(session: Session, actor: Actor, case_id: str) -> list[ConsentView]:
-    """A case's consents, oldest first; a provider sees only its own (audited)."""
-    case = case_row(session, case_id)
+    """A case's consents, oldest first; a provider sees only its own, and only on a case
+    referred to it (audited)."""
+    case = _case_for(session, actor, case_id)
     query = select(ConsentRow).where(ConsentRow.case_id == case.id).order_by(ConsentRow.id)
     if actor.role == Role.PROVIDER:
         query = query.where(ConsentRow.provider_id == (actor.provider_id or "\x00none"))

@@ -192,6 +192,8 @@ class ImportSummary:
     refusals: Sequence[str] = field(default=())  # "file:line: column: reason"
     outcomes: dict[str, int] = field(default_factory=dict)
     unscreened: Sequence[str] = field(default=())  # "count × reason" for cases not screened
+    cases_conflicting: int = 0  # stored cases the file describes differently (kept as stored)
+    conflicts: Sequence[str] = field(default=())  # "file:line: case … is already stored …"
 
 
 @dataclass(frozen=True, slots=True)

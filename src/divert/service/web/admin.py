@@ -13,6 +13,7 @@ from divert.cases.access import ROLES
 from divert.errors import DivertError
 from divert.service.accounts import AccountError, add_account
 from divert.service.auth import actor_of
+from divert.service.bounds import MAX_INT, IdPath, PageQuery
 from divert.service.deps import ClockDep, Principal, SessionDep, SettingsDep
 from divert.store import accounts, audit, treatment
 from divert.store.unit import atomic
@@ -60,7 +61,7 @@ def create_user(request: Request, db: SessionDep, clock: ClockDep, settings: Set
 
 @router.post("/users/{user_id}", **page("users.update"))
 def update_user(request: Request, db: SessionDep, clock: ClockDep, user: PageUser,
-                user_id: int, version: Annotated[int, Form()],
+                user_id: IdPath, version: Annotated[int, Form(ge=1, le=MAX_INT)],
                 role: Annotated[str, Form(max_length=24)] = "",
                 unlock: Annotated[str, Form(max_length=8)] = "") -> Response:
     try:
@@ -74,7 +75,7 @@ def update_user(request: Request, db: SessionDep, clock: ClockDep, user: PageUse
 
 @router.get("/audit", **page("audit.read"))
 def audit_page(request: Request, db: SessionDep, clock: ClockDep, user: PageUser,
-               page_no: int = 1, person_id: str = "") -> Response:
+               page_no: PageQuery = 1, person_id: str = "") -> Response:
     number = min(max(page_no, 1), 10**9)
     found = audit.read_page(db, actor_of(user), person_id=person_id[:64] or None, page=number,
                             page_size=AUDIT_PAGE, at=clock.now())

@@ -18,6 +18,7 @@ from divert.cases.consent import ConsentInvalid
 from divert.cases.events import Event, OfferAccepted, OfferDeclined, OfferMade
 from divert.errors import DivertError, InputRefused
 from divert.service.auth import actor_of
+from divert.service.bounds import MAX_INT
 from divert.service.deps import ClockDep, Principal, SessionDep
 from divert.service.errors import plain
 from divert.service.paths import quote_id
@@ -30,7 +31,7 @@ from .pages import render_case
 
 router = APIRouter(tags=["pages"])
 PageUser = Annotated[Principal, Depends(page_user)]
-Version = Annotated[int, Form()]
+Version = Annotated[int, Form(ge=1, le=MAX_INT)]
 
 
 def _run(request: Request, db: SessionDep, clock: ClockDep, user: Principal, case_id: str,

@@ -22,6 +22,8 @@ from divert.errors import IllegalTransition
 from divert.policy.explain import Outcome
 from divert.service import auth
 from divert.service.auth import actor_of
+from divert.service.bounds import MAX_INT
+from divert.service.clientaddr import client_address
 from divert.service.deps import (
     PUBLIC,
     SESSION,
@@ -68,13 +70,13 @@ def login(request: Request, db: SessionDep, clock: ClockDep, settings: SettingsD
           username: Annotated[str, Form(max_length=64)],
           password: Annotated[str, Form(max_length=1024)],
           totp: Annotated[str, Form(max_length=8)]) -> Response:
-    client = request.client.host if request.client else "unknown"
     try:
-        result = auth.login(db, username, password, totp, clock.now(), settings, client)
+        result = auth.login(db, username, password, totp, clock.now(), settings,
+                            client_address(request), request.app.state.login_throttle)
     except ApiError as exc:
         return TEMPLATES.TemplateResponse(
             request, "login.html", {"user": None, "error": exc.message, "username": username},
-            status_code=exc.status)
+            status_code=exc.status, headers=exc.headers)
     response = RedirectResponse(home_for(result.principal.role), status_code=303)
     response.set_cookie(SESSION_COOKIE, result.token, httponly=True, samesite="strict",
                         secure=settings.cookie_secure, path="/",
@@ -342,7 +344,7 @@ def case_page(case_id: str, request: Request, db: SessionDep, clock: ClockDep,
 
 @router.post("/cases/{case_id:id}/review", **page("reviews.create"))
 def review(case_id: str, request: Request, db: SessionDep, clock: ClockDep, user: PageUser,
-           action: Annotated[str, Form()], version: Annotated[int, Form()],
+           action: Annotated[str, Form()], version: Annotated[int, Form(ge=1, le=MAX_INT)],
            outcome: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = ""
            ) -> Response:
     from divert.service.api.reviews import review_event
@@ -364,7 +366,7 @@ def review(case_id: str, request: Request, db: SessionDep, clock: ClockDep, user
 
 @router.post("/cases/{case_id:id}/approval", **page("approvals.create"))
 def approval(case_id: str, request: Request, db: SessionDep, clock: ClockDep, user: PageUser,
-             decision: Annotated[str, Form()], version: Annotated[int, Form()],
+             decision: Annotated[str, Form()], version: Annotated[int, Form(ge=1, le=MAX_INT)],
              reason: Annotated[str, Form()] = "") -> Response:
     from divert.service.api.reviews import approval_event
 

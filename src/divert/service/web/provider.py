@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -15,6 +15,7 @@ from divert.errors import DivertError, InputRefused, NotPermitted
 from divert.service.api.engagement import EngagementCreate
 from divert.service.api.referrals import referral_public
 from divert.service.auth import actor_of
+from divert.service.bounds import MAX_INT, IdPath
 from divert.service.deps import ClockDep, Principal, SessionDep
 from divert.service.errors import plain
 from divert.store import treatment
@@ -38,14 +39,14 @@ def render(request: Request, db: SessionDep, user: Principal, *, error: str | No
 
 
 @router.get("/referrals", **page("referrals.read"))
-def referral_list(request: Request, db: SessionDep, user: PageUser, reported: int = 0
-                  ) -> Response:
+def referral_list(request: Request, db: SessionDep, user: PageUser,
+                  reported: Annotated[int, Query(ge=0, le=MAX_INT)] = 0) -> Response:
     flash = f"Engagement report on referral {reported} recorded." if reported else None
     return render(request, db, user, flash=flash)
 
 
 @router.post("/referrals/{referral_id}/engagement", **page("engagement.create"))
-def report(referral_id: int, request: Request, db: SessionDep, clock: ClockDep,
+def report(referral_id: IdPath, request: Request, db: SessionDep, clock: ClockDep,
            user: PageUser, reported_on: Annotated[str, Form(max_length=10)],
            engagement_status: Annotated[str, Form(max_length=32)],
            attendance: Annotated[str, Form(max_length=32)] = "") -> Response:
