@@ -35,7 +35,8 @@ def _monthly(db: SessionDep) -> dict[str, Any]:
 
 def _refiling(user: Principal, db: SessionDep) -> list[dict[str, Any]]:
     found = live_refiling_of(user, db, None)
-    return [{"group": group, **m} for group, ms in found["groups"].items() for m in ms]
+    return [{"group": group, "as_of": found["as_of"], **m}
+            for group, ms in found["groups"].items() for m in ms]
 
 
 def _funnel_table(user: Principal, db: SessionDep) -> tuple[list[str], list[list[Any]]]:
