@@ -140,6 +140,9 @@ def test_the_case_page_names_the_vehicle_each_charge_and_what_would_change(env: 
     login(env)
     page = env.client.get("/cases/T-POSS").text
     assert 'divert</span> via <span class="vehicle">Section 18</span>' in page
+    vehicle = page.split('<details id="vehicle" open>')[1].split("</details>")[0]
+    assert "35 P.S. § 780-118" in vehicle and "Source: " in vehicle  # what it is, sourced
+    assert "This vehicle names no bar." in vehicle  # §18 has none in vehicles.yaml
     charges = page.split('<ul class="dispositions">')[1].split("</ul>")[0]
     assert "35 P.S. § 780-113(a)(16): <strong>diverted</strong>" in charges
     changes = page.split('<ul id="changes">')[1].split("</ul>")[0]

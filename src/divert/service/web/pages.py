@@ -220,6 +220,16 @@ def _vehicles(request: Request) -> list[tuple[str, str]]:
     return sorted(found.items(), key=lambda kv: kv[1])
 
 
+def _vehicle_of(request: Request, decision: dict[str, Any]) -> Any:
+    """The vehicle a divert names, with its conditions and bars (vehicles.yaml)."""
+    from divert.policy.vehicles import load_vehicles, vehicles_file
+
+    policy = request.app.state.policies().get(decision["policy"]["id"])
+    if not decision.get("vehicle") or policy is None or not policy.latest().path:
+        return None
+    return load_vehicles(vehicles_file(policy.latest().path)).get(decision["vehicle"])
+
+
 @cache
 def _vehicle_names(version_path: str) -> dict[str, str]:
     from divert.policy.vehicles import load_vehicles, vehicles_file
@@ -322,6 +332,7 @@ def render_case(request: Request, db: SessionDep, user: Principal, case_id: str,
                     for c in (what_would_change(request, db, view, decision)
                               if decision else [])],
         "vehicle_name": vehicles.get(decision.get("vehicle") or "") if decision else None,
+        "vehicle": _vehicle_of(request, decision) if decision else None,
         "can_review": access.is_allowed(user.role, "reviews.create"), "error": error,
         "flash": flash, "disclosures": shown, "no_report": no_report,
         "work": casework_context(db, actor, user.role, view.id, view.state, now.date()),
