@@ -27,12 +27,46 @@ AUDIT_PAGE = 100
 
 def _users_page(request: Request, db: SessionDep, user: Principal, *, status: int = 200,
                 error: str | None = None, created: dict[str, str] | None = None,
-                form: dict[str, str] | None = None) -> Response:
+                form: dict[str, str] | None = None, provider_error: str | None = None,
+                provider_form: dict[str, str] | None = None,
+                flash: str | None = None) -> Response:
     found = accounts.list_users(db, actor_of(user), 1, 500)
     return TEMPLATES.TemplateResponse(request, "users.html", {
         "user": user, "accounts": found.items, "total": found.total, "roles": ROLES,
         "providers": treatment.list_providers(db), "error": error, "created": created,
-        "form": form or {}}, status_code=status)
+        "form": form or {}, "provider_error": provider_error,
+        "provider_form": provider_form or {}, "flash": flash}, status_code=status)
+
+
+@router.post("/providers", **page("providers.create"))
+def create_provider(request: Request, db: SessionDep, clock: ClockDep, user: PageUser,
+                    id: Annotated[str, Form(max_length=64)],
+                    name: Annotated[str, Form(max_length=200)],
+                    services: Annotated[str, Form(max_length=200)] = "",
+                    capacity: Annotated[str, Form(max_length=9)] = "") -> Response:
+    """Add a treatment provider, through the API's own checks (ProviderCreate)."""
+    from pydantic import ValidationError
+
+    from divert.service.api.providers import ProviderCreate
+
+    typed = {"id": id, "name": name, "services": services, "capacity": capacity}
+    try:
+        body = ProviderCreate.model_validate({**typed, "capacity": capacity or None})
+        treatment.create_provider(db, actor_of(user), provider_id=body.id, name=body.name,
+                                  services=body.services, capacity=body.capacity,
+                                  at=clock.now())
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "form"
+        words = ("use lower-case letters, digits and dashes, starting with a letter or digit"
+                 if field == "id" and err["type"] == "string_pattern_mismatch" else err["msg"])
+        return _users_page(request, db, user, status=422, provider_error=f"{field}: {words}",
+                           provider_form=typed)
+    except DivertError as exc:  # the id is taken
+        db.rollback()
+        return _users_page(request, db, user, status=409, provider_error=str(exc),
+                           provider_form=typed)
+    return _users_page(request, db, user, flash=f"Provider {body.id} was added.")
 
 
 @router.get("/users", **page("users.read"))
