@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from divert.cases.access import ROLES
@@ -128,3 +128,25 @@ def verify_page(request: Request, db: SessionDep, clock: ClockDep, user: PageUse
     return TEMPLATES.TemplateResponse(request, "audit.html", {
         "user": user, "entries": [], "page": 0, "last": 0, "total": result.entries,
         "person_id": "", "verified": result})
+
+
+@router.get("/imports", **page("import.run"))
+def import_page(request: Request, user: PageUser) -> Response:
+    return TEMPLATES.TemplateResponse(request, "imports.html", {"user": user, "result": None})
+
+
+@router.post("/imports", **page("import.run"))
+def import_file(request: Request, db: SessionDep, user: PageUser,
+                file: Annotated[UploadFile, File()]) -> Response:
+    """Upload a filings file: imported and screened as the API does; refusals by line."""
+    from divert.service.api.imports import import_upload
+    from divert.service.errors import ApiError
+
+    try:
+        result = import_upload(file, request, user, db)
+    except ApiError as exc:
+        db.rollback()
+        return TEMPLATES.TemplateResponse(request, "imports.html", {
+            "user": user, "result": None, "error": exc.message}, status_code=exc.status)
+    return TEMPLATES.TemplateResponse(request, "imports.html", {"user": user,
+                                                                "result": result})
