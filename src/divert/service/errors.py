@@ -123,6 +123,10 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 404:
         msg = messages.ROUTE_NOT_FOUND.format(path=request.url.path)
+    elif exc.status_code == 400:
+        # FastAPI's "There was an error parsing the body" (bytes that are no JSON text at
+        # all): the same 422 as any other unreadable body, as the document says (finding 11)
+        return error_response(422, [(("body",), messages.BODY_UNREADABLE)])
     elif exc.status_code == 405:
         msg = messages.METHOD_NOT_ALLOWED.format(method=request.method, path=request.url.path)
     else:
