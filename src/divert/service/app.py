@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -26,6 +27,7 @@ from divert.service.csrf import SameOriginWrites
 from divert.service.errors import install_handlers
 from divert.service.headers import SecurityHeaders
 from divert.service.limits import BodySizeLimit
+from divert.service.openapi_doc import annotate
 from divert.service.paths import KeepEncodedSlashes
 from divert.service.settings import Settings
 from divert.service.web.guard import install_page_handlers
@@ -137,6 +139,15 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(docs_router())
     check_operations(app)
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        """FastAPI's document, with the roles, limits and header rules the server applies."""
+        if app.openapi_schema is None:
+            app.openapi_schema = annotate(generate(), settings)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes,
                        upload_limit=settings.max_upload_bytes, upload_paths=("/api/imports",))
     app.add_middleware(SameOriginWrites)  # before the body is read: a forged write costs 0

@@ -81,8 +81,31 @@ def plain(exc: Exception) -> str:
 
 
 def _validation_msg(err: dict[str, Any]) -> str:
+    if err.get("type") == "json_invalid":  # loc is ["body", offset]: say it in words
+        where = next((p for p in err.get("loc", ())[1:] if isinstance(p, int)), None)
+        why = (err.get("ctx") or {}).get("error", "")
+        at = f" at character {where}" if where is not None else ""
+        return f"body: is not valid JSON{at}" + (f" ({why})" if why else "")
     loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
     return f"{loc}: {err.get('msg', 'invalid')}"
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette's 405 names only the first
+    matching route's, so `DELETE /api/cases` said "Allow: GET" though POST works too)."""
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    pending = list(request.app.routes)
+    while pending:
+        route = pending.pop()
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            pending.extend(inner.routes)
+        route_methods = getattr(route, "methods", None)
+        if route_methods and route.matches(request.scope)[0] != Match.NONE:
+            methods |= set(route_methods)
+    return sorted(methods)
 
 
 async def _on_api_error(request: Request, exc: Exception) -> JSONResponse:
@@ -100,11 +123,20 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 404:
         msg = messages.ROUTE_NOT_FOUND.format(path=request.url.path)
+    elif exc.status_code == 400:
+        # FastAPI's "There was an error parsing the body" (bytes that are no JSON text at
+        # all): the same 422 as any other unreadable body, as the document says (finding 11)
+        return error_response(422, [(("body",), messages.BODY_UNREADABLE)])
     elif exc.status_code == 405:
         msg = messages.METHOD_NOT_ALLOWED.format(method=request.method, path=request.url.path)
     else:
         msg = str(exc.detail)
     headers = dict(exc.headers) if exc.headers else None
+    if exc.status_code == 405:
+        allow = allowed_methods(request)
+        if allow:
+            headers = {**(headers or {}), "Allow": ", ".join(allow)}
+            msg = f"{msg} Allowed: {', '.join(allow)}."
     return error_response(exc.status_code, [((), msg)], headers)
 
 

@@ -43,6 +43,8 @@ NUMBER_OUT_OF_RANGE = ("A number in the request is too large (or too small) to b
 CROSS_SITE = ("Refused: this change did not come from one of divert's own pages (its Origin "
               "or Referer header names another site, or none). Open the page on this server "
               "and submit it again.")
+BODY_UNREADABLE = ("body: cannot be read (not UTF-8 JSON text, or not the form the "
+                   "operation takes); send JSON as described at /docs.")
 INTERNAL = "Something went wrong on our side; the error was logged. Try again, or tell us."
 PAD_UNKNOWN_PROVIDER = (
     "No provider '{provider}'; choose one of: {known}, or leave the provider empty."
