@@ -19,6 +19,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from divert.cases.decision import NotDivertible
 from divert.errors import DivertError, IllegalTransition, InputRefused, NotPermitted
 from divert.service import messages
+from divert.store.handles import DatabaseError, database_unreachable
+from divert.store.unit import lost_race
 from divert.store.views import Conflict, NotFound, StaleVersion
 
 log = logging.getLogger("divert.service")
@@ -149,6 +151,19 @@ async def _on_divert(request: Request, exc: Exception) -> JSONResponse:
     return error_response(422, [((), str(exc))])
 
 
+async def _on_database(request: Request, exc: Exception) -> JSONResponse:
+    """The database refused or vanished: a lost race is a 409 (the other write won), an
+    unreachable server a 503 with Retry-After (a restart is a pause, not a crash)."""
+    if lost_race(exc):
+        return error_response(409, [((), messages.WRITE_RACE)], code="write_race")
+    log.warning("database error on %s %s: %s", request.method, request.url.path,
+                type(exc).__name__)
+    if database_unreachable(exc):
+        return error_response(503, [((), messages.DATABASE_DOWN)], headers={"Retry-After": "5"},
+                              code="database_unavailable")
+    return await _on_unexpected(request, exc)
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return error_response(500, [((), messages.INTERNAL)])
@@ -167,6 +182,7 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Conflict, _on_conflict)
     app.add_exception_handler(NotDivertible, _on_not_divertible)
     app.add_exception_handler(DivertError, _on_divert)
+    app.add_exception_handler(DatabaseError, _on_database)
     app.add_exception_handler(Exception, _on_unexpected)
 
 

@@ -37,6 +37,10 @@ PAGE_SIZE_TOO_LARGE = "page_size may be at most {limit}; found {value}."
 UNKNOWN_POLICY = "No policy '{policy_id}'; known policies: {known}."
 REASON_REQUIRED = "An override needs a written reason (at least {min} characters)."
 INTERNAL = "Something went wrong on our side; the error was logged. Try again, or tell us."
+DATABASE_DOWN = ("The case store cannot be reached right now, so nothing was read or written; "
+                 "try again in a few seconds.")
+WRITE_RACE = ("Another request wrote the same record at the same moment and was first; "
+              "read it again before you retry.")
 PAD_UNKNOWN_PROVIDER = (
     "No provider '{provider}'; choose one of: {known}, or leave the provider empty."
 )
