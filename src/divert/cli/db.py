@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -79,6 +80,24 @@ def check(url: str | None = typer.Option(None, "--url", help=URL_HELP)) -> None:
     typer.echo(f"database at {head} (newest); tables match the models")
 
 
+KEY_HELP = ("The audit key file (default: $DIVERT_AUDIT_KEY_FILE, else var/audit.key when it "
+            "exists).")
+HEADS_HELP = ("The recorded-heads file (default: $DIVERT_AUDIT_HEADS_FILE, else "
+              "var/audit-heads.jsonl).")
+
+
+def _factory(target: str, key_file: Path | None, heads_file: Path | None) -> Any:
+    from divert.store import db
+    from divert.store.anchor import AuditKeyError
+
+    try:
+        return db.make_sessionmaker(db.make_engine(target), audit_key_file=key_file,
+                                    audit_heads_file=heads_file)
+    except AuditKeyError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+
+
 @audit_app.command("verify")
 def verify(
     url: str | None = typer.Option(None, "--url", help=URL_HELP),
@@ -86,21 +105,69 @@ def verify(
         [], "--head",
         help="A head hash printed by an earlier verify; it must still be in the log "
              "(detects entries cut off the end). Repeatable."),
+    key_file: Path | None = typer.Option(None, "--key-file", help=KEY_HELP),
+    heads_file: Path | None = typer.Option(None, "--heads-file", help=HEADS_HELP),
 ) -> None:
-    """Walk the audit chain; report every edited, deleted or reordered entry (exit 1)."""
-    from divert.store import audit, db
+    """Walk the audit chain and check it against the audit key and every head recorded for
+    this database; report each edited, deleted, inserted, forged or cut-off entry (exit 1)."""
+    from divert.store import audit
 
-    engine = db.make_engine(_url(url))
-    with db.make_sessionmaker(engine)() as session:
+    factory = _factory(_url(url), key_file, heads_file)
+    with factory() as session:
         result = audit.verify(session, head)
-    engine.dispose()
+    factory.kw["bind"].dispose()
+    checked = (f"{'keyed' if result.keyed else 'not keyed'}, "
+               f"{result.heads_checked} recorded head(s) checked")
     for problem in result.problems:
         typer.echo(problem)
     if not result.ok:
         typer.echo(f"audit log BROKEN: {len(result.problems)} problem(s) in "
-                   f"{result.entries} entries")
+                   f"{result.entries} entries ({checked})")
+    else:
+        typer.echo(f"audit log ok: {result.entries} entries, head {result.head}")
+        typer.echo(checked)
+    for note in result.notes:
+        typer.echo(f"note: {note}")
+    if not result.ok:
         raise typer.Exit(1)
-    typer.echo(f"audit log ok: {result.entries} entries, head {result.head}")
+
+
+@audit_app.command("record-head")
+def record_head(
+    url: str | None = typer.Option(None, "--url", help=URL_HELP),
+    reason: str = typer.Option("manual", "--reason", help="Why: manual, schedule, backup…"),
+    key_file: Path | None = typer.Option(None, "--key-file", help=KEY_HELP),
+    heads_file: Path | None = typer.Option(None, "--heads-file", help=HEADS_HELP),
+) -> None:
+    """Record the log's current head outside the database (run it from cron as well: every
+    later verify checks that the head is still there, unchanged)."""
+    from divert.store import audit
+
+    factory = _factory(_url(url), key_file, heads_file)
+    with factory() as session:
+        head = audit.record_head(session, reason)
+    factory.kw["bind"].dispose()
+    if head is None:
+        typer.echo("the audit log is empty: no head to record")
+        return
+    typer.echo(f"recorded head: entry {head.seq}, {head.hash} ({head.reason}, "
+               f"{head.recorded_at})")
+
+
+@audit_app.command("keygen")
+def keygen(
+    out: Path = typer.Option(Path("var/audit.key"), "--out", help="Where to write the key."),
+) -> None:
+    """Write a new random audit key (owner-readable only); refuses to overwrite one, since
+    the entries it marked would no longer verify. Keep it outside the database's backups."""
+    from divert.store.anchor import generate_key
+
+    try:
+        generate_key(out)
+    except FileExistsError as exc:
+        typer.echo(f"{out}: a key is already there; not overwritten", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"audit key written to {out}; point DIVERT_AUDIT_KEY_FILE at it")
 
 
 def import_file(

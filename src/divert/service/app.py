@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute
 from divert import __version__
 from divert.policy.load import load_policies
 from divert.policy.model import Policy
+from divert.service.anchoring import head_recorder
 from divert.service.clock import Clock, SystemClock
 from divert.service.errors import install_handlers
 from divert.service.headers import SecurityHeaders
@@ -97,11 +98,14 @@ def create_app(
 ) -> FastAPI:
     """Build the service. Tests pass a FixedClock and their own engine; `divert serve` none."""
     settings = settings or Settings()
-    app = FastAPI(title="divert", version=__version__, description=DESCRIPTION, docs_url=None)
+    app = FastAPI(title="divert", version=__version__, description=DESCRIPTION, docs_url=None,
+                  lifespan=head_recorder)
     app.state.settings = settings
     app.state.clock = clock or SystemClock()
     app.state.engine = engine or make_engine(settings.database_url)
-    app.state.sessionmaker = make_sessionmaker(app.state.engine)
+    app.state.sessionmaker = make_sessionmaker(
+        app.state.engine, audit_key_file=settings.audit_key_file,
+        audit_heads_file=settings.audit_heads_file)
 
     lock = threading.Lock()
 

@@ -243,3 +243,6 @@ class AuditRow(Base):
     detail: Mapped[str] = mapped_column(Text)  # canonical JSON
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # HMAC-SHA256(audit key, hash), the key kept outside the database (store/anchor.py);
+    # None on entries written before a key was configured.
+    mac: Mapped[str | None] = mapped_column(String(64))
