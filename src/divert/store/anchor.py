@@ -117,6 +117,9 @@ class Head:
     recorded_at: str
     reason: str  # backup | schedule | manual | restore
     mac: str | None = None
+    # the first entry carrying the key's mark when the head was recorded: every later entry
+    # must carry one too, so stripping the marks off a rewritten chain does not hide it
+    first_marked: int | None = None
 
     def message(self) -> str:
         body = {k: v for k, v in asdict(self).items() if k != "mac"}
@@ -127,7 +130,7 @@ def append_head(path: Path, head: Head, key: bytes | None) -> Head:
     """Append `head` (with its mark when a key is configured) and fsync: a recorded head
     survives a crash the moment this returns."""
     signed = Head(head.db, head.seq, head.hash, head.recorded_at, head.reason,
-                  mark(key, head.message()) if key else None)
+                  mark(key, head.message()) if key else None, head.first_marked)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as f:
         f.write(json.dumps(asdict(signed), sort_keys=True) + "\n")
@@ -148,8 +151,10 @@ def read_heads(path: Path, db: str | None, key: bytes | None) -> tuple[list[Head
             continue
         try:
             raw: Any = json.loads(line)
+            first = raw.get("first_marked")
             head = Head(str(raw["db"]), int(raw["seq"]), str(raw["hash"]),
-                        str(raw["recorded_at"]), str(raw["reason"]), raw.get("mac"))
+                        str(raw["recorded_at"]), str(raw["reason"]), raw.get("mac"),
+                        None if first is None else int(first))
         except (ValueError, KeyError, TypeError) as exc:
             problems.append(f"{path}:{number}: not a recorded head ({exc})")
             continue

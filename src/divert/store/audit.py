@@ -194,6 +194,8 @@ def verify(
         heads, head_problems = recorded_heads(session)
         problems += head_problems
     wanted = {h.seq for h in heads}
+    keyed_from = min((h.first_marked for h in heads if h.first_marked is not None),
+                     default=None)
     found_at: dict[int, str] = {}
     prev_hash, expected_seq, count = GENESIS, 1, 0
     unmarked, first_marked = 0, 0
@@ -218,7 +220,12 @@ def verify(
             problems.append(f"entry {row.seq}: content does not match its hash (edited)")
         if key is not None:
             if row.mac is None:
-                if first_marked:
+                if keyed_from is not None and row.seq >= keyed_from and not first_marked:
+                    problems.append(
+                        f"entry {row.seq}: has no audit-key mark although a recorded head "
+                        f"says the log carries marks from entry {keyed_from} (marks were "
+                        "stripped or the entry forged)")
+                elif first_marked:
                     problems.append(
                         f"entry {row.seq}: has no audit-key mark although entry "
                         f"{first_marked} before it has one (written without the key: "
@@ -270,7 +277,9 @@ def record_head(session: Session, reason: str, at: datetime | None = None
         select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)).first()
     if last is None:
         return None
-    head = anchor.Head(label, last.seq, last.hash, anchor.now_text(at), reason)
+    first = session.scalar(select(func.min(AuditRow.seq)).where(AuditRow.mac.is_not(None)))
+    head = anchor.Head(label, last.seq, last.hash, anchor.now_text(at), reason,
+                       first_marked=None if first is None else int(first))
     return anchor.append_head(path, head, _key(session))
 
 
