@@ -53,6 +53,7 @@ def _routers() -> list[APIRouter]:
         imports,
         offers,
         outcomes,
+        people,
         policies,
         providers,
         referrals,
@@ -67,7 +68,7 @@ def _routers() -> list[APIRouter]:
         auth.router, cases.router, screenings.router, reviews.router, offers.router,
         outcomes.router, referrals.router, consents.router, engagement.router,
         providers.router, users.router, audit.router, screen.router, policies.router,
-        imports.router, analytics.router, pages.router, police.router,
+        imports.router, analytics.router, people.router, pages.router, police.router,
         provider.router, casework.router, analyst.router, admin.router, public.router,
     ]
 

@@ -70,6 +70,9 @@ class CaseRow(Base):
     decided_by: Mapped[str | None] = mapped_column(String(64))  # reviewer; None: machine
     decision_reason: Mapped[str | None] = mapped_column(Text)
     pending_approval: Mapped[str | None] = mapped_column(String(32), index=True)
+    # Set when the person's records were sealed (expungement, store/sealing.py): from then on
+    # no role reads the case; the audit log keeps what was done, for the auditor.
+    sealed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         Index("ix_cases_effective_outcome_filing_date", "effective_outcome", "filing_date"),
@@ -190,6 +193,19 @@ class EngagementReportRow(Base):
     engagement_status: Mapped[str | None] = mapped_column(String(32))
     dates: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of ISO dates
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SealingRow(Base):
+    """One sealing of a person's records: which cases, on whose order, who did and approved it."""
+
+    __tablename__ = "sealings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(String(64), index=True)
+    case_ids: Mapped[str] = mapped_column(Text)  # JSON list of the cases sealed
+    order_ref: Mapped[str] = mapped_column(String(200))  # the court order or petition
+    sealed_by: Mapped[str] = mapped_column(String(64))
+    approved_by: Mapped[str | None] = mapped_column(String(64))
+    sealed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class UserRow(Base):
