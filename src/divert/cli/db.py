@@ -307,6 +307,45 @@ def restore_command(
                f"{'keyed' if check.audit.keyed else 'not keyed'})")
 
 
+def retention_command(
+    url: str | None = typer.Option(None, "--url", help=URL_HELP),
+    as_of: str | None = typer.Option(None, "--as-of", help="Report as of this day "
+                                     "(YYYY-MM-DD; default today)."),
+) -> None:
+    """Each table's documented retention period (store/retention.yaml), its rows and how
+    many are past the period; deletes nothing. Exit 1 if a table has no documented period."""
+    from datetime import date
+
+    from divert.store import db
+    from divert.store.retention import RetentionError, report
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else date.today()
+    except ValueError as exc:
+        typer.echo(f"--as-of: {as_of!r} is not a date (YYYY-MM-DD)", err=True)
+        raise typer.Exit(2) from exc
+    engine = db.make_engine(_url(url))
+    try:
+        with db.make_sessionmaker(engine)() as session:
+            found = report(session, day)
+    except RetentionError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    finally:
+        engine.dispose()
+    typer.echo(f"retention as of {day}: table, period, rows, past the period, oldest")
+    missing = []
+    for name, t in found.items():
+        if t.period is None:
+            missing.append(name)
+            typer.echo(f"{name}: NO documented retention period ({t.rows} rows)")
+            continue
+        typer.echo(f"{name}: {t.period.days} days from {t.period.column}; {t.rows} rows, "
+                   f"{t.past} past; oldest {t.oldest or '-'} ({t.period.why})")
+    if missing:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `divert` app."""
     app.add_typer(db_app, name="db")
@@ -314,3 +353,4 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_file)
     app.command("backup")(backup_command)
     app.command("restore")(restore_command)
+    app.command("retention")(retention_command)
