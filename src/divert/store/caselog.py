@@ -53,7 +53,7 @@ def case_row(session: Session, case_id: str) -> CaseRow:
     row = session.get(CaseRow, case_id) or session.scalars(
         select(CaseRow).where(CaseRow.docket_id == case_id)
     ).first()
-    if row is None:
+    if row is None or row.sealed_at is not None:  # a sealed case is not there for anyone
         raise NotFound("case", case_id)
     return row
 

@@ -90,6 +90,7 @@ def export_events(session: Session, actor: Actor, key: bytes) -> list[Pseudonymo
         select(CaseEventRow.case_id, CaseRow.person_id, CaseEventRow.kind,
                CaseEventRow.payload, CaseEventRow.recorded_at, CaseRow.source)
         .join(CaseRow, CaseRow.id == CaseEventRow.case_id)
+        .where(CaseRow.sealed_at.is_(None))  # sealed records are not analysed either
         .order_by(CaseEventRow.case_id, CaseEventRow.seq))
     out: list[PseudonymousEvent] = []
     cases: set[str] = set()

@@ -77,6 +77,7 @@ def _diverted_case_ids(session: Session, person_id: str, excluding: str) -> list
     query = (
         select(CaseEventRow.case_id).join(CaseRow, CaseRow.id == CaseEventRow.case_id)
         .where(CaseRow.person_id == person_id, CaseRow.id != excluding,
+               CaseRow.sealed_at.is_(None),
                CaseEventRow.kind.in_(lifecycle.DIVERSION_MARKERS))
         .distinct().order_by(CaseEventRow.case_id)
     )
@@ -209,7 +210,7 @@ def list_cases(
 ) -> Page[CaseView]:
     """One page of cases, newest filing first; the listing is audited."""
     f = filters or CaseFilters()
-    query = select(CaseRow)
+    query = select(CaseRow).where(CaseRow.sealed_at.is_(None))
     for column, value in ((CaseRow.state, f.state), (CaseRow.stage, f.stage),
                           (CaseRow.person_id, f.person_id)):
         if value is not None:
@@ -361,8 +362,8 @@ def person_record(session: Session, person_id: str, excluding_case: str) -> Pers
     """
     open_div = session.scalar(select(func.count()).select_from(CaseRow).where(
         CaseRow.person_id == person_id, CaseRow.id != excluding_case,
-        CaseRow.state.in_(OPEN_DIVERSION))) or 0
+        CaseRow.sealed_at.is_(None), CaseRow.state.in_(OPEN_DIVERSION))) or 0
     pad = session.scalar(select(func.count()).select_from(CaseRow).where(
         CaseRow.person_id == person_id, CaseRow.id != excluding_case,
-        CaseRow.pad_referred.is_(True))) or 0
+        CaseRow.sealed_at.is_(None), CaseRow.pad_referred.is_(True))) or 0
     return PersonRecord(person_id, None, open_div, pad, None)

@@ -71,6 +71,10 @@ def _consent(r: ConsentRow) -> Consent:
                    r.purpose, r.signed_on, r.expires_on, r.revoked_on)
 
 
+def _sealed(session: Session, case_id: str) -> bool:
+    return session.scalar(select(CaseRow.sealed_at).where(CaseRow.id == case_id)) is not None
+
+
 def _own_provider(actor: Actor, provider_id: str, action: str, resource: str) -> None:
     """A provider account acts only for its own organisation."""
     if actor.role == Role.PROVIDER and actor.provider_id != provider_id:
@@ -161,7 +165,8 @@ def list_referrals(
     session: Session, actor: Actor, provider_id: str | None = None, case_id: str | None = None,
 ) -> list[ReferralView]:
     """Referrals; a provider account gets only its own, whatever it asks for (audited)."""
-    query = select(ReferralRow).order_by(ReferralRow.id)
+    query = select(ReferralRow).where(ReferralRow.case_id.not_in(
+        select(CaseRow.id).where(CaseRow.sealed_at.is_not(None)))).order_by(ReferralRow.id)
     if actor.role == Role.PROVIDER:
         provider_id = actor.provider_id or "\x00none"
     if provider_id is not None:
@@ -178,7 +183,7 @@ def list_referrals(
 def get_referral(session: Session, actor: Actor, referral_id: int) -> ReferralView:
     """One referral; another provider's referral is refused (and the attempt audited)."""
     row = session.get(ReferralRow, referral_id)
-    if row is None:
+    if row is None or _sealed(session, row.case_id):
         raise NotFound("referral", referral_id)
     _own_provider(actor, row.provider_id, "read", f"referrals/{referral_id}")
     audit.audit_read(session, actor, f"referrals/{referral_id}", row.person_id)

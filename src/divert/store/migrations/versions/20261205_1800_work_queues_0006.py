@@ -2,8 +2,8 @@
 (`due_on`: an open offer's deadline; the day a referral with no engagement report becomes
 overdue) and the vehicle its latest screening named; each indexed with what lists filter on.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-05 18:00:00
 
 Backfill: the vehicle from the latest screening; `due_on` from the latest offer of each
@@ -18,8 +18,8 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
