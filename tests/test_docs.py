@@ -9,6 +9,7 @@ service endpoints are checked by tests/service/test_docs.py.
 from __future__ import annotations
 
 import inspect
+import re
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,11 @@ def test_the_committed_report_is_what_make_report_builds_today(tmp_path: Path) -
     for name in ("phl-simple-possession.html", "phl-simple-possession-changes.csv"):
         fresh, kept = (tmp_path / name).read_bytes(), (committed / name).read_bytes()
         assert fresh == kept, f"docs/reports/{name} is stale: run `make report` and commit it"
+
+
+def test_the_readme_links_every_committed_screen_and_each_link_exists() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    linked = set(re.findall(r"\(docs/screens/([\w.-]+\.png)\)", readme))
+    committed = {p.name for p in (DOCS / "screens").glob("*.png")}
+    assert linked and linked <= committed  # no dead picture link
+    assert committed - linked <= {"login.png"}  # every role's page is shown

@@ -73,3 +73,21 @@ def test_refusals_name_the_uploaded_file_never_the_servers_temporary_path(env: E
         "file": ("empty.csv", b"", "text/csv")})
     error = assert_error(refused, 422)
     assert "/tmp" not in error["error"] and "tmp" not in error["error"].lower()
+
+
+def test_an_administrator_imports_from_the_page_and_reads_the_refusals_by_line(
+        env: Env) -> None:
+    from .test_pages_police import page_login
+
+    assert page_login(env, "u-administrator") == "/users"
+    assert 'href="/imports"' in env.client.get("/users").text
+    lines = _first_rows(6).decode().splitlines(keepends=True)
+    cells = lines[2].split(",")
+    cells[4] = "not-a-date"
+    lines[2] = ",".join(cells)
+    page = env.client.post("/imports", files={
+        "file": ("daily.csv", "".join(lines).encode(), "text/csv")})
+    assert page.status_code == 200 and 'id="import-result"' in page.text
+    assert "6 rows read, 1 refused" in page.text and "daily.csv:3" in page.text
+    wrong = env.client.post("/imports", files={"file": ("notes.csv", b"a,b\n1,2\n", "text/csv")})
+    assert wrong.status_code == 422 and 'role="alert"' in wrong.text and "notes.csv" in wrong.text

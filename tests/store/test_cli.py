@@ -51,7 +51,7 @@ def test_import_twice_then_verify_then_tamper(tmp_path: Path) -> None:
     assert code == 0 and "3 cases: 0 added, 3 already present; 0 screened" in out
     code, out = run("audit", "verify", "--url", url)
     assert code == 0 and out.startswith("audit log ok: ")
-    head = out.split("head ")[1].strip()
+    head = out.splitlines()[0].split("head ")[1].strip()
     assert run("audit", "verify", "--url", url, "--head", head)[0] == 0
     code, out = run("audit", "verify", "--url", url, "--head", "0" * 63 + "1")
     assert code == 1 and "is no longer in the log" in out

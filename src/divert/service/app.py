@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute
 from divert import __version__
 from divert.policy.load import load_policies
 from divert.policy.model import Policy
+from divert.service.anchoring import head_recorder
 from divert.service.auth import make_throttle
 from divert.service.clientaddr import trusted_networks
 from divert.service.clock import Clock, SystemClock
@@ -57,6 +58,7 @@ def _routers() -> list[APIRouter]:
         imports,
         offers,
         outcomes,
+        people,
         policies,
         providers,
         referrals,
@@ -65,14 +67,24 @@ def _routers() -> list[APIRouter]:
         screenings,
         users,
     )
-    from divert.service.web import admin, analyst, casework, pages, police, provider, public
+    from divert.service.web import (
+        admin,
+        analyst,
+        casework,
+        letters,
+        pages,
+        police,
+        provider,
+        public,
+    )
 
     return [
         auth.router, cases.router, screenings.router, reviews.router, offers.router,
         outcomes.router, referrals.router, consents.router, engagement.router,
         providers.router, users.router, audit.router, screen.router, policies.router,
-        imports.router, analytics.router, pages.router, police.router,
-        provider.router, casework.router, analyst.router, admin.router, public.router,
+        imports.router, analytics.router, people.router, pages.router, police.router,
+        provider.router, casework.router, letters.router, analyst.router, admin.router,
+        public.router,
     ]
 
 
@@ -102,11 +114,14 @@ def create_app(
 ) -> FastAPI:
     """Build the service. Tests pass a FixedClock and their own engine; `divert serve` none."""
     settings = settings or Settings()
-    app = FastAPI(title="divert", version=__version__, description=DESCRIPTION, docs_url=None)
+    app = FastAPI(title="divert", version=__version__, description=DESCRIPTION, docs_url=None,
+                  lifespan=head_recorder)
     app.state.settings = settings
     app.state.clock = clock or SystemClock()
     app.state.engine = engine or make_engine(settings.database_url)
-    app.state.sessionmaker = make_sessionmaker(app.state.engine)
+    app.state.sessionmaker = make_sessionmaker(
+        app.state.engine, audit_key_file=settings.audit_key_file,
+        audit_heads_file=settings.audit_heads_file)
 
     lock = threading.Lock()
 

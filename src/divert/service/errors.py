@@ -19,7 +19,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from divert.cases.decision import NotDivertible
 from divert.errors import DivertError, IllegalTransition, InputRefused, NotPermitted
 from divert.service import messages
-from divert.store.dberrors import DatabaseError, number_out_of_range
+from divert.store.dberrors import number_out_of_range
+from divert.store.handles import DatabaseError, database_unreachable
+from divert.store.unit import lost_race
 from divert.store.views import Conflict, NotFound, StaleVersion
 
 log = logging.getLogger("divert.service")
@@ -183,10 +185,19 @@ async def _on_divert(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_database(request: Request, exc: Exception) -> JSONResponse:
-    """A number no column holds is the client's error (422); any other refusal is ours."""
+    """The database refused or vanished: a number no column holds is the client's error
+    (422), a lost race a 409 (the other write won), an unreachable server a 503 with
+    Retry-After (a restart is a pause, not a crash)."""
     if number_out_of_range(exc):
         log.warning("number out of range on %s %s", request.method, request.url.path)
         return error_response(422, [((), messages.NUMBER_OUT_OF_RANGE)])
+    if lost_race(exc):
+        return error_response(409, [((), messages.WRITE_RACE)], code="write_race")
+    log.warning("database error on %s %s: %s", request.method, request.url.path,
+                type(exc).__name__)
+    if database_unreachable(exc):
+        return error_response(503, [((), messages.DATABASE_DOWN)], headers={"Retry-After": "5"},
+                              code="database_unavailable")
     return await _on_unexpected(request, exc)
 
 

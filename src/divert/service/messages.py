@@ -46,6 +46,10 @@ CROSS_SITE = ("Refused: this change did not come from one of divert's own pages 
 BODY_UNREADABLE = ("body: cannot be read (not UTF-8 JSON text, or not the form the "
                    "operation takes); send JSON as described at /docs.")
 INTERNAL = "Something went wrong on our side; the error was logged. Try again, or tell us."
+DATABASE_DOWN = ("The case store cannot be reached right now, so nothing was read or written; "
+                 "try again in a few seconds.")
+WRITE_RACE = ("Another request wrote the same record at the same moment and was first; "
+              "read it again before you retry.")
 PAD_UNKNOWN_PROVIDER = (
     "No provider '{provider}'; choose one of: {known}, or leave the provider empty."
 )

@@ -72,6 +72,22 @@ class Settings(BaseSettings):
     totp_issuer: str = Field(
         default="divert", description="Issuer name shown by authenticator apps for TOTP secrets."
     )
+    audit_key_file: str | None = Field(
+        default=None,
+        description="File holding the audit key (64 hex digits; `divert audit keygen`): every "
+        "audit entry carries its HMAC, so no one without the file can forge or rewrite one. "
+        "Unset: var/audit.key when it exists, else entries are hashed but not keyed.",
+    )
+    audit_heads_file: str = Field(
+        default="var/audit-heads.jsonl",
+        description="Where the audit log's heads are recorded outside the database (at each "
+        "backup and on the schedule below); verify checks every one of them by default.",
+    )
+    audit_head_minutes: int = Field(
+        default=60, ge=0,
+        description="Record the audit log's head every this many minutes while serving "
+        "(0: never; then run `divert audit record-head` from cron).",
+    )
 
 
 def settings_for(database_url: str | None) -> Settings:

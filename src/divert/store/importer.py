@@ -171,6 +171,7 @@ def _bulk(session: Session, actor: Actor, fresh: list[FiledCase], policies: Sequ
         "created_at": now, "updated_at": now, "version": 2 + (d is not None),
         "effective_outcome": d.outcome.value if d else None,
         "machine_outcome": d.outcome.value if d else None,
+        "vehicle": d.vehicle if d and d.outcome.value == "divert" else None,
     } for fc, d in zip(fresh, decisions, strict=True)])
     session.execute(insert(ChargeRow), [
         {"case_id": fc.case_id, "position": i, "as_written": c.as_written,

@@ -34,7 +34,7 @@ from divert.cases.events import (
 from divert.cases.lifecycle import State
 from divert.errors import InputRefused, NotPermitted
 from divert.store import audit
-from divert.store.caselog import append_to_log, case_history, case_row
+from divert.store.caselog import append_to_log, case_history, case_row, engagement_due
 from divert.store.tables import (
     CaseRow,
     ConsentRow,
@@ -69,6 +69,10 @@ def _consent(r: ConsentRow) -> Consent:
     return Consent(r.id, r.person_id, r.provider_id, frozenset(json.loads(r.recipient_roles)),
                    r.recipient_org, frozenset(InfoKind(k) for k in json.loads(r.kinds)),
                    r.purpose, r.signed_on, r.expires_on, r.revoked_on)
+
+
+def _sealed(session: Session, case_id: str) -> bool:
+    return session.scalar(select(CaseRow.sealed_at).where(CaseRow.id == case_id)) is not None
 
 
 def _own_provider(actor: Actor, provider_id: str, action: str, resource: str) -> None:
@@ -150,6 +154,9 @@ def refer_to_provider(
     session.flush()
     append_to_log(session, actor, case, ReferredToProvider(row.id, provider_id), now,
                   expected_version)
+    session.refresh(case)
+    if case.due_on is None or case.due_on > engagement_due(referred_on):
+        case.due_on = engagement_due(referred_on)  # until the provider's first report
     return _referral_view(row)
 
 
@@ -158,7 +165,8 @@ def list_referrals(
     session: Session, actor: Actor, provider_id: str | None = None, case_id: str | None = None,
 ) -> list[ReferralView]:
     """Referrals; a provider account gets only its own, whatever it asks for (audited)."""
-    query = select(ReferralRow).order_by(ReferralRow.id)
+    query = select(ReferralRow).where(ReferralRow.case_id.not_in(
+        select(CaseRow.id).where(CaseRow.sealed_at.is_not(None)))).order_by(ReferralRow.id)
     if actor.role == Role.PROVIDER:
         provider_id = actor.provider_id or "\x00none"
     if provider_id is not None:
@@ -175,7 +183,7 @@ def list_referrals(
 def get_referral(session: Session, actor: Actor, referral_id: int) -> ReferralView:
     """One referral; another provider's referral is refused (and the attempt audited)."""
     row = session.get(ReferralRow, referral_id)
-    if row is None:
+    if row is None or _sealed(session, row.case_id):
         raise NotFound("referral", referral_id)
     _own_provider(actor, row.provider_id, "read", f"referrals/{referral_id}")
     audit.audit_read(session, actor, f"referrals/{referral_id}", row.person_id)

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from divert.cases import access
+from divert.cases.consent import rules as consent_rules
 from divert.errors import DivertError, InputRefused, NotPermitted
 from divert.service.api.engagement import EngagementCreate
 from divert.service.api.referrals import referral_public
@@ -35,13 +36,18 @@ def render(request: Request, db: SessionDep, user: Principal, *, error: str | No
     return TEMPLATES.TemplateResponse(request, "referrals.html", {
         "user": user, "referrals": referrals, "statuses": ENGAGEMENT_STATUSES,
         "can_report": access.is_allowed(user.role, "engagement.create"), "error": error,
+        "can_consent": access.is_allowed(user.role, "consents.create"),
+        "kinds": sorted(consent_rules().kinds),
+        "roles": ["charging_ada", "supervisor", "coordinator"],
         "failed": failed, "flash": flash, "typed": typed or {}}, status_code=status)
 
 
 @router.get("/referrals", **page("referrals.read"))
 def referral_list(request: Request, db: SessionDep, user: PageUser,
-                  reported: Annotated[int, Query(ge=0, le=MAX_INT)] = 0) -> Response:
-    flash = f"Engagement report on referral {reported} recorded." if reported else None
+                  reported: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
+                  consented: Annotated[int, Query(ge=0, le=MAX_INT)] = 0) -> Response:
+    flash = (f"Engagement report on referral {reported} recorded." if reported
+             else f"Consent on referral {consented} recorded." if consented else None)
     return render(request, db, user, flash=flash)
 
 
@@ -80,3 +86,47 @@ def report(referral_id: IdPath, request: Request, db: SessionDep, clock: ClockDe
         db.rollback()
         return render(request, db, user, error=plain(exc), failed=referral_id, status=409)
     return RedirectResponse(f"/referrals?reported={referral_id}", status_code=303)
+
+
+@router.post("/referrals/{referral_id}/consent", **page("consents.create"))
+def record_consent(referral_id: int, request: Request, db: SessionDep, clock: ClockDep,
+                   user: PageUser, purpose: Annotated[str, Form(max_length=300)],
+                   signed_on: Annotated[str, Form(max_length=10)],
+                   expires_on: Annotated[str, Form(max_length=10)],
+                   recipient_roles: Annotated[list[str] | None, Form()] = None,
+                   kinds: Annotated[list[str] | None, Form()] = None) -> Response:
+    """The person's signed Part 2 consent, recorded by the provider that discloses: only on
+    a referral sent to this provider (the store refuses any other)."""
+    from divert.cases.consent import ConsentInvalid
+    from divert.service.api.consents import ConsentCreate
+
+    typed = {"purpose": purpose, "signed_on": signed_on, "expires_on": expires_on}
+    try:
+        referral = treatment.get_referral(db, actor_of(user), referral_id)
+        if not kinds:
+            raise ConsentInvalid("kinds: tick at least one kind of information the consent "
+                                 "lets you disclose.")
+        body = ConsentCreate.model_validate({
+            "case_id": referral.case_id, "provider_id": referral.provider_id,
+            "recipient_roles": recipient_roles or [], "kinds": kinds, **typed})
+        treatment.record_consent(
+            db, actor_of(user), case_id=body.case_id, provider_id=body.provider_id,
+            recipient_roles=body.recipient_roles, kinds=body.kinds, purpose=body.purpose,
+            signed_on=body.signed_on, expires_on=body.expires_on, at=clock.now())
+    except NotPermitted as exc:
+        db.rollback()
+        raise PageError(403, str(exc)) from exc
+    except NotFound as exc:
+        db.rollback()
+        raise PageError(404, f"No referral with id '{referral_id}'.") from exc
+    except ValidationError as exc:
+        db.rollback()
+        err: Any = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "form"
+        return render(request, db, user, error=f"{field}: {err['msg']}", failed=referral_id,
+                      status=422, typed=typed)
+    except DivertError as exc:  # ConsentInvalid, an illegal step
+        db.rollback()
+        return render(request, db, user, error=plain(exc), failed=referral_id, status=422,
+                      typed=typed)
+    return RedirectResponse(f"/referrals?consented={referral_id}", status_code=303)
