@@ -154,7 +154,7 @@ def create_app(
 
     app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes,
-                       upload_limit=settings.max_upload_bytes, upload_paths=("/api/imports",))
+                       upload_limit=settings.max_upload_bytes, upload_paths=("/api/imports", "/imports"))
     app.add_middleware(SameOriginWrites)  # before the body is read: a forged write costs 0
     app.add_middleware(SecurityHeaders)
     app.add_middleware(KeepEncodedSlashes)  # outermost: routing must see the kept %2F

@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     )
     max_upload_bytes: int = Field(
         default=16_000_000, ge=1024, description="Largest filings file POST /api/imports "
-        "accepts (the shipped six months are 2.4 MB); larger gets 413.",
+        "and the administrator's /imports page accept (the shipped six months are 2.4 MB); larger gets 413.",
     )
     max_page_size: int = Field(default=200, ge=1, description="Largest `page_size` a list accepts.")
     cookie_secure: bool = Field(
