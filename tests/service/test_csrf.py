@@ -94,3 +94,21 @@ def test_pages_tell_browsers_to_send_their_origin_but_no_referrer_to_other_sites
     env: Env,
 ) -> None:
     assert env.client.get("/login").headers["referrer-policy"] == "same-origin"
+
+
+def test_behind_a_proxy_that_rewrites_host_the_public_origin_is_accepted(env: Env) -> None:
+    from fastapi.testclient import TestClient
+
+    from divert.service.app import create_app
+
+    app: Any = env.client.app
+    settings = app.state.settings.model_copy(
+        update={"public_origins": "https://divert.example"})
+    proxied = create_app(settings, clock=env.clock, engine=app.state.engine)
+    client = TestClient(proxied, headers={"Origin": "https://divert.example"})
+    response = client.post("/login", follow_redirects=False, data={
+        "username": "u-analyst", "password": PASSWORD, "totp": env.code("u-analyst")})
+    assert response.status_code == 303, response.text
+    foreign = client.post("/login", headers={"Origin": FOREIGN}, data={
+        "username": "u-analyst", "password": PASSWORD, "totp": env.code("u-analyst")})
+    assert foreign.status_code == 403

@@ -91,3 +91,13 @@ def test_an_administrator_imports_from_the_page_and_reads_the_refusals_by_line(
     assert "6 rows read, 1 refused" in page.text and "daily.csv:3" in page.text
     wrong = env.client.post("/imports", files={"file": ("notes.csv", b"a,b\n1,2\n", "text/csv")})
     assert wrong.status_code == 422 and 'role="alert"' in wrong.text and "notes.csv" in wrong.text
+
+
+def test_the_administrators_import_page_takes_the_shipped_file_too(env: Env) -> None:
+    from .test_pages import _login_as
+
+    _login_as(env, "u-administrator")
+    renamed = b"kase_id" + sample_filings().read_bytes().removeprefix(b"case_id")
+    page = env.client.post("/imports", files={"file": ("six_months.csv", renamed,
+                                                       "text/csv")})
+    assert page.status_code == 422 and "its header lacks case_id" in page.text

@@ -154,8 +154,10 @@ def create_app(
 
     app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes,
-                       upload_limit=settings.max_upload_bytes, upload_paths=("/api/imports",))
-    app.add_middleware(SameOriginWrites)  # before the body is read: a forged write costs 0
+                       upload_limit=settings.max_upload_bytes,
+                       upload_paths=("/api/imports", "/imports"))
+    # before the body is read: a forged write costs nothing
+    app.add_middleware(SameOriginWrites, public_origins=settings.public_origins)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(KeepEncodedSlashes)  # outermost: routing must see the kept %2F
     return app

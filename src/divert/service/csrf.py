@@ -53,24 +53,30 @@ def must_check(scope: Scope) -> bool:
     return SESSION_COOKIE.decode() in cookie and _header(scope, b"authorization") is None
 
 
-def same_origin(scope: Scope) -> bool:
-    """True when Origin (else Referer) names the host the request was sent to."""
+def same_origin(scope: Scope, public: frozenset[str] = frozenset()) -> bool:
+    """True when Origin (else Referer) names the host the request was sent to, or one of
+    the `public` hosts (DIVERT_PUBLIC_ORIGINS, for a proxy that rewrites Host)."""
     host = (_header(scope, b"host") or "").lower()
+    hosts = public | ({host} if host else set())
     origin = _header(scope, b"origin")
     if origin is not None:
-        return bool(host) and _netloc(origin) == host
+        return _netloc(origin) in hosts
     referer = _header(scope, b"referer")
-    return referer is not None and bool(host) and _netloc(referer) == host
+    return referer is not None and _netloc(referer) in hosts
 
 
 class SameOriginWrites:
     """Refuse cross-site writes (see the module docstring) with 403 and the one error body."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, public_origins: str = "") -> None:
         self.app = app
+        self.public = frozenset(
+            n for n in (_netloc(o.strip()) for o in public_origins.split(",") if o.strip())
+            if n is not None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not must_check(scope) or same_origin(scope):
+        if (scope["type"] != "http" or not must_check(scope)
+                or same_origin(scope, self.public)):
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")

@@ -51,6 +51,11 @@ class Settings(BaseSettings):
         "within the window, past which every address that failed on it waits the longest "
         "wait after each failure (addresses that never failed are not held back).",
     )
+    public_origins: str = Field(
+        default="", description="Origins browsers reach the pages at when a reverse proxy "
+        "rewrites the Host header (comma-separated, e.g. https://divert.example); a page "
+        "write is accepted from these and from the request's own host, refused from others.",
+    )
     trusted_proxies: str = Field(
         default="", description="Addresses or networks (CIDR) of reverse proxies "
         "whose X-Forwarded-For is believed; from any other peer the header is ignored and "
@@ -61,7 +66,8 @@ class Settings(BaseSettings):
     )
     max_upload_bytes: int = Field(
         default=16_000_000, ge=1024, description="Largest filings file POST /api/imports "
-        "accepts (the shipped six months are 2.4 MB); larger gets 413.",
+        "and the administrator's /imports page accept (the shipped six months are 2.4 MB); "
+        "larger gets 413.",
     )
     max_page_size: int = Field(default=200, ge=1, description="Largest `page_size` a list accepts.")
     cookie_secure: bool = Field(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -32,8 +32,22 @@ PageUser = Annotated[Principal, Depends(page_user)]
 def render(request: Request, db: SessionDep, user: Principal, *, error: str | None = None,
            failed: int | None = None, flash: str | None = None, status: int = 200,
            typed: dict[str, str] | None = None) -> Response:
-    referrals = [referral_public(r) for r in treatment.list_referrals(db, actor_of(user))]
+    actor = actor_of(user)
+    referrals = [referral_public(r) for r in treatment.list_referrals(db, actor)]
+    today = request.app.state.clock.now().date()
+    consents: dict[str, list[dict[str, Any]]] = {}
+    if access.is_allowed(user.role, "consents.read"):
+        for case_id in {r["case_id"] for r in referrals}:
+            consents[case_id] = [
+                {"id": v.consent.consent_id, "signed_on": v.consent.signed_on,
+                 "live": v.consent.revoked_on is None and v.consent.expires_on >= today,
+                 "status": (f"revoked on {v.consent.revoked_on}" if v.consent.revoked_on
+                            else f"expired on {v.consent.expires_on}"
+                            if v.consent.expires_on < today
+                            else f"in force until {v.consent.expires_on}")}
+                for v in treatment.list_consents(db, actor, case_id)]
     return TEMPLATES.TemplateResponse(request, "referrals.html", {
+        "consents": consents, "can_revoke": access.is_allowed(user.role, "consents.revoke"),
         "user": user, "referrals": referrals, "statuses": ENGAGEMENT_STATUSES,
         "can_report": access.is_allowed(user.role, "engagement.create"), "error": error,
         "can_consent": access.is_allowed(user.role, "consents.create"),
@@ -45,9 +59,12 @@ def render(request: Request, db: SessionDep, user: Principal, *, error: str | No
 @router.get("/referrals", **page("referrals.read"))
 def referral_list(request: Request, db: SessionDep, user: PageUser,
                   reported: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
-                  consented: Annotated[int, Query(ge=0, le=MAX_INT)] = 0) -> Response:
+                  consented: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
+                  revoked: Annotated[int, Query(ge=0, le=MAX_INT)] = 0) -> Response:
     flash = (f"Engagement report on referral {reported} recorded." if reported
-             else f"Consent on referral {consented} recorded." if consented else None)
+             else f"Consent on referral {consented} recorded." if consented
+             else f"Consent {revoked} revoked: nothing more is disclosed under it."
+             if revoked else None)
     return render(request, db, user, flash=flash)
 
 
@@ -130,3 +147,22 @@ def record_consent(referral_id: int, request: Request, db: SessionDep, clock: Cl
         return render(request, db, user, error=plain(exc), failed=referral_id, status=422,
                       typed=typed)
     return RedirectResponse(f"/referrals?consented={referral_id}", status_code=303)
+
+
+@router.post("/consents/{consent_id}/revoke", **page("consents.revoke"))
+def revoke_consent(consent_id: Annotated[int, Path(ge=1, le=MAX_INT)], request: Request,
+                   db: SessionDep, clock: ClockDep, user: PageUser) -> Response:
+    """The person revoked their consent: disclosures stop from today."""
+    try:
+        treatment.revoke_consent(db, actor_of(user), consent_id, clock.now().date(), None,
+                                 clock.now())
+    except NotPermitted as exc:
+        db.rollback()
+        raise PageError(403, str(exc)) from exc
+    except NotFound as exc:
+        db.rollback()
+        raise PageError(404, f"No consent with id '{consent_id}'.") from exc
+    except DivertError as exc:  # already revoked
+        db.rollback()
+        return render(request, db, user, error=plain(exc), status=409)
+    return RedirectResponse(f"/referrals?revoked={consent_id}", status_code=303)
