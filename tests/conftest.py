@@ -29,6 +29,20 @@ def missing_part(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_ambient_audit_key() -> Iterator[None]:
+    """Tests that want an audit key pass their own: an empty DIVERT_AUDIT_KEY_FILE switches
+    off the var/audit.key default, so a key left by a demo (or a test that runs one) in the
+    working folder cannot change what another test's chain looks like."""
+    before = os.environ.get("DIVERT_AUDIT_KEY_FILE")
+    os.environ["DIVERT_AUDIT_KEY_FILE"] = ""
+    yield
+    if before is None:
+        os.environ.pop("DIVERT_AUDIT_KEY_FILE", None)
+    else:
+        os.environ["DIVERT_AUDIT_KEY_FILE"] = before
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     url = os.environ.get("DIVERT_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)

@@ -129,7 +129,8 @@ def proposal_line(factory: SessionFactory, policy: Policy,
 def prepare_demo(settings: Settings, echo: Callable[[str], None] = print) -> DemoReport:
     """Migrate, import and screen the shipped filings, add providers and accounts; generate
     an audit key first when none is configured, so the demo's log is keyed from entry 1."""
-    if anchor.key_file(settings.audit_key_file) is None:
+    if anchor.key_file(settings.audit_key_file) is None and not anchor.key_disabled(
+            settings.audit_key_file):
         echo(f"audit key generated at {anchor.generate_key(anchor.DEFAULT_KEY_FILE)} "
              "(keep it outside the database's backups)")
     upgrade(settings.database_url)

@@ -43,9 +43,19 @@ class AuditKeyError(DivertError):
     """The audit key file named in the settings is missing or malformed."""
 
 
+def key_disabled(explicit: str | Path | None = None) -> bool:
+    """True when the key is switched off on purpose: an empty `explicit` or an empty
+    DIVERT_AUDIT_KEY_FILE (the tests do this, so a demo's var/audit.key never leaks in)."""
+    named = explicit if explicit is not None else os.environ.get("DIVERT_AUDIT_KEY_FILE")
+    return named is not None and str(named) == ""
+
+
 def key_file(explicit: str | Path | None = None) -> Path | None:
     """The key file to use: `explicit`, else DIVERT_AUDIT_KEY_FILE, else var/audit.key if it
-    exists; None means the chain is hashed but not keyed (verify says so)."""
+    exists; None means the chain is hashed but not keyed (verify says so). An empty setting
+    means no key, whatever var/ holds."""
+    if key_disabled(explicit):
+        return None
     named = explicit or os.environ.get("DIVERT_AUDIT_KEY_FILE")
     if named:
         return Path(named)
