@@ -82,7 +82,8 @@ class Settings(BaseSettings):
         default=None,
         description="File holding the audit key (64 hex digits; `divert audit keygen`): every "
         "audit entry carries its HMAC, so no one without the file can forge or rewrite one. "
-        "Unset: var/audit.key when it exists, else entries are hashed but not keyed.",
+        "Unset: var/audit.key when it exists, else entries are hashed but not keyed; empty: "
+        "no key.",
     )
     audit_heads_file: str = Field(
         default="var/audit-heads.jsonl",
