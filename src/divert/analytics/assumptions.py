@@ -82,7 +82,8 @@ def _parameter(name: str, spec: Any, line: int | None) -> Assumption:
         raise ValueError(f"{where}: field 'source' is missing; every assumption cites one")
     placeholder = spec.get("placeholder", False)
     if not isinstance(placeholder, bool):
-        raise ValueError(f"{where}: field 'placeholder' must be true or false, found {placeholder!r}")
+        raise ValueError(
+            f"{where}: field 'placeholder' must be true or false, found {placeholder!r}")
     return Assumption(
         name, " ".join(str(spec.get("meaning", "")).split()), str(spec.get("unit", "")),
         default, low, high, str(spec["source"]).strip(), placeholder,
