@@ -9,6 +9,7 @@ service endpoints are checked by tests/service/test_docs.py.
 from __future__ import annotations
 
 import inspect
+import re
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,13 @@ def test_the_committed_report_is_what_make_report_builds_today(tmp_path: Path) -
     for name in ("phl-simple-possession.html", "phl-simple-possession-changes.csv"):
         fresh, kept = (tmp_path / name).read_bytes(), (committed / name).read_bytes()
         assert fresh == kept, f"docs/reports/{name} is stale: run `make report` and commit it"
+
+
+def test_the_committed_report_has_one_page_image_per_pdf_page() -> None:
+    """docs/reports/pages/ holds a PNG of every page of the committed PDF, and no other."""
+    pdf = (DOCS / "reports" / "phl-simple-possession.pdf").read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+    images = sorted((DOCS / "reports" / "pages").glob("*.png"))
+    assert pages >= 2
+    assert len(images) == pages, "run `make report` and commit docs/reports/"
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in images)

@@ -57,7 +57,7 @@ def environment() -> Environment:
     env.filters.update(
         num=lambda v: f"{v:,.0f}", round1=lambda v: f"{v:,.1f}", int0=lambda v: f"{v:,.0f}",
         g=lambda v: f"{v:g}", d=lambda v: v.isoformat(), cell=lambda n: str(suppress(int(n))),
-        rate=_rate, ratio=_ratio,
+        rate=_rate, ratio=_ratio, sentence=lambda v: v[:1].upper() + v[1:],
     )
     return env
 

@@ -151,16 +151,17 @@ def build_figures(c: Content) -> Figures:
     _share_figures(c, add)
     costs, savings = _money(c, add, items, at, ext, uses, placeholders)
     swings = {k: _with_scenarios(c, k, tornado(b, x, k), at) for k in TORNADO_KEYS}
+    most = _most(swings, at)
     for key, row in swings.items():
         label, unit = CONSEQUENCES[key]
-        for sw in row:
+        for sw in (s for s in row if s.parameter in most):  # those the summary quotes
             words = parameter_words(c, sw.parameter)
             add(Figure(f"weight.{key}.{sw.parameter}", f"{label}, moving {words}",
                        at[key], unit if key != "net_cost" else "dollars",
                        "That assumption from one end of its range to the other, the rest at "
                        "their defaults.", "—", "—", CONSEQUENCE_SOURCE, sw.at_low, sw.at_high,
                        placeholder=items[key].placeholder))
-    return Figures(items, costs, savings, swings, _most(swings, at))
+    return Figures(items, costs, savings, swings, most)
 
 
 def parameter_words(c: Content, name: str) -> str:
@@ -326,7 +327,8 @@ def _data_figures(c: Content, add: Add) -> None:
     share = c.assumptions["todays_diversion_share"]
     add(Figure("todays_share", "today's diversion share", share.default, "share",
                share.meaning, "drug-possession cases diverted", "drug-possession cases charged",
-               share.source, share.low, share.high))
+               "the DA's office's published figures (see the assumptions)", share.low,
+               share.high))
     add(Figure("held_newly", "newly diverted cases recording custody", c.bail.held, "cases",
                "Cases the proposal newly diverts whose bail events record the person held.",
                "such cases", "—", DATA))
