@@ -112,7 +112,7 @@ def _context(c: Content, changes_csv: str) -> dict[str, Any]:
         "without_top_charge": _without_tag(c),
         "most_moves": [(name, [k for k, row in figures.tornado.items()
                                if any(s.parameter == name for s in row)][:2])
-                       for name in figures.most],
+                       for name in figures.most[:2 if _without_tag(c) else 3]],
         "words": lambda name: parameter_words(c, name),
         "weights": {k: row for k, row in figures.tornado.items() if row},
         "placeholders": [a for a in c.assumptions.parameters.values() if a.placeholder],

@@ -154,7 +154,7 @@ def build_figures(c: Content) -> Figures:
     most = _most(swings, at)
     for key, row in swings.items():
         label, unit = CONSEQUENCES[key]
-        for sw in (s for s in row if s.parameter in most):  # those the summary quotes
+        for sw in (s for s in row if s.parameter in most[:2 if TOP_CHARGE in c.assumed else 3]):
             words = parameter_words(c, sw.parameter)
             add(Figure(f"weight.{key}.{sw.parameter}", f"{label}, moving {words}",
                        at[key], unit if key != "net_cost" else "dollars",
@@ -219,7 +219,7 @@ def _most(swings: Mapping[str, tuple[Swing, ...]], at: Mapping[str, float]) -> t
         for s in row:
             if size and s.parameter not in (REFILING_RATE, TOP_CHARGE, BAIL_CUSTODY):
                 weight[s.parameter] = max(weight.get(s.parameter, 0.0), s.width / size)
-    return tuple(sorted(weight, key=lambda p: (-weight[p], p))[:2])
+    return tuple(sorted(weight, key=lambda p: (-weight[p], p))[:3])
 
 
 _DEFINITIONS: dict[str, tuple[str, str, str]] = {  # definition, numerator, denominator
@@ -366,8 +366,9 @@ def _data_figures(c: Content, add: Add) -> None:
 
 
 def scenario_tag(s: Scenario, assumed: tuple[str, ...]) -> str:
-    """A scenario's key: "none", an assumption's name, "all", or "all_bail"."""
-    if s.assumed == tuple(sorted(assumed)) and assumed:
+    """A scenario's key: "all" (as drafted: every assumption the report uses), "all_bail"
+    (the same, money bail or custody not sent to review), "none" or an assumption's name."""
+    if s.assumed == tuple(sorted(assumed)):
         return "all" if s.bail_or_custody_reviewed else "all_bail"
     return "+".join(a.removeprefix("assume.") for a in s.assumed) or "none"
 
