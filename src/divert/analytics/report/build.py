@@ -123,7 +123,7 @@ def _context(c: Content, changes_csv: str) -> dict[str, Any]:
                                              c.refiling["pwid"].curve]),
             "volumes": plots.volumes_plot(c.volumes, share.default, share.low, share.high),
             "capacity": plots.capacity_plot(c.queue, slots),
-            "tornado": plots.tornado_plot(panels) if panels else "",
+            "tornado": [plots.tornado_plot(*panel) for panel in panels],
             "drift": plots.drift_plot(c.drift, figures["pwid_share"].value)
             if "pwid_share" in figures.items else "",
         },

@@ -11,7 +11,6 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
@@ -91,30 +90,27 @@ def _money(value: float, _pos: object = None) -> str:
     return f"${value / 1000:,.0f}k" if value else "$0"
 
 
-def tornado_plot(panels: Sequence[tuple[str, float, bool,
-                                        Sequence[tuple[str, float, float]]]]) -> str:
-    """One panel per result: a bar per assumption from its low end to its high end.
+def tornado_plot(title: str, centre: float, dollars: bool,
+                 bars: Sequence[tuple[str, float, float]]) -> str:
+    """One result's tornado: a bar per assumption from its low end to its high end.
 
     Args:
-        panels: (title, value at the defaults, in dollars?, [(words, at low, at high)]).
+        title: the result; centre: its value with every assumption at its default;
+        dollars: label the axis in dollars; bars: (assumption words, at low, at high).
     """
-    rows = [len(bars) for _, _, _, bars in panels]
     with rc_context(RC):
-        fig = Figure(figsize=(6.4, 0.42 * len(panels) + 0.165 * sum(rows)))
-        axes = fig.subplots(len(panels), 1, gridspec_kw={"height_ratios": rows})
-        for ax, (title, centre, dollars, bars) in zip(np.atleast_1d(axes), panels, strict=True):
-            if dollars:
-                ax.xaxis.set_major_formatter(FuncFormatter(_money))
-            ys = list(range(len(bars)))[::-1]
-            for y, (_name, lo, hi) in zip(ys, bars, strict=True):
-                ax.barh(y, hi - lo, left=lo, height=0.6,
-                        color=COLOURS[0] if hi >= lo else COLOURS[1])
-            ax.axvline(centre, color="#333333", linewidth=1)
-            ax.set_yticks(ys, [name for name, _, _ in bars], fontsize=7)
-            ax.set_ylim(-0.6, len(bars) - 0.4)
-            ax.set_title(title, fontsize=8.5, loc="left")
-            ax.tick_params(axis="x", labelsize=7.5)
-        fig.tight_layout(h_pad=0.6)
+        fig = Figure(figsize=(6.4, 0.5 + 0.17 * len(bars)))
+        ax = fig.subplots()
+        if dollars:
+            ax.xaxis.set_major_formatter(FuncFormatter(_money))
+        ys = list(range(len(bars)))[::-1]
+        for y, (_name, lo, hi) in zip(ys, bars, strict=True):
+            ax.barh(y, hi - lo, left=lo, height=0.6, color=COLOURS[0] if hi >= lo else COLOURS[1])
+        ax.axvline(centre, color="#333333", linewidth=1)
+        ax.set_yticks(ys, [name for name, _, _ in bars], fontsize=7)
+        ax.set_ylim(-0.6, len(bars) - 0.4)
+        ax.set_title(title, fontsize=8.5, loc="left")
+        ax.tick_params(axis="x", labelsize=7.5)
         return _svg(fig)
 
 
