@@ -245,3 +245,21 @@ def test_charging_drift_counts_pwid_filings_by_month_as_the_sql_does(
     expected = pwid_by_month(sql, PWID_WORDINGS)
     assert {m.month: m.share.numerator for m in content.drift} == expected
     assert [m.full_month for m in content.drift] == [False, True, True, True, True, True]
+
+
+def test_without_money_bail_or_custody_sending_a_case_to_review_the_sql_count_is_reached(
+    content: Content, sql: duckdb.DuckDBPyConnection,
+) -> None:
+    """The variant re-screens the review cases without the two facts; the SQL simply drops
+    the bail and custody condition from the what-if's terms."""
+    loose = DIVERTED_UNDER_ASSUMPTIONS.replace(" and not money_bail and not held", "")
+    cases, held = sql.execute(
+        "select count(*), sum(held::int) from cases where " + loose,
+        {"w": POSSESSION_WORDINGS}).fetchone() or (None, None)
+    variant = next(s for s in content.scenarios if not s.bail_or_custody_reviewed)
+    assert variant.cases == cases
+    assert content.bail_review is not None
+    assert content.bail_review.cases == cases - len(content.newly)
+    assert content.bail_review.held == held
+    # without the top-charge assumption, or without the record one, nothing is diverted
+    assert [s.cases for s in content.scenarios if len(s.assumed) < 2] == [0, 0, 0]
