@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test lint typecheck unit bench docs report clean
+.PHONY: demo test lint typecheck unit bench docs report screens clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "divert needs Python 3.11 or newer")'
@@ -53,3 +53,8 @@ report: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+## Walk every role's day in headless Chromium and save each page to docs/screens/ (README links them).
+screens: $(STAMP)
+	rm -f docs/screens/*.png
+	DIVERT_SCREENS=docs/screens $(BIN)/pytest tests/browser/test_office_day.py -q -p no:randomly

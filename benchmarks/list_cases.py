@@ -3,7 +3,7 @@
 Fills a fresh store (SQLite in a temporary folder, and PostgreSQL when a URL is given) with
 invented cases in bulk — one charge each, filing dates over three years, the decision in
 effect spread like the real filings' (mostly prosecute, some divert, review and decline),
-one case in twelve reviewed — then times `repo.list_cases` (the very call behind
+one case in thirteen reviewed and one offered — then times `repo.list_cases` (the very call behind
 `GET /api/cases` and the page, audit entry included) for the queries an office runs every
 day. Each figure is the median of `--repeat` calls after one warm-up; the query plan's use of
 an index is printed beside it (SQLite's EXPLAIN QUERY PLAN; PostgreSQL's EXPLAIN).
@@ -34,7 +34,7 @@ from divert.store.views import CaseFilters
 
 ADA = Actor("bench.ada", "charging_ada", "bench")
 OUTCOMES = ["prosecute"] * 80 + ["needs_review"] * 10 + ["divert"] * 6 + ["decline"] * 4
-STATES = ["screened"] * 11 + ["reviewed"]
+STATES = ["screened"] * 11 + ["reviewed", "offered"]
 WORDINGS = ["Int Poss Contr Subst By Per Not Reg", "Manufacture, Delivery, or Possession "
             "With Intent to Manufacture or Deliver", "Retail Theft-Take Mdse",
             "Firearms Not To Be Carried W/O License", "Simple Assault"]
@@ -46,7 +46,19 @@ QUERIES: dict[str, CaseFilters] = {
     "filed in one month": CaseFilters(filed_from=date(2025, 3, 1), filed_to=date(2025, 3, 31)),
     "one case id": CaseFilters(search="BC-0000777"),
     "charge words (reads charges)": CaseFilters(search="retail theft"),
+    "queue: offers expiring (state, due date)": CaseFilters(
+        state="offered", due_by=date(2025, 6, 1), sort="due_asc"),
+    "queue: unreviewed, oldest first": CaseFilters(state="screened", sort="filed_asc"),
+    "vehicle = section-18": CaseFilters(vehicle="section-18"),
 }
+
+
+VEHICLES = ("section-18", "amp-1", "ard")
+
+
+def cases_due(n: int) -> bool:
+    """About one case in ten is waiting on a date (an open offer, an unreported referral)."""
+    return n % 10 == 0
 
 
 def fill(url: str, size: int, seed: int = 7) -> None:
@@ -77,7 +89,10 @@ def fill(url: str, size: int, seed: int = 7) -> None:
                 "age": rng.randrange(18, 70), "zip": None, "source": "bench", "last_seq": 2,
                 "created_at": now, "updated_at": now, "version": 3,
                 "effective_outcome": outcome, "machine_outcome": outcome,
-                "decided_by": None, "decision_reason": None, "pending_approval": None})
+                "decided_by": None, "decision_reason": None, "pending_approval": None,
+                "due_on": start + timedelta(days=rng.randrange(3 * 365))
+                if cases_due(n) else None,
+                "vehicle": rng.choice(VEHICLES) if outcome == "divert" else None})
             charges.append({"case_id": f"BC-{n:07d}", "position": 0,
                             "as_written": rng.choice(WORDINGS), "citation": None,
                             "grade": None, "drug": None})

@@ -170,3 +170,11 @@ def test_the_committed_report_has_one_page_image_per_pdf_page() -> None:
     assert pages >= 2
     assert len(images) == pages, "run `make report` and commit docs/reports/"
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in images)
+
+
+def test_the_readme_links_every_committed_screen_and_each_link_exists() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    linked = set(re.findall(r"\(docs/screens/([\w.-]+\.png)\)", readme))
+    committed = {p.name for p in (DOCS / "screens").glob("*.png")}
+    assert linked and linked <= committed  # no dead picture link
+    assert committed - linked <= {"login.png"}  # every role's page is shown

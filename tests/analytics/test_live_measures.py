@@ -51,3 +51,12 @@ def test_the_default_as_of_is_the_last_filing_day_the_records_show() -> None:
     assert last_filing_day([accepted("a1", "2026-05-01")]) is None  # filings only
     later = live_refiling(RECORDS, date(2026, 4, 2))["filed"][0]
     assert later.censored == 2  # e1 now observed, its window open
+
+
+def test_a_store_mixing_an_old_feed_and_new_hand_filings_is_observed_to_the_feeds_end() -> None:
+    feed = [{**r, "source": "phl-filings"} for r in RECORDS if r["type"] == "CaseFiled"]
+    hand = [{**filed("z", "z1", "2026-12-01"), "source": "api"}]
+    # The feed stops on 2026-04-02: nobody can know who it re-filed on after that day, so
+    # the hand-filed case of December does not close every feed window.
+    assert last_filing_day(feed + hand) == date(2026, 4, 2)
+    assert last_filing_day(hand) == date(2026, 12, 1)

@@ -81,9 +81,9 @@ def test_an_ada_logs_in_reads_the_decision_and_overrides_it(
         page.fill("textarea[name=reason]", "Quantity is consistent with personal use.")
         page.click("#review button[type=submit]")
         expect(page.locator(".flash")).to_contain_text("Your review was recorded")
-        expect(page.locator("#reviews")).to_contain_text(
-            "overrode the decision to divert: Quantity is consistent with personal use. — "
-            "waits for the supervisor's approval")
+        expect(page.locator("#timeline")).to_contain_text(
+            "Decision overridden to divert: Quantity is consistent with personal use. "
+            "(waits for the supervisor's approval)")
         expect(page.locator("#effective h2")).to_contain_text("prosecute")  # not yet
         expect(page.locator("#decision h2")).to_contain_text("prosecute")  # never edited
 
@@ -96,7 +96,9 @@ def test_an_ada_logs_in_reads_the_decision_and_overrides_it(
         expect(page.locator("#effective h2")).to_contain_text("divert")
         expect(page.locator("#effective")).to_contain_text("An override by ada.browser")
         expect(page.locator("#decision h2")).to_contain_text("prosecute")  # still unedited
-        expect(page.locator("#reviews")).to_contain_text("sup.browser approved the review")
+        last = page.locator("#timeline tbody tr").last
+        expect(last.locator("td").nth(1)).to_have_text("sup.browser")
+        expect(last.locator("td").nth(2)).to_have_text("Review approved")
         browser.close()
 
 

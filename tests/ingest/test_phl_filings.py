@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date, datetime
 from pathlib import Path
 
@@ -183,3 +184,44 @@ def test_a_forfeited_bail_status_from_the_later_feed_is_read_not_refused(tmp_pat
     got = read_phl_filings(path)
     assert list(got.refusals) == []
     assert [e.bail_status for e in got.cases[0].bail_events] == ["Forfeited"]
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T00:00:00", "1900-01-01T00:00:00"])
+@pytest.mark.parametrize("column", ["filing_date", "bail_date"])
+def test_a_date_outside_any_real_filing_is_refused_with_its_line(
+    tmp_path: Path, when: str, column: str
+) -> None:
+    """Red-team finding 9: 9999-12-31 and 1900-01-01 were accepted (the funnel then spanned
+    1900 to 9999)."""
+    lines = FILINGS.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = next(csv.reader([lines[2]]))
+    cells[header.index(column)] = when
+    path = tmp_path / "dates.csv"
+    rows = [lines[0], lines[1], ",".join(f'"{c}"' if "," in c else c for c in cells), lines[3]]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    got = read_phl_filings(path)
+    assert [(r.line, r.column, r.value) for r in got.refusals] == [(3, column, when)]
+    assert "outside the years 2000 to 2099" in str(got.refusals[0])
+    assert str(got.refusals[0]).startswith(f"{path}:3:")
+
+
+def test_an_unclosed_quote_is_reported_not_swallowing_the_next_row(tmp_path: Path) -> None:
+    """Red-team finding 9: an unterminated quote swallowed the next line silently."""
+    lines = FILINGS.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "quote.csv"
+    path.write_text("\n".join([lines[0], lines[1].replace(",Closed", ',"Closed'), *lines[2:5]])
+                    + "\n", encoding="utf-8")
+    got = read_phl_filings(path)
+    assert [r.line for r in got.refusals] == [2]
+    assert "quote" in got.refusals[0].reason and "lines 2 to 3" in got.refusals[0].reason
+    assert [fc.lines for fc in got.cases] == [(4,), (5,)]
+
+
+def test_a_quote_left_open_on_the_last_row_is_reported(tmp_path: Path) -> None:
+    lines = FILINGS.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "last.csv"
+    path.write_text("\n".join([lines[0], lines[1], lines[2].replace(",Active", ',"Active')])
+                    + "\n", encoding="utf-8")
+    got = read_phl_filings(path)
+    assert [(r.line, "end of the file" in r.reason) for r in got.refusals] == [(3, True)]

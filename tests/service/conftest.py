@@ -60,6 +60,7 @@ CASES = (
                                            "M", "heroin"),)),
 )
 AGE = 30
+ORIGIN = "http://testserver"  # the TestClient's own base URL
 
 
 @dataclass
@@ -265,7 +266,8 @@ def _make_env(url: str, secrets: dict[str, str]) -> Iterator[Env]:
     clock = FixedClock(START)
     app = create_app(Settings(database_url=url), clock=clock)
     usernames = {role: f"u-{role}" for role in ROLES}
-    with TestClient(app) as client:
+    # A browser sends its page's Origin with every form POST (csrf.py refuses one without)
+    with TestClient(app, headers={"Origin": ORIGIN}) as client:
         yield Env(client, clock, dict(secrets), usernames)
     app.state.engine.dispose()
 

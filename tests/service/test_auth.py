@@ -1,9 +1,13 @@
-"""Logging in: Argon2id password + TOTP, lockout after five failures in 15 minutes until an
-administrator unlocks, sessions ending after 30 minutes idle or 12 hours in all."""
+"""Logging in: Argon2id password + TOTP; five failures in 15 minutes make that address (not
+the account) wait; only an administrator locks; sessions end after 30 minutes idle or 12
+hours in all."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from fastapi.testclient import TestClient
 
 from .conftest import PASSWORD, Env, assert_error
 
@@ -56,34 +60,90 @@ def test_an_unknown_username_costs_a_password_check_like_a_known_one(
     assert checked == ["guess one"]
 
 
-def test_five_failures_within_15_minutes_lock_the_account_even_for_the_right_password(
+def from_address(env: Env, address: str) -> TestClient:
+    """A second client of the same service, whose requests come from `address`."""
+    return TestClient(env.client.app, client=(address, 40000))
+
+
+def login_from(env: Env, client: TestClient, username: str, password: str = PASSWORD) -> Any:
+    right = username in env.secrets and password == PASSWORD
+    code = env.code(username) if right else "123456"  # a guess needs no real code
+    return client.post("/api/auth/login", json={
+        "username": username, "password": password, "totp": code})
+
+
+def test_bad_logins_from_anyone_neither_lock_the_account_nor_end_its_sessions(
     env: Env,
 ) -> None:
-    for _ in range(4):
-        assert_error(env.login("u-coordinator", password="wrong password!"), 401)
-        env.clock.advance(minutes=3)
-    assert_error(env.login("u-coordinator", password="wrong password!"), 423)
-    assert_error(env.login("u-coordinator"), 423)
-    env.clock.advance(hours=24)
-    assert_error(env.login("u-coordinator"), 423)  # until an administrator unlocks it
-
-
-def test_failures_spread_over_more_than_15_minutes_do_not_lock(env: Env) -> None:
+    """Red-team finding 5: five bad logins from anyone locked the account and ended its live
+    sessions until an administrator unlocked it. Now the guessing address waits; the
+    person, at their own address, keeps their session and logs in as usual."""
+    victim = env.headers("coordinator")
+    attacker = from_address(env, "203.0.113.7")
     for _ in range(5):
-        assert_error(env.login("u-coordinator", password="wrong password!"), 401)
-        env.clock.advance(minutes=4)
-    assert env.login("u-coordinator").status_code == 200
+        assert_error(login_from(env, attacker, "u-coordinator", "wrong password!"), 401)
+    assert_error(login_from(env, attacker, "u-coordinator"), 429)  # even the right password
+    assert env.client.get("/api/auth/me", headers=victim).status_code == 200
+    assert env.login("u-coordinator").status_code == 200  # from the victim's own address
 
 
-def test_an_administrator_unlocks_a_locked_account_with_if_match(env: Env) -> None:
+def test_an_address_that_keeps_failing_waits_longer_each_time_then_may_try_again(
+    env: Env,
+) -> None:
+    attacker = from_address(env, "203.0.113.7")
     for _ in range(5):
-        env.login("u-coordinator", password="wrong password!")
+        assert_error(login_from(env, attacker, "u-coordinator", "wrong password!"), 401)
+    refused = login_from(env, attacker, "u-coordinator", "wrong password!")
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "60"
+    env.clock.advance(seconds=61)
+    assert_error(login_from(env, attacker, "u-coordinator", "wrong password!"), 401)
+    again = login_from(env, attacker, "u-coordinator", "wrong password!")
+    assert again.headers["Retry-After"] == "120"
+    env.clock.advance(seconds=121)
+    assert login_from(env, attacker, "u-coordinator").status_code == 200
+
+
+def test_a_throttled_unknown_username_answers_like_a_real_one(env: Env) -> None:
+    """No enumeration: the same 401s, then the same 429 and wait, whether the account
+    exists or not."""
+    attacker = from_address(env, "203.0.113.7")
+    answers = {}
+    for name in ("u-analyst", "nobody-at-all"):
+        seen = [login_from(env, attacker, name, "wrong password!") for _ in range(6)]
+        answers[name] = [(r.status_code, r.json()["error"], r.headers.get("Retry-After"))
+                         for r in seen]
+    assert answers["u-analyst"] == answers["nobody-at-all"]
+    assert [a[0] for a in answers["u-analyst"]] == [401] * 5 + [429]
+
+
+def test_many_addresses_guessing_one_username_are_each_held_back_but_not_a_fresh_one(
+    env: Env,
+) -> None:
+    """The global cap: 50 failures on one username from 50 addresses, then every address
+    that failed waits the longest wait; the person's own address still logs in."""
+    guessers = [from_address(env, f"198.51.100.{i}") for i in range(50)]
+    for guesser in guessers:
+        assert_error(login_from(env, guesser, "u-supervisor", "wrong password!"), 401)
+    again = assert_error(login_from(env, guessers[0], "u-supervisor", "wrong password!"), 429)
+    assert "wait 900 seconds" in again["error"]
+    assert env.login("u-supervisor").status_code == 200
+
+
+def test_only_an_administrator_locks_and_a_lock_ends_the_sessions(env: Env) -> None:
+    victim = env.headers("coordinator")
     admin = env.headers("administrator")
     users = env.client.get("/api/users", headers=admin, params={"page_size": 50}).json()
     row = next(u for u in users["items"] if u["username"] == "u-coordinator")
-    assert row["locked"] is True
+    assert row["locked"] is False
+    locked = env.client.patch(f"/api/users/{row['id']}", json={"lock": True},
+                              headers={**admin, "If-Match": str(row["version"])})
+    assert locked.status_code == 200 and locked.json()["locked"] is True
+    assert_error(env.client.get("/api/auth/me", headers=victim), 401)
+    # only the right password and code learn of the lock; a guess gets the usual 401
+    assert_error(env.login("u-coordinator", password="wrong password!"), 401)
+    assert_error(env.login("u-coordinator"), 423)
     unlocked = env.client.patch(f"/api/users/{row['id']}", json={"unlock": True},
-                                headers={**admin, "If-Match": str(row["version"])})
+                                headers={**admin, "If-Match": str(locked.json()["version"])})
     assert unlocked.status_code == 200 and unlocked.json()["locked"] is False
     assert env.login("u-coordinator").status_code == 200
 

@@ -13,7 +13,8 @@ from divert.cli import app
 from divert.resources import sample_filings
 from divert.service import demo
 from divert.service.settings import Settings
-from divert.store.db import upgrade
+from divert.store import audit
+from divert.store.db import make_engine, make_sessionmaker, upgrade
 
 
 @pytest.fixture
@@ -26,11 +27,21 @@ def small_filings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def test_the_demo_twice_adds_nothing_the_second_time(blank_db_url: str,
-                                                    small_filings: Path) -> None:
+def test_the_demo_twice_adds_nothing_the_second_time(
+    blank_db_url: str, small_filings: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the demo writes var/audit.key where it runs
+    monkeypatch.delenv("DIVERT_AUDIT_KEY_FILE", raising=False)
     settings = Settings(database_url=blank_db_url)
     first = demo.prepare_demo(settings, echo=lambda _: None)
+    key = (tmp_path / "var" / "audit.key").read_text()
     second = demo.prepare_demo(settings, echo=lambda _: None)
+    assert (tmp_path / "var" / "audit.key").read_text() == key  # generated once, kept
+    factory = make_sessionmaker(make_engine(blank_db_url))
+    with factory() as session:
+        checked = audit.verify(session)
+    factory.kw["bind"].dispose()
+    assert checked.ok and checked.keyed and checked.unmarked == 0  # keyed from entry 1
     assert first.summary.cases_added > 0 and second.summary.cases_added == 0
     # 2021 filings: screened under the filing-date policy in force then, every one of them
     assert first.summary.cases_screened == first.summary.cases_added

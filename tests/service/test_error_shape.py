@@ -77,11 +77,22 @@ def test_422_for_an_idempotency_key_reused_with_another_body(env: Env) -> None:
     assert body["errors"][0]["loc"] == ["header", "Idempotency-Key"]
 
 
-def test_423_for_a_locked_account(env: Env) -> None:
-    for _ in range(5):
-        env.login("u-police", password="wrong password!")
+def test_423_for_an_account_an_administrator_locked(env: Env) -> None:
+    admin = env.headers("administrator")
+    users = env.client.get("/api/users", headers=admin, params={"page_size": 50}).json()
+    row = next(u for u in users["items"] if u["username"] == "u-police")
+    env.client.patch(f"/api/users/{row['id']}", json={"lock": True},
+                     headers={**admin, "If-Match": str(row["version"])})
     body = assert_error(env.login("u-police"), 423)
     assert body["error"] == messages.ACCOUNT_LOCKED
+
+
+def test_429_with_retry_after_for_an_address_that_keeps_failing(env: Env) -> None:
+    for _ in range(5):
+        env.login("u-police", password="wrong password!", code="123456")
+    refused = env.login("u-police", password="wrong password!", code="123456")
+    body = assert_error(refused, 429)
+    assert refused.headers["Retry-After"] == "60" and "60 seconds" in body["error"]
 
 
 def test_page_size_over_200_is_refused_not_silently_cut(env: Env) -> None:

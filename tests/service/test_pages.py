@@ -53,8 +53,8 @@ def test_an_override_waits_for_a_supervisor_then_counts_everywhere(env: Env) -> 
         "reason": "Quantity is consistent with personal use."})
     assert response.status_code == 200
     assert "Your review was recorded" in response.text
-    assert ("overrode the decision to divert: Quantity is consistent with personal use. — "
-            "waits for the supervisor&#39;s approval") in response.text
+    assert ("<td>u-charging_ada</td><td>Decision overridden to divert: Quantity is consistent "
+            "with personal use. (waits for the supervisor&#39;s approval)</td>") in response.text
     assert "Decision in effect: <span class=\"outcome-prosecute\">prosecute" in response.text
     assert "clause 2.3 — " in response.text  # the stored decision is still shown as it was
     assert "T-PWID" not in env.client.get("/cases", params={"outcome": "divert"}).text
@@ -67,7 +67,7 @@ def test_an_override_waits_for_a_supervisor_then_counts_everywhere(env: Env) -> 
     response = env.client.post("/cases/T-PWID/approval", follow_redirects=True, data={
         "decision": "approve", "version": str(version)})
     assert "Decision in effect: <span class=\"outcome-divert\">divert" in response.text
-    assert "u-supervisor approved the review" in response.text
+    assert "<td>u-supervisor</td><td>Review approved</td>" in response.text
     assert "T-PWID" in env.client.get("/cases", params={"outcome": "divert"}).text
 
 
@@ -139,12 +139,16 @@ def test_an_unknown_case_is_a_404_page(env: Env) -> None:
 def test_the_case_page_names_the_vehicle_each_charge_and_what_would_change(env: Env) -> None:
     login(env)
     page = env.client.get("/cases/T-POSS").text
-    assert 'divert</span> via <span class="vehicle">section-18</span>' in page
+    assert 'divert</span> via <span class="vehicle">Section 18</span>' in page
+    vehicle = page.split('<details id="vehicle" open>')[1].split("</details>")[0]
+    assert "35 P.S. § 780-118" in vehicle and "Source: " in vehicle  # what it is, sourced
+    assert "This vehicle names no bar." in vehicle  # §18 has none in vehicles.yaml
     charges = page.split('<ul class="dispositions">')[1].split("</ul>")[0]
     assert "35 P.S. § 780-113(a)(16): <strong>diverted</strong>" in charges
     changes = page.split('<ul id="changes">')[1].split("</ul>")[0]
     # computed by the same rules: an open diversion would send it to a supervisor
-    assert "<li>if person.open_diversions were 1: needs_review</li>" in changes
+    assert "<li>If the person&#39;s open diversions were 1: needs review</li>" in changes
+    assert "person.open_diversions" not in page.split('id="why"')[0]  # words, not paths
 
 
 def test_the_list_searches_ids_and_charge_words_and_filters_by_state_and_date(
@@ -245,3 +249,35 @@ def test_a_count_hidden_only_to_protect_a_small_one_is_not_called_small() -> Non
     cells = suppress_row({"needs review": 5, "prosecute": 735, "out of scope": 44})
     assert {k: shown(c) for k, c in cells.items()} == {
         "needs review": "1–10", "prosecute": "735", "out of scope": "hidden"}
+
+
+def test_what_would_change_is_said_in_words_not_fact_paths() -> None:
+    from divert.service.web.words import change_words
+
+    assert change_words("if 35 P.S. § 780-113(a)(16)'s quantity_grams were 2", "needs_review",
+                        None) == ("If the stated quantity of 35 P.S. § 780-113(a)(16) were "
+                                  "2 g: needs review")
+    assert change_words("if case.charge_scope were top_charge_only", "needs_review",
+                        None) == "If only the top charge were published: needs review"
+    assert change_words("if case.age were 17", "out_of_scope", None) == (
+        "If the person's age at filing were 17: out of scope")
+    assert change_words("if the charge 18 Pa.C.S. § 6106 were withdrawn", "divert",
+                        "Section 18") == (
+        "If the charge 18 Pa.C.S. § 6106 were withdrawn: divert via Section 18")
+
+
+def test_an_ada_screens_a_case_again_from_its_page_and_the_old_screening_stays(
+        env: Env) -> None:
+    login(env)
+    page = env.client.get("/cases/T-POSS").text
+    assert 'id="screen-form"' in page
+    version = env.client.get("/api/cases/T-POSS", headers=env.headers("charging_ada")).json()[
+        "version"]
+    again = env.client.post("/cases/T-POSS/screen", data={"version": str(version)},
+                            follow_redirects=True)
+    assert "Screened again under phl-dao-simple-possession v" in again.text
+    screenings = env.client.get("/api/cases/T-POSS/screenings",
+                                headers=env.headers("charging_ada")).json()["items"]
+    assert len(screenings) == 2  # the first is kept
+    stale = env.client.post("/cases/T-POSS/screen", data={"version": str(version)})
+    assert stale.status_code == 409 and 'role="alert"' in stale.text

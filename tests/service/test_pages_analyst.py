@@ -44,3 +44,27 @@ def test_administrators_and_auditors_land_on_their_own_page_with_a_way_out(
     assert landing == home
     page = env.client.get(landing)
     assert page.status_code == 200 and 'action="/logout"' in page.text
+
+
+def test_each_chart_has_its_csv_with_the_figures_the_page_and_api_show(env: Env) -> None:
+    import csv
+    import io
+
+    page_login(env, "u-analyst")
+    page = env.client.get("/analytics").text
+    assert "/api/analytics/funnel" not in page  # no raw JSON links for a person to follow
+    funnel = list(csv.DictReader(io.StringIO(env.client.get("/analytics/funnel.csv").text)))
+    api = env.client.get("/api/analytics/funnel").json()["steps"]
+    assert [(r["step"], r["cases"]) for r in funnel] == [
+        (s["step"], "" if s["count"] is None else str(s["count"])) for s in api]
+    monthly = list(csv.DictReader(io.StringIO(env.client.get("/analytics/monthly.csv").text)))
+    assert sum(int(r["total"]) for r in monthly) == 3  # the three seeded cases
+    assert {r["filing_month"] for r in monthly} == {"2026-06", "2026-07"}
+    for row in monthly:
+        assert f"<td>{row['filing_month']}</td>" in page.split('id="monthly"')[1]
+    refiling = env.client.get("/analytics/refiling.csv")
+    assert refiling.status_code == 200 and refiling.text.startswith("group,window_days")
+    for body in (refiling.text, env.client.get("/analytics/funnel.csv").text):
+        assert "T-POSS" not in body and "p-1" not in body
+    missing = env.client.get("/analytics/people.csv")
+    assert missing.status_code == 404 and "the downloads are: funnel" in missing.text

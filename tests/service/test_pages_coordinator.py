@@ -24,7 +24,8 @@ def test_a_coordinator_offers_records_acceptance_and_refers(env: Env) -> None:
     _post(env, "/api/cases/T-POSS/reviews", {"action": "confirm"}, "supervisor")
     assert page_login(env, "u-coordinator") == "/cases"
     page = env.client.get("/cases/T-POSS").text
-    assert 'id="offer-form"' in page and 'id="refer-form"' in page
+    assert 'id="offer-form"' in page  # reviewed: an offer is the next step
+    assert 'id="refer-form"' not in page and 'id="answer-form"' not in page  # not yet
     assert 'id="review"' not in page  # a coordinator does not review decisions
     made = env.client.post("/cases/T-POSS/offer", follow_redirects=True, data={
         "version": str(version(env)), "expires_on": "2026-07-20", "terms": "90 days"})
@@ -81,7 +82,10 @@ def test_a_bad_date_names_the_field(env: Env) -> None:
 
 FORMS = (("/cases/T-POSS/offer", "offers.create"),
          ("/cases/T-POSS/offer/answer", "offers.update"),
-         ("/cases/T-POSS/refer", "referrals.create"))
+         ("/cases/T-POSS/refer", "referrals.create"),
+         ("/cases/T-POSS/consents", "consents.create"),
+         ("/cases/T-POSS/consents/1/revoke", "consents.revoke"),
+         ("/cases/T-POSS/close", "outcomes.create"))
 
 
 @pytest.mark.parametrize(("role", "path", "operation"), [
@@ -90,14 +94,17 @@ def test_roles_without_the_operation_get_the_refusal_page(env: Env, role: str, p
                                                           operation: str) -> None:
     page_login(env, f"u-{role}")
     before = kinds(env)
-    response = env.client.post(path, data={"version": "1", "expires_on": "2026-07-20",
-                                           "answer": "accepted", "provider_id": "prov-a"})
+    response = env.client.post(path, data={
+        "version": "1", "expires_on": "2026-07-20", "answer": "accepted",
+        "provider_id": "prov-a", "purpose": "follow", "signed_on": "2026-07-02",
+        "kinds": "dates", "kind": "completed"})
     assert response.status_code == 403
     assert f"Your role &#39;{role}&#39; may not perform &#39;{operation}&#39;." in response.text
     assert kinds(env) == before
 
 
 def test_the_case_page_shows_only_the_forms_the_role_may_use(env: Env) -> None:
+    _post(env, "/api/cases/T-POSS/reviews", {"action": "confirm"}, "supervisor")
     page_login(env, "u-charging_ada")
     page = env.client.get("/cases/T-POSS").text
     assert 'id="offer-form"' not in page and 'id="refer-form"' not in page
@@ -105,3 +112,14 @@ def test_the_case_page_shows_only_the_forms_the_role_may_use(env: Env) -> None:
     page_login(env, "u-supervisor")
     page = env.client.get("/cases/T-POSS").text
     assert 'id="offer-form"' in page and 'id="refer-form"' not in page
+
+
+def test_the_case_page_offers_only_the_step_the_case_is_at(env: Env) -> None:
+    page_login(env, "u-coordinator")
+    screened = env.client.get("/cases/T-POSS").text  # not reviewed yet: nothing to offer
+    assert not any(f'id="{f}-form"' in screened for f in ("offer", "answer", "refer"))
+    _post(env, "/api/cases/T-POSS/reviews", {"action": "confirm"}, "supervisor")
+    _post(env, "/api/cases/T-POSS/offer", {"expires_on": "2026-07-20"}, "supervisor")
+    offered = env.client.get("/cases/T-POSS").text
+    assert 'id="answer-form"' in offered
+    assert 'id="offer-form"' not in offered and 'id="refer-form"' not in offered

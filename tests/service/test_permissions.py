@@ -18,7 +18,7 @@ from divert.service.deps import PUBLIC, SESSION
 from .conftest import Env, assert_error
 
 SAMPLE_PATH = {"case_id": "T-POSS", "referral_id": "999999", "consent_id": "999999",
-               "provider_id": "prov-a", "user_id": "999999"}
+               "provider_id": "prov-a", "user_id": "999999", "person_id": "p-none"}
 SAMPLE_QUERY = {"case_id": "T-POSS"}
 # Optional parameters set to a value the handler refuses at once (422): an allowed call then
 # proves it passed the role check without computing a whole analytics report.

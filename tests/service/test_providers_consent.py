@@ -81,8 +81,8 @@ def test_every_cross_provider_attempt_fails(env: Env, referred: dict[str, Any]) 
             "kinds": ["attendance"], "purpose": "x", "signed_on": "2026-07-02",
             "expires_on": "2026-12-31"}
     assert_error(env.client.post("/api/consents", json=body, headers=b), 403)
-    listed = env.client.get("/api/consents", params={"case_id": "T-POSS"}, headers=b).json()
-    assert listed["items"] == []
+    # T-POSS is not referred to B: to B it does not exist
+    assert_error(env.client.get("/api/consents", params={"case_id": "T-POSS"}, headers=b), 404)
     assert_error(env.client.get("/api/cases/T-POSS", headers=b), 403)
 
 
@@ -175,3 +175,37 @@ def test_the_case_page_shows_a_disclosure_with_its_notice(env: Env, referred: di
     page = env.client.get("/cases/T-POSS").text
     assert "attendance: attended 3 of 4" in page and "engaged" not in page.split("Engagement")[1]
     assert "protected by Federal confidentiality rules" in page
+
+
+def _consent_on(env: Env, case_id: str) -> Any:
+    return env.client.post("/api/consents", headers=env.headers("provider"), json={
+        "case_id": case_id, "provider_id": "prov-a", "recipient_roles": ["charging_ada"],
+        "kinds": ["attendance"], "purpose": "x", "signed_on": "2026-07-02",
+        "expires_on": "2026-12-31"})
+
+
+def test_a_provider_cannot_write_on_a_case_never_referred_to_it(env: Env) -> None:
+    """Red-team finding 2: a consent on any case answered 201 with the person's pseudonym
+    and added an event; a 409 told the case's state, and 404 against 200 which ids exist."""
+    events = env.client.get("/api/cases/T-PWID/events", headers=env.headers("supervisor"))
+    before = events.json()["total"]
+    real = assert_error(_consent_on(env, "T-PWID"), 404)
+    invented = assert_error(_consent_on(env, "T-NO-SUCH-CASE"), 404)
+    assert "p-2" not in str(real)
+    # the same sentence for a real case and an invented one, up to the id it repeats
+    assert real["error"].replace("T-PWID", "X") == invented["error"].replace("T-NO-SUCH-CASE", "X")
+    after = env.client.get("/api/cases/T-PWID/events", headers=env.headers("supervisor"))
+    assert after.json()["total"] == before
+    listed = env.client.get("/api/consents", params={"case_id": "T-PWID"},
+                            headers=env.headers("provider"))
+    nowhere = env.client.get("/api/consents", params={"case_id": "T-NO-SUCH-CASE"},
+                             headers=env.headers("provider"))
+    assert listed.status_code == nowhere.status_code == 404
+
+
+def test_a_provider_records_a_consent_on_a_case_referred_to_it(
+    env: Env, referred: dict[str, Any]
+) -> None:
+    made = _consent_on(env, "T-POSS")
+    assert made.status_code == 201, made.text
+    assert made.json()["person_id"] == "p-1"

@@ -61,6 +61,38 @@ def test_reimporting_the_same_file_changes_nothing(session: Session, tmp_path: P
     assert last is not None and last.action == "import"  # only the import itself is logged
 
 
+def test_a_case_re_imported_with_another_charge_is_a_conflict_not_already_present(
+    session: Session, tmp_path: Path
+) -> None:
+    """Red-team finding 9: re-importing a case whose charge changed counted it as "already
+    present" with no warning. It is reported, and the stored case is left as it was."""
+    path = head(tmp_path, 20)
+    first = read_phl_filings(path)
+    import_filings(session, first, tiny_policy(), IMPORTER, at=AT)
+    before = counts(session)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    case_id = lines[1].split(",")[0]
+    kept = next(fc for fc in first.cases if fc.case_id == case_id).case.charges[0].as_written
+    changed = [line for line in lines if line.startswith(case_id + ",")]
+    assert len(changed) == 1
+    lines[1] = lines[1].replace(f'"{kept}"' if f'"{kept}"' in lines[1] else kept,
+                                "Use/Poss Of Drug Paraph", 1)
+    edited = tmp_path / "edited.csv"
+    edited.write_text("".join(lines), encoding="utf-8")
+    again = import_filings(session, read_phl_filings(edited), tiny_policy(), IMPORTER, at=AT)
+    assert again.cases_conflicting == 1
+    assert again.cases_already_present == len(first.cases) - 1
+    assert again.cases_in_file == (again.cases_added + again.cases_already_present
+                                   + again.cases_conflicting)
+    (conflict,) = again.conflicts
+    assert conflict.startswith(f"edited.csv:2: case {case_id} is already stored differently")
+    assert "'Use/Poss Of Drug Paraph'" in conflict and repr(kept) in conflict
+    assert counts(session) == before
+    stored = session.scalars(select(ChargeRow.as_written).where(
+        ChargeRow.case_id == case_id)).all()
+    assert stored == [kept]
+
+
 def test_a_newer_file_adds_only_what_is_new(session: Session, tmp_path: Path) -> None:
     first = read_phl_filings(head(tmp_path, 200))
     import_filings(session, first, tiny_policy(), IMPORTER, at=AT)

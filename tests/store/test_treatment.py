@@ -13,6 +13,7 @@ from divert.cases.events import Disposed, ReturnedToProsecution
 from divert.errors import IllegalTransition, NotPermitted
 from divert.store import repo, treatment
 from divert.store.tables import AuditRow, EngagementReportRow
+from divert.store.views import NotFound
 
 from .kit import ADA, ADMIN, AT, COORD, PROVIDER_A, PROVIDER_B, filed
 from .test_repo import divert_case
@@ -139,7 +140,10 @@ def test_consents_are_listed_per_provider_and_the_read_audited(
         recipient_roles=["coordinator"], kinds=KINDS, purpose="follow-up",
         signed_on=date(2026, 7, 4), expires_on=date(2026, 12, 31))
     assert treatment.list_consents(session, COORD, "C-1") == [recorded]
+    # A provider the case was never referred to hears what it would for no case at all.
+    with pytest.raises(NotFound):
+        treatment.list_consents(session, PROVIDER_B, "C-1")
+    session.rollback()
     assert treatment.list_consents(session, PROVIDER_A, "C-1") == [recorded]
-    assert treatment.list_consents(session, PROVIDER_B, "C-1") == []
     last = session.scalars(select(AuditRow).order_by(AuditRow.seq.desc())).first()
-    assert last is not None and (last.actor, last.resource) == ("prov.b", "cases/C-1/consents")
+    assert last is not None and (last.actor, last.resource) == ("prov.a", "cases/C-1/consents")

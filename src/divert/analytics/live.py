@@ -36,10 +36,17 @@ def filings_of(records: Iterable[Mapping[str, Any]], as_of: date) -> list[Filing
 
 
 def last_filing_day(records: Iterable[Mapping[str, Any]]) -> date | None:
-    """The latest filing date: the default `as_of`. Filings are what re-filing counts, and
-    an imported feed is observed only up to its last filing, whenever it was imported."""
-    days = [_day(r["date"]) for r in records if r.get("type") == "CaseFiled"]
-    return max(days) if days else None
+    """The default `as_of`: the last day every source of filings is observed. Filings are
+    what re-filing counts, and an imported feed is observed only up to its last filing,
+    whenever it was imported; a store that holds a feed that ended in 2022 and cases filed
+    by hand in 2026 cannot say who was re-filed on in 2023, so it is observed until the
+    earliest source's last filing (later cases wait for the feed to catch up)."""
+    last: dict[str, date] = {}
+    for r in records:
+        if r.get("type") == "CaseFiled":
+            day, source = _day(r["date"]), str(r.get("source") or "")
+            last[source] = max(day, last.get(source, day))
+    return min(last.values()) if last else None
 
 
 def live_refiling(records: Iterable[Mapping[str, Any]], as_of: date) -> dict[str, list[Measure]]:

@@ -49,6 +49,7 @@ class Permissions:
     roles: dict[str, frozenset[str]]
     approvals: dict[str, frozenset[str]]  # approval name -> roles that may give it
     default_override_approval: str | None = None
+    seal_approval: str | None = None  # the approval sealing a person's records needs
 
 
 class PermissionsError(DivertError):
@@ -84,7 +85,11 @@ def load_permissions(path: Path = PERMISSIONS_FILE) -> Permissions:
     if default is not None and default not in approvals:
         raise PermissionsError(f"{path}: default_override_approval: {default!r} is not one of "
                                "the approvals listed")
-    return Permissions(operations, roles, approvals, default)
+    seal = data.get("seal_approval")
+    if seal is not None and seal not in approvals:
+        raise PermissionsError(f"{path}: seal_approval: {seal!r} is not one of the approvals "
+                               "listed")
+    return Permissions(operations, roles, approvals, default, seal)
 
 
 @cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -79,6 +80,24 @@ def check(url: str | None = typer.Option(None, "--url", help=URL_HELP)) -> None:
     typer.echo(f"database at {head} (newest); tables match the models")
 
 
+KEY_HELP = ("The audit key file (default: $DIVERT_AUDIT_KEY_FILE, else var/audit.key when it "
+            "exists).")
+HEADS_HELP = ("The recorded-heads file (default: $DIVERT_AUDIT_HEADS_FILE, else "
+              "var/audit-heads.jsonl).")
+
+
+def _factory(target: str, key_file: Path | None, heads_file: Path | None) -> Any:
+    from divert.store import db
+    from divert.store.anchor import AuditKeyError
+
+    try:
+        return db.make_sessionmaker(db.make_engine(target), audit_key_file=key_file,
+                                    audit_heads_file=heads_file)
+    except AuditKeyError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+
+
 @audit_app.command("verify")
 def verify(
     url: str | None = typer.Option(None, "--url", help=URL_HELP),
@@ -86,21 +105,69 @@ def verify(
         [], "--head",
         help="A head hash printed by an earlier verify; it must still be in the log "
              "(detects entries cut off the end). Repeatable."),
+    key_file: Path | None = typer.Option(None, "--key-file", help=KEY_HELP),
+    heads_file: Path | None = typer.Option(None, "--heads-file", help=HEADS_HELP),
 ) -> None:
-    """Walk the audit chain; report every edited, deleted or reordered entry (exit 1)."""
-    from divert.store import audit, db
+    """Walk the audit chain and check it against the audit key and every head recorded for
+    this database; report each edited, deleted, inserted, forged or cut-off entry (exit 1)."""
+    from divert.store import audit
 
-    engine = db.make_engine(_url(url))
-    with db.make_sessionmaker(engine)() as session:
+    factory = _factory(_url(url), key_file, heads_file)
+    with factory() as session:
         result = audit.verify(session, head)
-    engine.dispose()
+    factory.kw["bind"].dispose()
+    checked = (f"{'keyed' if result.keyed else 'not keyed'}, "
+               f"{result.heads_checked} recorded head(s) checked")
     for problem in result.problems:
         typer.echo(problem)
     if not result.ok:
         typer.echo(f"audit log BROKEN: {len(result.problems)} problem(s) in "
-                   f"{result.entries} entries")
+                   f"{result.entries} entries ({checked})")
+    else:
+        typer.echo(f"audit log ok: {result.entries} entries, head {result.head}")
+        typer.echo(checked)
+    for note in result.notes:
+        typer.echo(f"note: {note}")
+    if not result.ok:
         raise typer.Exit(1)
-    typer.echo(f"audit log ok: {result.entries} entries, head {result.head}")
+
+
+@audit_app.command("record-head")
+def record_head(
+    url: str | None = typer.Option(None, "--url", help=URL_HELP),
+    reason: str = typer.Option("manual", "--reason", help="Why: manual, schedule, backup…"),
+    key_file: Path | None = typer.Option(None, "--key-file", help=KEY_HELP),
+    heads_file: Path | None = typer.Option(None, "--heads-file", help=HEADS_HELP),
+) -> None:
+    """Record the log's current head outside the database (run it from cron as well: every
+    later verify checks that the head is still there, unchanged)."""
+    from divert.store import audit
+
+    factory = _factory(_url(url), key_file, heads_file)
+    with factory() as session:
+        head = audit.record_head(session, reason)
+    factory.kw["bind"].dispose()
+    if head is None:
+        typer.echo("the audit log is empty: no head to record")
+        return
+    typer.echo(f"recorded head: entry {head.seq}, {head.hash} ({head.reason}, "
+               f"{head.recorded_at})")
+
+
+@audit_app.command("keygen")
+def keygen(
+    out: Path = typer.Option(Path("var/audit.key"), "--out", help="Where to write the key."),
+) -> None:
+    """Write a new random audit key (owner-readable only); refuses to overwrite one, since
+    the entries it marked would no longer verify. Keep it outside the database's backups."""
+    from divert.store.anchor import generate_key
+
+    try:
+        generate_key(out)
+    except FileExistsError as exc:
+        typer.echo(f"{out}: a key is already there; not overwritten", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"audit key written to {out}; point DIVERT_AUDIT_KEY_FILE at it")
 
 
 def import_file(
@@ -171,11 +238,14 @@ def import_file(
     typer.echo(
         f"{summary.path}: {summary.rows_read} rows read, {summary.rows_refused} refused; "
         f"{summary.cases_in_file} cases: {summary.cases_added} added, "
-        f"{summary.cases_already_present} already present; {summary.cases_screened} screened "
+        f"{summary.cases_already_present} already present, {summary.cases_conflicting} "
+        f"stored differently; {summary.cases_screened} screened "
         f"{dict(sorted(summary.outcomes.items()))}; {summary.people_added} new people; "
         f"{summary.rearrests_recorded} re-arrests recorded; {seconds:.1f} s")
     for line in summary.unscreened:
         typer.echo(f"not screened: {line}")
+    for line in summary.conflicts:
+        typer.echo(f"conflict: {line}")
     if proposal is not None and what_if is not None:
         latest = loaded[proposal].latest()
         typer.echo(
@@ -190,8 +260,100 @@ def import_file(
         typer.echo(f"… and {len(summary.refusals) - show} more refused rows (use --show)")
 
 
+def backup_command(
+    dest: Path = typer.Argument(..., help="A new (or empty) folder for the backup."),
+    url: str | None = typer.Option(None, "--url", help=URL_HELP),
+    key_file: Path | None = typer.Option(None, "--key-file", help=KEY_HELP),
+    heads_file: Path | None = typer.Option(None, "--heads-file", help=HEADS_HELP),
+) -> None:
+    """Back up the case store while it runs (SQLite online backup; PostgreSQL pg_dump on one
+    snapshot) with a manifest of every table's rows and checksum and the audit head, which
+    is also recorded outside the database. Keep the audit key out of the backup folder."""
+    from divert.store.backup import BackupError, backup
+
+    try:
+        manifest = backup(_url(url), dest, key_file, heads_file)
+    except BackupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    rows = sum(t["rows"] for t in manifest["tables"].values())
+    head = manifest["audit_head"]
+    said = "none" if head is None else f"entry {head['seq']} {head['hash']}"
+    typer.echo(f"backed up {len(manifest['tables'])} tables, {rows} rows to {dest}; audit head "
+               f"{said} (recorded outside the database)")
+
+
+def restore_command(
+    src: Path = typer.Argument(..., help="A folder written by `divert backup`."),
+    url: str = typer.Option(..., "--url", help="The EMPTY database to restore into."),
+    key_file: Path | None = typer.Option(None, "--key-file", help=KEY_HELP),
+    heads_file: Path | None = typer.Option(None, "--heads-file", help=HEADS_HELP),
+) -> None:
+    """Restore a backup into an empty database, then prove it: every table's rows and
+    checksum against the manifest, the audit chain against its head (exit 1 if not)."""
+    from divert.store.backup import BackupError, restore
+
+    try:
+        check = restore(src, url, key_file, heads_file)
+    except BackupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    for line in (*check.mismatches, *check.audit.problems):
+        typer.echo(line)
+    if not check.ok:
+        typer.echo(f"restore does NOT match the backup: {len(check.mismatches)} table(s) "
+                   f"differ, audit chain {'ok' if check.audit.ok else 'BROKEN'}")
+        raise typer.Exit(1)
+    typer.echo(f"restored {check.tables} tables, {check.rows} rows: every count and checksum "
+               f"equals the backup's; audit chain ok ({check.audit.entries} entries, "
+               f"{check.audit.heads_checked} recorded head(s) checked, "
+               f"{'keyed' if check.audit.keyed else 'not keyed'})")
+
+
+def retention_command(
+    url: str | None = typer.Option(None, "--url", help=URL_HELP),
+    as_of: str | None = typer.Option(None, "--as-of", help="Report as of this day "
+                                     "(YYYY-MM-DD; default today)."),
+) -> None:
+    """Each table's documented retention period (store/retention.yaml), its rows and how
+    many are past the period; deletes nothing. Exit 1 if a table has no documented period."""
+    from datetime import date
+
+    from divert.store import db
+    from divert.store.retention import RetentionError, report
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else date.today()
+    except ValueError as exc:
+        typer.echo(f"--as-of: {as_of!r} is not a date (YYYY-MM-DD)", err=True)
+        raise typer.Exit(2) from exc
+    engine = db.make_engine(_url(url))
+    try:
+        with db.make_sessionmaker(engine)() as session:
+            found = report(session, day)
+    except RetentionError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    finally:
+        engine.dispose()
+    typer.echo(f"retention as of {day}: table, period, rows, past the period, oldest")
+    missing = []
+    for name, t in found.items():
+        if t.period is None:
+            missing.append(name)
+            typer.echo(f"{name}: NO documented retention period ({t.rows} rows)")
+            continue
+        typer.echo(f"{name}: {t.period.days} days from {t.period.column}; {t.rows} rows, "
+                   f"{t.past} past; oldest {t.oldest or '-'} ({t.period.why})")
+    if missing:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `divert` app."""
     app.add_typer(db_app, name="db")
     app.add_typer(audit_app, name="audit")
     app.command("import")(import_file)
+    app.command("backup")(backup_command)
+    app.command("restore")(restore_command)
+    app.command("retention")(retention_command)

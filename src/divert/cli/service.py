@@ -29,7 +29,10 @@ def _serve(host: str, port: int, database_url: str | None) -> None:
 
     settings = settings_for(database_url)
     typer.echo(f"divert is serving on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1;
+    # the service reads it itself, only from DIVERT_TRUSTED_PROXIES (service/clientaddr.py)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
+                proxy_headers=False)
 
 
 def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, database_url: DbOpt = None) -> None:

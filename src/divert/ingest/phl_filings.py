@@ -32,7 +32,7 @@ def read_phl_filings(path: Path) -> Ingested:
         InputFormatError: the file is not this format at all (binary, empty, other columns).
     """
     text = read_text(path, EXPECTED)
-    header, rows = split_header(path, text, EXPECTED)
+    header, rows = split_header(path, text, EXPECTED, open_quotes=True)
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         found = ", ".join(header[:8]) + (", …" if len(header) > 8 else "")

@@ -33,6 +33,11 @@ _ZIP = re.compile(r"\d{5}")
 # Age is a screening fact (case.age): outside these bounds it is a placeholder (the real
 # feed has 121, a birth year of 1900), not an age, and stays unknown.
 MIN_AGE, MAX_AGE = 0, 120
+# Filing and bail dates outside these years are refused, not stored (red-team finding 9:
+# 9999-12-31 and 1900-01-01 were accepted and the funnel then spanned 1900-9999). Assumption,
+# not a source: this is a feed of *new* filings (the shipped file spans 2021-22), so a date
+# before 2000 or after 2099 is a placeholder or a typo, never a real filing.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 T = TypeVar("T")
 
@@ -91,10 +96,14 @@ def _when(column: str, value: str) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value)
+        when = datetime.fromisoformat(value)
     except ValueError:
         reason = "is not an ISO 8601 date-time (2021-08-19T04:44:00)"
         raise RowError(column, value, reason) from None
+    if not FIRST_YEAR <= when.year <= LAST_YEAR:
+        raise RowError(column, value, f"is outside the years {FIRST_YEAR} to {LAST_YEAR}: "
+                       "a placeholder or a typo, not a date of this feed")
+    return when
 
 
 def _dollars(column: str, value: str) -> float | None:

@@ -49,16 +49,24 @@ def read_text(path: Path, expected: str) -> str:
     return text
 
 
-def csv_rows(text: str, path: str) -> Iterator[tuple[int, list[str]] | Refusal]:
+def csv_rows(text: str, path: str, *, open_quotes: bool = False
+             ) -> Iterator[tuple[int, list[str]] | Refusal]:
     """(line where the row starts, fields) for each non-blank CSV row, header included.
 
     Quoted commas and quoted line breaks are handled by the csv module; the line number is
     the physical line where the row begins, so a refusal points where an editor shows it.
     A row the csv module cannot read at all (a field over its size limit) is a Refusal,
     and reading goes on with the next row.
+
+    `open_quotes`: refuse a row whose quote was left open (red-team finding 9: it silently
+    swallowed the next lines). A quoted line break is allowed (a wording may hold one), but
+    not one followed by a whole row's worth of fields (as many commas as the header has),
+    nor a field that runs to the end of the file with its line break: those are rows read
+    into a field. The row is refused naming the lines it ran over.
     """
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     previous_end = 0
+    columns = 0  # the header's, once read
     while True:
         start = previous_end + 1
         try:
@@ -70,20 +78,46 @@ def csv_rows(text: str, path: str) -> Iterator[tuple[int, list[str]] | Refusal]:
             yield Refusal(path, start, None, None, f"cannot be read as CSV ({error})")
             continue
         previous_end = reader.line_num
+        if open_quotes and columns and _swallowed(fields, columns, reader.line_num, text):
+            yield Refusal(path, start, None, None, _open_quote(start, reader.line_num))
+            continue
+        columns = columns or len(fields)
         if not fields or (len(fields) == 1 and not fields[0].strip()):
             continue
         yield start, fields
 
 
+def _swallowed(fields: list[str], columns: int, end: int, text: str) -> bool:
+    """Whether a quote left open has read other rows (or the file's end) into a field: a
+    field with a line break in a row of the wrong width, or followed by a whole row's worth
+    of commas, or running to the end of the file with its line break."""
+    at_end = end >= text.count("\n") + (not text.endswith("\n"))
+    for field in fields:
+        if "\n" not in field and "\r" not in field:
+            continue
+        if len(fields) != columns or (at_end and field.endswith(("\n", "\r"))):
+            return True
+        if any(line.count(",") >= columns - 1 for line in field.splitlines()[1:]):
+            return True
+    return False
+
+
+def _open_quote(start: int, end: int) -> str:
+    ran = (f"lines {start} to {end} were read as one row" if end > start
+           else "the row runs on to the end of the file")
+    return (f"has a quote (\") that is not closed where it should be, so {ran}; fix the "
+            "quote and import again (those lines are refused, not guessed)")
+
+
 def split_header(
-    path: Path, text: str, expected: str
+    path: Path, text: str, expected: str, *, open_quotes: bool = False
 ) -> tuple[list[str], Iterator[tuple[int, list[str]] | Refusal]]:
     """The header's column names (stripped) and an iterator over the rows after it.
 
     Raises:
         InputFormatError: the file has no header row, or its header cannot be read.
     """
-    rows = csv_rows(text, str(path))
+    rows = csv_rows(text, str(path), open_quotes=open_quotes)
     for first in rows:
         if isinstance(first, Refusal):
             raise InputFormatError(str(path), f"its header {first.reason}; expected {expected}")

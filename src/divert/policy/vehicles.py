@@ -17,7 +17,7 @@ from divert.policy.yamlpos import LocDict, LocList
 
 FILE = "vehicles.yaml"
 VERIFIED = ("verified", "secondary", "unverified")
-_VEHICLE_KEYS = {"id": True, "name": True, "authority": True, "who_decides": True,
+_VEHICLE_KEYS = {"id": True, "name": True, "short": False, "authority": True, "who_decides": True,
                  "conditions": True, "source": True, "verified": True, "bars": True}
 _BAR_KEYS = {"id": True, "says": True, "reads": True, "source": True, "verified": True}
 
@@ -41,6 +41,7 @@ class Vehicle:
     source: str
     verified: str
     bars: tuple[Bar, ...]
+    short: str = ""  # how a list names it in a word or two ("Section 18"); else its name
 
 
 def vehicles_file(version_path: str) -> Path:
@@ -69,7 +70,7 @@ def load_vehicles(path: Path) -> dict[str, Vehicle]:
         bars = _bars(reader, item)
         out[texts["id"]] = Vehicle(texts["id"], texts["name"], texts["authority"],
                                    texts["who_decides"], texts["conditions"], texts["source"],
-                                   verified, bars)
+                                   verified, bars, str(item.get("short") or texts["name"]))
     if reader.errors:
         raise PolicyErrors(reader.errors)
     return out

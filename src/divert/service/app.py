@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -19,10 +20,15 @@ from starlette.routing import BaseRoute
 from divert import __version__
 from divert.policy.load import load_policies
 from divert.policy.model import Policy
+from divert.service.anchoring import head_recorder
+from divert.service.auth import make_throttle
+from divert.service.clientaddr import trusted_networks
 from divert.service.clock import Clock, SystemClock
+from divert.service.csrf import SameOriginWrites
 from divert.service.errors import install_handlers
 from divert.service.headers import SecurityHeaders
 from divert.service.limits import BodySizeLimit
+from divert.service.openapi_doc import annotate
 from divert.service.paths import KeepEncodedSlashes
 from divert.service.settings import Settings
 from divert.service.web.guard import install_page_handlers
@@ -52,6 +58,7 @@ def _routers() -> list[APIRouter]:
         imports,
         offers,
         outcomes,
+        people,
         policies,
         providers,
         referrals,
@@ -60,14 +67,24 @@ def _routers() -> list[APIRouter]:
         screenings,
         users,
     )
-    from divert.service.web import admin, analyst, casework, pages, police, provider, public
+    from divert.service.web import (
+        admin,
+        analyst,
+        casework,
+        letters,
+        pages,
+        police,
+        provider,
+        public,
+    )
 
     return [
         auth.router, cases.router, screenings.router, reviews.router, offers.router,
         outcomes.router, referrals.router, consents.router, engagement.router,
         providers.router, users.router, audit.router, screen.router, policies.router,
-        imports.router, analytics.router, pages.router, police.router,
-        provider.router, casework.router, analyst.router, admin.router, public.router,
+        imports.router, analytics.router, people.router, pages.router, police.router,
+        provider.router, casework.router, letters.router, analyst.router, admin.router,
+        public.router,
     ]
 
 
@@ -97,11 +114,14 @@ def create_app(
 ) -> FastAPI:
     """Build the service. Tests pass a FixedClock and their own engine; `divert serve` none."""
     settings = settings or Settings()
-    app = FastAPI(title="divert", version=__version__, description=DESCRIPTION, docs_url=None)
+    app = FastAPI(title="divert", version=__version__, description=DESCRIPTION, docs_url=None,
+                  lifespan=head_recorder)
     app.state.settings = settings
     app.state.clock = clock or SystemClock()
     app.state.engine = engine or make_engine(settings.database_url)
-    app.state.sessionmaker = make_sessionmaker(app.state.engine)
+    app.state.sessionmaker = make_sessionmaker(
+        app.state.engine, audit_key_file=settings.audit_key_file,
+        audit_heads_file=settings.audit_heads_file)
 
     lock = threading.Lock()
 
@@ -115,6 +135,8 @@ def create_app(
             return load_once()
 
     app.state.policies = policies
+    app.state.login_throttle = make_throttle(settings)
+    trusted_networks(settings.trusted_proxies)  # a bad entry stops the service here
     install_handlers(app)
     install_page_handlers(app)
     for router in _routers():
@@ -122,7 +144,20 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(docs_router())
     check_operations(app)
-    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        """FastAPI's document, with the roles, limits and header rules the server applies."""
+        if app.openapi_schema is None:
+            app.openapi_schema = annotate(generate(), settings)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes,
+                       upload_limit=settings.max_upload_bytes,
+                       upload_paths=("/api/imports", "/imports"))
+    # before the body is read: a forged write costs nothing
+    app.add_middleware(SameOriginWrites, public_origins=settings.public_origins)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(KeepEncodedSlashes)  # outermost: routing must see the kept %2F
     return app

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Header
 
 from divert.service import messages
+from divert.service.bounds import MAX_INT
 from divert.service.errors import ApiError
 
 IfMatch = Annotated[
@@ -22,7 +23,7 @@ def expected_version(if_match: str | None) -> int:
     if if_match is None:
         raise ApiError(428, messages.IF_MATCH_REQUIRED, loc=("header", "If-Match"))
     raw = if_match.strip().removeprefix("W/").strip('"')
-    if not raw.isdigit():
+    if not raw.isdigit() or int(raw) > MAX_INT:
         raise ApiError(422, messages.IF_MATCH_INVALID.format(value=if_match),
                        loc=("header", "If-Match"))
     return int(raw)

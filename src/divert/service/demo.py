@@ -22,7 +22,7 @@ from divert.resources import sample_filings
 from divert.service.accounts import NewAccount, add_account
 from divert.service.screening import screen_and_store
 from divert.service.settings import Settings
-from divert.store import repo, treatment, whatif
+from divert.store import anchor, repo, treatment, whatif
 from divert.store.db import make_engine, make_sessionmaker, upgrade
 from divert.store.handles import SessionFactory
 from divert.store.importer import import_filings
@@ -127,11 +127,16 @@ def proposal_line(factory: SessionFactory, policy: Policy,
 
 
 def prepare_demo(settings: Settings, echo: Callable[[str], None] = print) -> DemoReport:
-    """Migrate, import and screen the shipped filings, add providers and accounts."""
+    """Migrate, import and screen the shipped filings, add providers and accounts; generate
+    an audit key first when none is configured, so the demo's log is keyed from entry 1."""
+    if anchor.key_file(settings.audit_key_file) is None:
+        echo(f"audit key generated at {anchor.generate_key(anchor.DEFAULT_KEY_FILE)} "
+             "(keep it outside the database's backups)")
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     try:
-        factory = make_sessionmaker(engine)
+        factory = make_sessionmaker(engine, audit_key_file=settings.audit_key_file,
+                                    audit_heads_file=settings.audit_heads_file)
         policies = load_policies()
         policy = policies[settings.policy_id]
         ingested = read_phl_filings(sample_filings())

@@ -17,6 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from divert.cases import access
 from divert.service import messages
+from divert.service.clientaddr import client_address
 from divert.service.clock import Clock
 from divert.service.errors import ApiError, responses
 from divert.service.paths import IdConvertor
@@ -87,8 +88,7 @@ def current_user(
     token = session_token(request, creds)
     if not token:
         raise ApiError(401, messages.NOT_AUTHENTICATED, headers={"WWW-Authenticate": "Bearer"})
-    client = request.client.host if request.client else "unknown"
-    principal = auth.resume_session(db, token, clock.now(), settings, client)
+    principal = auth.resume_session(db, token, clock.now(), settings, client_address(request))
     if principal is None:
         raise ApiError(401, messages.SESSION_EXPIRED, headers={"WWW-Authenticate": "Bearer"})
     request.state.principal = principal

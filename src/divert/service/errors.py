@@ -19,6 +19,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from divert.cases.decision import NotDivertible
 from divert.errors import DivertError, IllegalTransition, InputRefused, NotPermitted
 from divert.service import messages
+from divert.store.dberrors import number_out_of_range
+from divert.store.handles import DatabaseError, database_unreachable
+from divert.store.unit import lost_race
 from divert.store.views import Conflict, NotFound, StaleVersion
 
 log = logging.getLogger("divert.service")
@@ -80,8 +83,31 @@ def plain(exc: Exception) -> str:
 
 
 def _validation_msg(err: dict[str, Any]) -> str:
+    if err.get("type") == "json_invalid":  # loc is ["body", offset]: say it in words
+        where = next((p for p in err.get("loc", ())[1:] if isinstance(p, int)), None)
+        why = (err.get("ctx") or {}).get("error", "")
+        at = f" at character {where}" if where is not None else ""
+        return f"body: is not valid JSON{at}" + (f" ({why})" if why else "")
     loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
     return f"{loc}: {err.get('msg', 'invalid')}"
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette's 405 names only the first
+    matching route's, so `DELETE /api/cases` said "Allow: GET" though POST works too)."""
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    pending = list(request.app.routes)
+    while pending:
+        route = pending.pop()
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            pending.extend(inner.routes)
+        route_methods = getattr(route, "methods", None)
+        if route_methods and route.matches(request.scope)[0] != Match.NONE:
+            methods |= set(route_methods)
+    return sorted(methods)
 
 
 async def _on_api_error(request: Request, exc: Exception) -> JSONResponse:
@@ -99,11 +125,20 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 404:
         msg = messages.ROUTE_NOT_FOUND.format(path=request.url.path)
+    elif exc.status_code == 400:
+        # FastAPI's "There was an error parsing the body" (bytes that are no JSON text at
+        # all): the same 422 as any other unreadable body, as the document says (finding 11)
+        return error_response(422, [(("body",), messages.BODY_UNREADABLE)])
     elif exc.status_code == 405:
         msg = messages.METHOD_NOT_ALLOWED.format(method=request.method, path=request.url.path)
     else:
         msg = str(exc.detail)
     headers = dict(exc.headers) if exc.headers else None
+    if exc.status_code == 405:
+        allow = allowed_methods(request)
+        if allow:
+            headers = {**(headers or {}), "Allow": ", ".join(allow)}
+            msg = f"{msg} Allowed: {', '.join(allow)}."
     return error_response(exc.status_code, [((), msg)], headers)
 
 
@@ -149,6 +184,23 @@ async def _on_divert(request: Request, exc: Exception) -> JSONResponse:
     return error_response(422, [((), str(exc))])
 
 
+async def _on_database(request: Request, exc: Exception) -> JSONResponse:
+    """The database refused or vanished: a number no column holds is the client's error
+    (422), a lost race a 409 (the other write won), an unreachable server a 503 with
+    Retry-After (a restart is a pause, not a crash)."""
+    if number_out_of_range(exc):
+        log.warning("number out of range on %s %s", request.method, request.url.path)
+        return error_response(422, [((), messages.NUMBER_OUT_OF_RANGE)])
+    if lost_race(exc):
+        return error_response(409, [((), messages.WRITE_RACE)], code="write_race")
+    log.warning("database error on %s %s: %s", request.method, request.url.path,
+                type(exc).__name__)
+    if database_unreachable(exc):
+        return error_response(503, [((), messages.DATABASE_DOWN)], headers={"Retry-After": "5"},
+                              code="database_unavailable")
+    return await _on_unexpected(request, exc)
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return error_response(500, [((), messages.INTERNAL)])
@@ -167,6 +219,8 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Conflict, _on_conflict)
     app.add_exception_handler(NotDivertible, _on_not_divertible)
     app.add_exception_handler(DivertError, _on_divert)
+    app.add_exception_handler(OverflowError, _on_database)
+    app.add_exception_handler(DatabaseError, _on_database)
     app.add_exception_handler(Exception, _on_unexpected)
 
 

@@ -1,5 +1,6 @@
 """Response headers every answer carries: criminal-justice and treatment data must not be
-cached, framed, sniffed or sent on as a referrer; pages may load only what this server serves.
+cached, framed, sniffed or sent on to another site as a referrer; pages may load only what
+this server serves.
 
 /docs and /redoc are left without the page policy: FastAPI's OpenAPI pages load their script
 from a CDN.
@@ -12,7 +13,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 COMMON = (
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    # same-origin, not no-referrer: nothing is sent to another site, and a browser's form
+    # POST carries its real Origin (no-referrer makes it `null`), which csrf.py checks
+    (b"referrer-policy", b"same-origin"),
     (b"cache-control", b"no-store"),
 )
 PAGE_POLICY = (

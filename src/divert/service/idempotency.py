@@ -4,6 +4,12 @@ writes nothing; the same key with another body is refused (422).
 Keys are scoped to the account, and the fingerprint covers method, path and canonical body, so
 a key reused on another endpoint counts as "another body". The write, its audit entries and
 the stored response commit in one transaction (store.unit.atomic), or none of them does.
+
+Two requests with the same key (or the same case id, or the same PAD incident) can both pass
+the "is it new?" reads before either commits; on PostgreSQL the second then hits the unique
+index. That is not an error to report but a race lost: the whole unit is run again, and the
+second run sees the winner's committed row and answers as a sequential request would (a
+replay, a 409 or a 422), never a 500 (red-team finding 4).
 """
 
 from __future__ import annotations
@@ -21,9 +27,10 @@ from divert.service import messages
 from divert.service.errors import ApiError
 from divert.store.handles import Session
 from divert.store.idempotency import find_response, remember_response
-from divert.store.unit import atomic
+from divert.store.unit import atomic, lost_race
 
 MAX_KEY = 200
+RACE_RETRIES = 3  # a lost race is settled on the next run; three covers a chain of them
 
 
 def fingerprint(method: str, path: str, body: Any) -> str:
@@ -44,6 +51,19 @@ def run_once(
     if key is not None and not 0 < len(key) <= MAX_KEY:
         raise ApiError(422, f"Idempotency-Key must be 1 to {MAX_KEY} characters.",
                        loc=("header", "Idempotency-Key"))
+    for attempt in range(RACE_RETRIES + 1):
+        try:
+            return _run(db, scope, key, request_sha256, now, action)
+        except Exception as exc:
+            if attempt == RACE_RETRIES or not lost_race(exc):
+                raise
+    raise AssertionError("unreachable")
+
+
+def _run(
+    db: Session, scope: str, key: str | None, request_sha256: str, now: datetime,
+    action: Callable[[], tuple[int, Any]],
+) -> JSONResponse:
     with atomic(db):
         if key is not None:
             seen = find_response(db, scope, key)

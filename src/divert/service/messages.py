@@ -13,8 +13,10 @@ NOT_AUTHENTICATED = (
 SESSION_EXPIRED = "Your session has ended (idle too long, or older than its limit); log in again."
 BAD_LOGIN = "Username, password or one-time code is wrong."
 ACCOUNT_LOCKED = (
-    "This account is locked after too many failed logins; an administrator must unlock it."
-)
+    "An administrator has locked this account; ask an administrator to unlock it.")
+LOGIN_THROTTLED = (
+    "Too many failed logins for this username from your address: wait {seconds} seconds, "
+    "then try again. Other addresses are not affected.")
 NOT_PERMITTED = "Your role '{role}' may not perform '{operation}'."
 NOT_FOUND = "No {thing} with id '{id}'."
 ROUTE_NOT_FOUND = "No such address: {path}. The API is described at /docs."
@@ -36,7 +38,18 @@ BODY_TOO_LARGE = "The request body is larger than {limit} bytes; send less."
 PAGE_SIZE_TOO_LARGE = "page_size may be at most {limit}; found {value}."
 UNKNOWN_POLICY = "No policy '{policy_id}'; known policies: {known}."
 REASON_REQUIRED = "An override needs a written reason (at least {min} characters)."
+NUMBER_OUT_OF_RANGE = ("A number in the request is too large (or too small) to be stored: ids, "
+                       "counts and page numbers go from 0 or 1 to 2147483647.")
+CROSS_SITE = ("Refused: this change did not come from one of divert's own pages (its Origin "
+              "or Referer header names another site, or none). Open the page on this server "
+              "and submit it again.")
+BODY_UNREADABLE = ("body: cannot be read (not UTF-8 JSON text, or not the form the "
+                   "operation takes); send JSON as described at /docs.")
 INTERNAL = "Something went wrong on our side; the error was logged. Try again, or tell us."
+DATABASE_DOWN = ("The case store cannot be reached right now, so nothing was read or written; "
+                 "try again in a few seconds.")
+WRITE_RACE = ("Another request wrote the same record at the same moment and was first; "
+              "read it again before you retry.")
 PAD_UNKNOWN_PROVIDER = (
     "No provider '{provider}'; choose one of: {known}, or leave the provider empty."
 )

@@ -9,6 +9,7 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Query, Request
 
 from divert.service import messages
+from divert.service.bounds import MAX_INT, PageQuery
 from divert.service.errors import ApiError
 
 T = TypeVar("T")
@@ -30,9 +31,9 @@ class PageParams:
 
 def page_params(
     request: Request,
-    page: Annotated[int, Query(ge=1, description="Page number, from 1.")] = 1,
+    page: PageQuery = 1,
     page_size: Annotated[
-        int, Query(ge=1, description="Items per page, at most 200 by default.")
+        int, Query(ge=1, le=MAX_INT, description="Items per page, at most 200 by default.")
     ] = 50,
 ) -> PageParams:
     limit: int = request.app.state.settings.max_page_size

@@ -12,6 +12,7 @@ from fastapi import Request
 from divert.cases.access import Actor
 from divert.engines.inprocess import screen_case
 from divert.errors import DivertError
+from divert.policy.counterfactual import Change
 from divert.policy.model import Policy
 from divert.service import messages
 from divert.service.auth import actor_of
@@ -58,7 +59,7 @@ def screen_and_store(
 
 
 def what_would_change(request: Request, db: Session, view: CaseView,
-                      decision: dict[str, Any]) -> list[str]:
+                      decision: dict[str, Any]) -> list[Change]:
     """The single changes of the case's facts (as they stand now) that would give another
     outcome or vehicle under the version that decided it (policy/counterfactual.py)."""
     from divert.engines.inprocess import case_facts, readings_of
@@ -73,4 +74,4 @@ def what_would_change(request: Request, db: Session, view: CaseView,
     shown = [c.get("as_read") or c.get("citation") or c["as_written"]
              for c in decision["charges"]]
     facts = case_facts(case, readings_of(case), frozenset(decision.get("assumptions") or ()))
-    return [change.sentence() for change in changes_of(version, facts, shown)]
+    return list(changes_of(version, facts, shown))

@@ -32,13 +32,42 @@ class Settings(BaseSettings):
         default=12, ge=1, description="A session ends this many hours after login, however busy."
     )
     lockout_failures: int = Field(
-        default=5, ge=1, description="Failed logins within the window that lock an account."
+        default=5, ge=1, description="Failed logins for one username from one address, "
+        "within the window, before that address must wait (429 with Retry-After). Nothing "
+        "locks an account but an administrator.",
     )
     lockout_window_minutes: int = Field(
         default=15, ge=1, description="The window in which failed logins are counted."
     )
+    login_first_wait_seconds: int = Field(
+        default=60, ge=1, description="The first wait of a throttled address; each further "
+        "failure doubles it, up to login_max_wait_minutes.",
+    )
+    login_max_wait_minutes: int = Field(
+        default=15, ge=1, description="The longest wait a throttled address is given.",
+    )
+    login_global_cap: int = Field(
+        default=50, ge=1, description="Failed logins for one username from all addresses, "
+        "within the window, past which every address that failed on it waits the longest "
+        "wait after each failure (addresses that never failed are not held back).",
+    )
+    public_origins: str = Field(
+        default="", description="Origins browsers reach the pages at when a reverse proxy "
+        "rewrites the Host header (comma-separated, e.g. https://divert.example); a page "
+        "write is accepted from these and from the request's own host, refused from others.",
+    )
+    trusted_proxies: str = Field(
+        default="", description="Addresses or networks (CIDR) of reverse proxies "
+        "whose X-Forwarded-For is believed; from any other peer the header is ignored and "
+        "the peer's own address is the client's (comma-separated; empty: no proxy).",
+    )
     max_body_bytes: int = Field(
         default=1_000_000, ge=1024, description="Largest request body accepted; larger gets 413."
+    )
+    max_upload_bytes: int = Field(
+        default=16_000_000, ge=1024, description="Largest filings file POST /api/imports "
+        "and the administrator's /imports page accept (the shipped six months are 2.4 MB); "
+        "larger gets 413.",
     )
     max_page_size: int = Field(default=200, ge=1, description="Largest `page_size` a list accepts.")
     cookie_secure: bool = Field(
@@ -48,6 +77,22 @@ class Settings(BaseSettings):
     )
     totp_issuer: str = Field(
         default="divert", description="Issuer name shown by authenticator apps for TOTP secrets."
+    )
+    audit_key_file: str | None = Field(
+        default=None,
+        description="File holding the audit key (64 hex digits; `divert audit keygen`): every "
+        "audit entry carries its HMAC, so no one without the file can forge or rewrite one. "
+        "Unset: var/audit.key when it exists, else entries are hashed but not keyed.",
+    )
+    audit_heads_file: str = Field(
+        default="var/audit-heads.jsonl",
+        description="Where the audit log's heads are recorded outside the database (at each "
+        "backup and on the schedule below); verify checks every one of them by default.",
+    )
+    audit_head_minutes: int = Field(
+        default=60, ge=0,
+        description="Record the audit log's head every this many minutes while serving "
+        "(0: never; then run `divert audit record-head` from cron).",
     )
 
 

@@ -1,4 +1,5 @@
-"""Accounts and sessions in the store: users, lockout after failed logins, session limits.
+"""Accounts and sessions in the store: users, failed-login counts, locks an administrator
+chose, session limits.
 
 The store keeps only what authentication needs: an Argon2id hash (never a password), the
 TOTP secret, the failure count with the time of the first failure in the window, and
@@ -92,9 +93,10 @@ def list_users(session: Session, actor: Actor, page: int = 1,
 def update_user(
     session: Session, actor: Actor, user_id: int, expected_version: int, *,
     role: str | None = None, provider_id: str | None = None, unlock: bool = False,
-    at: datetime | None = None,
+    lock: bool = False, at: datetime | None = None,
 ) -> UserView:
-    """Change an account's role, or unlock it (which also clears its failure count)."""
+    """Change an account's role, lock it (its sessions end at their next request), or unlock
+    it (which also clears its failure count). Locking is an administrator's choice only."""
     row = session.get(UserRow, user_id)
     if row is None:
         raise NotFound("user", user_id)
@@ -103,11 +105,15 @@ def update_user(
     if role is not None:
         _check_role(session, role, provider_id)
         row.role, row.provider_id = role, provider_id
+    if lock and unlock:
+        raise Conflict("lock, unlock: choose one")
     if unlock:
         row.locked, row.failed_logins, row.first_failed_at = False, 0, None
+    if lock:
+        row.locked = True
     row.version += 1
     audit.append(session, actor, "users.update", f"users/{row.username}",
-                 detail={"role": role, "unlock": unlock}, at=at)
+                 detail={"role": role, "unlock": unlock, "lock": lock}, at=at)
     return _view(row)
 
 
@@ -118,23 +124,19 @@ def credentials(session: Session, username: str) -> Credentials | None:
 
 
 @unit_of_work
-def record_failed_login(
-    session: Session, username: str, source: str, *, at: datetime, limit: int,
-    window: timedelta,
-) -> bool:
-    """Count a failed login; `limit` failures within `window` lock the account. Returns locked."""
+def record_failed_login(session: Session, username: str, source: str, *, at: datetime) -> None:
+    """Audit a failed login and count it on the account, if there is one (shown to
+    administrators). It never locks the account or ends its sessions: failures from anyone
+    must not become a way to lock someone out (red-team finding 5); the service throttles
+    the address instead, and only an administrator locks (update_user)."""
     row = session.scalars(select(UserRow).where(UserRow.username == username)).first()
-    if row is not None and not row.locked:
-        first = as_utc(row.first_failed_at) if row.first_failed_at else None
-        if first is None or at - first > window:
-            row.failed_logins, row.first_failed_at = 1, at
-        else:
-            row.failed_logins += 1
-        row.locked = row.failed_logins >= limit
-    locked = bool(row is not None and row.locked)
+    if row is not None:
+        if row.first_failed_at is None:
+            row.first_failed_at = at
+        row.failed_logins += 1
     audit.append(session, Actor(username, row.role if row else "unknown", source), "login",
-                 f"users/{username}", outcome="denied", detail={"locked": locked}, at=at)
-    return locked
+                 f"users/{username}", outcome="denied",
+                 detail={"locked": bool(row is not None and row.locked)}, at=at)
 
 
 @unit_of_work

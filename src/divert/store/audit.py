@@ -4,6 +4,13 @@ Each row stores the previous row's hash and its own sha256 over the canonical JS
 fields (seq included), so `verify` detects an edited, deleted or reordered entry. Entries are
 appended inside the caller's transaction: a business write and its audit entry commit
 together or not at all. Reads of a person's record are audited too (`audit_read`).
+
+A hash chain alone is trusted only as far as the database is: whoever can write it can cut
+entries off the end or recompute every hash. So (store/anchor.py) each entry also carries an
+HMAC of its hash under a key kept outside the database, and heads recorded outside it are
+checked by default. The session carries both (`session.info`, set by db.make_sessionmaker).
+Entries written before a key was configured have no mark; they are reported, and any entry
+without a mark after one that has it is a problem (it was written without the key).
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from divert.cases.access import Actor
+from divert.store import anchor
 from divert.store.tables import AuditRow
 from divert.store.unit import unit_of_work
 from divert.store.views import Page
@@ -44,6 +52,17 @@ def _content(row: AuditRow) -> dict[str, Any]:
 def entry_hash(row: AuditRow) -> str:
     """The sha256 a row must carry, computed from its content and its predecessor's hash."""
     return hashlib.sha256(canonical(_content(row)).encode()).hexdigest()
+
+
+def _key(session: Session) -> bytes | None:
+    key: bytes | None = session.info.get(anchor.KEY_INFO)
+    return key
+
+
+def entry_mark(key: bytes, entry_hash_hex: str) -> str:
+    """The key's mark on an entry: HMAC-SHA256 over its hash (which covers its content, its
+    seq and its predecessor's hash)."""
+    return anchor.mark(key, entry_hash_hex)
 
 
 def _lock_chain(session: Session) -> None:
@@ -74,6 +93,7 @@ def append_many(
         select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
     ).first()
     seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
+    key = _key(session)
     when = (at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
     rows: list[dict[str, Any]] = []
     for e in entries:
@@ -83,7 +103,8 @@ def append_many(
                        person_id=e.person_id, outcome=e.outcome, detail=canonical(e.detail or {}),
                        prev_hash=prev)
         prev = entry_hash(row)
-        rows.append(_content(row) | {"hash": prev})
+        rows.append(_content(row) | {"hash": prev,
+                                     "mac": entry_mark(key, prev) if key else None})
     session.execute(insert(AuditRow), rows)
 
 
@@ -113,6 +134,8 @@ def append(
         prev_hash=last.hash if last else GENESIS,
     )
     row.hash = entry_hash(row)
+    key = _key(session)
+    row.mac = entry_mark(key, row.hash) if key else None
     session.add(row)
     session.flush()
     return row
@@ -127,27 +150,62 @@ def audit_read(
 
 @dataclass(frozen=True, slots=True)
 class VerifyResult:
-    """What `verify` found: ok, how many entries, the head hash, and every problem by seq."""
+    """What `verify` found: ok, how many entries, the head hash, every problem by seq, and how
+    far it could look (keyed or not, how many recorded heads it checked)."""
 
     ok: bool
     entries: int
     head: str
     problems: tuple[str, ...]
+    keyed: bool = False
+    unmarked: int = 0  # entries written before the key was configured
+    heads_checked: int = 0
+    notes: tuple[str, ...] = ()
+
+    @property
+    def head_seq(self) -> int:
+        return self.entries
 
 
-def verify(session: Session, anchors: Sequence[str] = ()) -> VerifyResult:
-    """Walk the chain in seq order and report every edited, deleted or reordered entry.
+def recorded_heads(session: Session) -> tuple[list[anchor.Head], list[str]]:
+    """This database's heads from the heads file the session was configured with."""
+    where = session.info.get(anchor.HEADS_INFO)
+    if where is None:
+        return [], []
+    path, label = where
+    return anchor.read_heads(path, label, _key(session))
 
-    The chain alone cannot show that entries were cut off its end; `anchors` are head
-    hashes an operator recorded earlier (printed by `divert audit verify`), each of which
-    must still be in the chain.
+
+def verify(
+    session: Session, anchors: Sequence[str] = (), heads: Sequence[anchor.Head] | None = None
+) -> VerifyResult:
+    """Walk the chain in seq order and report every edited, deleted, reordered, inserted or
+    forged entry, and every recorded head no longer in the log.
+
+    `heads` defaults to the heads recorded for this database (store/anchor.py): a head whose
+    entry is gone means entries were cut off the end; one whose entry has another hash means
+    the chain was rewritten. `anchors` are bare head hashes an operator noted (`--head`).
+    With the audit key, an entry whose mark is missing or wrong was written without the key.
     """
+    key = _key(session)
     problems: list[str] = []
+    notes: list[str] = []
+    if heads is None:
+        heads, head_problems = recorded_heads(session)
+        problems += head_problems
+    wanted = {h.seq for h in heads}
+    keyed_from = min((h.first_marked for h in heads if h.first_marked is not None),
+                     default=None)
+    found_at: dict[int, str] = {}
     prev_hash, expected_seq, count = GENESIS, 1, 0
+    unmarked, first_marked = 0, 0
     seen: set[str] = set()
     for row in session.scalars(select(AuditRow).order_by(AuditRow.seq)):
         count += 1
-        seen.add(row.hash)
+        if anchors:
+            seen.add(row.hash)
+        if row.seq in wanted:
+            found_at[row.seq] = row.hash
         if row.seq != expected_seq:
             problems.append(
                 f"entry {row.seq}: expected entry {expected_seq} here — "
@@ -160,10 +218,69 @@ def verify(session: Session, anchors: Sequence[str] = ()) -> VerifyResult:
             )
         if entry_hash(row) != row.hash:
             problems.append(f"entry {row.seq}: content does not match its hash (edited)")
+        if key is not None:
+            if row.mac is None:
+                if keyed_from is not None and row.seq >= keyed_from and not first_marked:
+                    problems.append(
+                        f"entry {row.seq}: has no audit-key mark although a recorded head "
+                        f"says the log carries marks from entry {keyed_from} (marks were "
+                        "stripped or the entry forged)")
+                elif first_marked:
+                    problems.append(
+                        f"entry {row.seq}: has no audit-key mark although entry "
+                        f"{first_marked} before it has one (written without the key: "
+                        "inserted or forged)")
+                else:
+                    unmarked += 1
+            elif not anchor.same(row.mac, entry_mark(key, row.hash)):
+                problems.append(f"entry {row.seq}: its audit-key mark is wrong (written or "
+                                "rewritten without the key)")
+                first_marked = first_marked or row.seq
+            else:
+                first_marked = first_marked or row.seq
         prev_hash, expected_seq = row.hash, row.seq + 1
     problems += [f"recorded head {a} is no longer in the log (entries were removed from its end)"
                  for a in anchors if a not in seen]
-    return VerifyResult(not problems, count, prev_hash, tuple(problems))
+    last = expected_seq - 1
+    for head in heads:
+        if head.seq > last:
+            problems.append(
+                f"recorded head of {head.recorded_at} ({head.reason}) is entry {head.seq}, "
+                f"but the log ends at entry {last}: entries {last + 1}..{head.seq} were "
+                "cut off its end")
+        elif found_at.get(head.seq) != head.hash:
+            problems.append(
+                f"entry {head.seq} is not the entry recorded as the head on "
+                f"{head.recorded_at} ({head.reason}): the chain was rewritten")
+    if key is None:
+        notes.append("no audit key is configured: entries are checked by hash only, which "
+                     "whoever can write the database can recompute (see `divert audit keygen`)")
+    elif unmarked:
+        notes.append(f"entries 1..{unmarked} were written before the audit key was configured "
+                     "and are checked by hash and recorded heads only")
+    if not heads and not anchors:
+        notes.append("no head of this log has been recorded yet: entries cut off its end "
+                     "cannot be seen (`divert audit record-head`)")
+    return VerifyResult(not problems, count, prev_hash, tuple(problems), key is not None,
+                        unmarked, len(heads), tuple(notes))
+
+
+def record_head(session: Session, reason: str, at: datetime | None = None
+                ) -> anchor.Head | None:
+    """Record the log's current head in the heads file (outside the database); None when the
+    session has no heads file configured or the log is empty."""
+    where = session.info.get(anchor.HEADS_INFO)
+    if where is None:
+        return None
+    path, label = where
+    last = session.execute(
+        select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)).first()
+    if last is None:
+        return None
+    first = session.scalar(select(func.min(AuditRow.seq)).where(AuditRow.mac.is_not(None)))
+    head = anchor.Head(label, last.seq, last.hash, anchor.now_text(at), reason,
+                       first_marked=None if first is None else int(first))
+    return anchor.append_head(path, head, _key(session))
 
 
 def read_log(

@@ -8,7 +8,7 @@ the event with its audit entry. Nothing here commits: the public functions that 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, select, update
@@ -21,6 +21,7 @@ from divert.cases.access import Actor
 from divert.cases.events import (
     DecisionConfirmed,
     DecisionOverridden,
+    EngagementReported,
     Event,
     OfferMade,
     ReviewApproved,
@@ -38,6 +39,11 @@ from divert.store.unit import dumps
 from divert.store.views import CaseView, NotFound, StaleVersion
 
 OPEN_DIVERSION = frozenset({State.DIVERTED.value, State.IN_TREATMENT.value})
+# A referral with no engagement report this many days after it was made is overdue: the
+# coordinator's "referred, no engagement" queue. An office's working rule, not law.
+ENGAGEMENT_GRACE = timedelta(days=14)
+# States in which a case can be due for something (an offer's answer, a first report).
+_DUE_STATES = frozenset({State.OFFERED, State.IN_TREATMENT})
 # Events that change the decision in effect, or need it (an offer needs an effective divert).
 _DECISION_EVENTS = (Screened, DecisionConfirmed, DecisionOverridden, ReviewApproved,
                     ReviewRefused, OfferMade)
@@ -47,7 +53,7 @@ def case_row(session: Session, case_id: str) -> CaseRow:
     row = session.get(CaseRow, case_id) or session.scalars(
         select(CaseRow).where(CaseRow.docket_id == case_id)
     ).first()
-    if row is None:
+    if row is None or row.sealed_at is not None:  # a sealed case is not there for anyone
         raise NotFound("case", case_id)
     return row
 
@@ -68,7 +74,7 @@ def case_view(session: Session, row: CaseRow) -> CaseView:
         source=row.source, version=row.version, charges=_charges(session, row.id),
         outcome=row.effective_outcome, machine_outcome=row.machine_outcome,
         decided_by=row.decided_by, decision_reason=row.decision_reason,
-        pending_approval=row.pending_approval,
+        pending_approval=row.pending_approval, due_on=row.due_on, vehicle=row.vehicle,
     )
 
 
@@ -77,6 +83,11 @@ def effective_columns(now: decision.Effective) -> dict[str, Any]:
     return {"effective_outcome": now.outcome, "machine_outcome": now.machine,
             "decided_by": now.by, "decision_reason": now.reason,
             "pending_approval": now.pending.approval if now.pending else None}
+
+
+def engagement_due(referred_on: date) -> date:
+    """The day a referral with no engagement report becomes overdue."""
+    return referred_on + ENGAGEMENT_GRACE
 
 
 def insert_people(session: Session, rows: list[dict[str, Any]]) -> int:
@@ -112,12 +123,16 @@ def append_to_log(
     new_state = lifecycle.apply(State(row.state), event, row.id)  # raises before any write
     seq = row.last_seq + 1
     effective: dict[str, Any] = {}
+    if new_state not in _DUE_STATES or isinstance(event, EngagementReported):
+        effective["due_on"] = None
+    elif isinstance(event, OfferMade):
+        effective["due_on"] = event.expires_on
     if isinstance(event, _DECISION_EVENTS):
         now = decision.fold(case_history(session, row.id))
         if isinstance(event, OfferMade):
             decision.require_divert(now, row.id)
         decision.check_review(now, event, actor.username)
-        effective = effective_columns(decision.step(now, seq, event))
+        effective.update(effective_columns(decision.step(now, seq, event)))
     result = session.execute(
         update(CaseRow)
         .where(CaseRow.id == row.id, CaseRow.version == expected)

@@ -66,9 +66,20 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     return engine
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded values after commit (the repo returns plain values anyway)."""
-    return sessionmaker(engine, expire_on_commit=False)
+def make_sessionmaker(
+    engine: Engine, *, audit_key_file: str | Path | None = None,
+    audit_heads_file: str | Path | None = None,
+) -> sessionmaker[Session]:
+    """Sessions that keep loaded values after commit (the repo returns plain values anyway),
+    each carrying the audit key and where this database's heads are recorded (store/anchor.py;
+    defaults from DIVERT_AUDIT_KEY_FILE and DIVERT_AUDIT_HEADS_FILE)."""
+    from divert.store import anchor
+
+    key = anchor.load_key(anchor.key_file(audit_key_file))
+    label = anchor.database_label(engine.url.render_as_string(hide_password=False))
+    info = {anchor.KEY_INFO: key,
+            anchor.HEADS_INFO: (anchor.heads_file(audit_heads_file), label)}
+    return sessionmaker(engine, expire_on_commit=False, info=info)
 
 
 @contextmanager

@@ -50,12 +50,13 @@ class PseudonymousEvent:
     date: date
     outcome: str | None  # screening/override outcome, or engagement status
     engaged: bool | None = None  # EngagementReported only: from its status
+    source: str = ""  # where the case came from (a feed, a hand filing, a PAD referral)
 
     def to_record(self) -> dict[str, Any]:
         """The flat record analytics.funnel reads (`case_id`, `type`, `outcome`, …)."""
         return {"case_id": self.case_id, "person_id": self.person_id, "type": self.type,
                 "date": self.date.isoformat(), "outcome": self.outcome,
-                "engaged": self.engaged}
+                "engaged": self.engaged, "source": self.source}
 
 
 def pseudonym(key: bytes, kind: str, value: str) -> str:
@@ -87,12 +88,13 @@ def export_events(session: Session, actor: Actor, key: bytes) -> list[Pseudonymo
     }
     rows = session.execute(
         select(CaseEventRow.case_id, CaseRow.person_id, CaseEventRow.kind,
-               CaseEventRow.payload, CaseEventRow.recorded_at)
+               CaseEventRow.payload, CaseEventRow.recorded_at, CaseRow.source)
         .join(CaseRow, CaseRow.id == CaseEventRow.case_id)
+        .where(CaseRow.sealed_at.is_(None))  # sealed records are not analysed either
         .order_by(CaseEventRow.case_id, CaseEventRow.seq))
     out: list[PseudonymousEvent] = []
     cases: set[str] = set()
-    for case_id, person_id, kind, raw, recorded_at in rows:
+    for case_id, person_id, kind, raw, recorded_at, source in rows:
         payload = json.loads(raw)
         when = _event_date(kind, payload, as_utc(recorded_at).date())
         outcome = payload.get(OUTCOME_FIELD[kind]) if kind in OUTCOME_FIELD else None
@@ -103,7 +105,7 @@ def export_events(session: Session, actor: Actor, key: bytes) -> list[Pseudonymo
         cases.add(case_id)
         out.append(PseudonymousEvent(pseudonym(key, "case", case_id),
                                      pseudonym(key, "person", person_id), kind, when,
-                                     outcome, engaged))
+                                     outcome, engaged, source))
     out.sort(key=lambda e: e.case_id)  # stable: each case's events stay in sequence
     audit.append(session, actor, "analytics.export", "case_events",
                  detail={"events": len(out), "cases": len(cases)})

@@ -11,8 +11,19 @@ from __future__ import annotations
 from typing import TypeAlias
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError as DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 SessionFactory: TypeAlias = sessionmaker[Session]
 
-__all__ = ["Engine", "Session", "SessionFactory"]
+
+def database_unreachable(exc: BaseException) -> bool:
+    """True when `exc` says the database server cannot be reached (down, restarting, the
+    connection cut): the service answers 503, not 500."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    return bool(getattr(exc, "connection_invalidated", False)) or isinstance(
+        exc, OperationalError | InterfaceError)
+
+
+__all__ = ["DatabaseError", "Engine", "Session", "SessionFactory", "database_unreachable"]

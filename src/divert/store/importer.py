@@ -49,6 +49,7 @@ class _Tally:
     rearrests: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
     unscreened: Counter[str] = field(default_factory=Counter)
+    conflicts: list[str] = field(default_factory=list)
 
 
 def _present(session: Session, ids: Sequence[str]) -> set[str]:
@@ -57,6 +58,46 @@ def _present(session: Session, ids: Sequence[str]) -> set[str]:
             or_(CaseRow.id.in_(ids), CaseRow.docket_id.in_(ids)))
     ).all()
     return {r.id for r in rows} | {r.docket_id for r in rows if r.docket_id}
+
+
+def _conflicts(session: Session, path: str, batch: Sequence[FiledCase],
+               existing: set[str]) -> dict[str, str]:
+    """Cases already stored that the file now describes differently (another filing date,
+    person or charge), each with a sentence naming what differs. Re-import never changes a
+    stored case, so these are reported rather than counted as "already present" (red-team
+    finding 9: a case whose charge changed was counted as present with no warning)."""
+    known = [fc for fc in batch if fc.case_id in existing]
+    if not known:
+        return {}
+    ids = [fc.case_id for fc in known]
+    stored = {r.id: r for r in session.execute(
+        select(CaseRow.id, CaseRow.docket_id, CaseRow.person_id, CaseRow.filing_date)
+        .where(or_(CaseRow.id.in_(ids), CaseRow.docket_id.in_(ids))))}
+    by_docket = {r.docket_id: r for r in stored.values() if r.docket_id}
+    charges: dict[str, list[str]] = {}
+    for case_id, wording in session.execute(
+            select(ChargeRow.case_id, ChargeRow.as_written)
+            .where(ChargeRow.case_id.in_([r.id for r in stored.values()]))
+            .order_by(ChargeRow.case_id, ChargeRow.position)):
+        charges.setdefault(case_id, []).append(wording)
+    found: dict[str, str] = {}
+    for fc in known:
+        row = stored.get(fc.case_id) or by_docket.get(fc.case_id)
+        if row is None:
+            continue
+        now_says = {"filing_date": fc.filed_at.date().isoformat(), "person_id": fc.person_id,
+                    "top_charge": "; ".join(c.as_written for c in fc.case.charges)}
+        was = {"filing_date": row.filing_date.isoformat() if row.filing_date else "",
+               "person_id": row.person_id, "top_charge": "; ".join(charges.get(row.id, []))}
+        differ = [k for k in now_says if now_says[k] != was[k]]
+        if differ:
+            line = fc.lines[0] if fc.lines else 0
+            what = "; ".join(f"{k} {now_says[k]!r} where the store has {was[k]!r}"
+                             for k in differ)
+            found[fc.case_id] = (f"{path}:{line}: case {fc.case_id} is already stored "
+                                 f"differently: the file gives {what}. The stored case is "
+                                 "kept; correct it by hand if the file is right.")
+    return found
 
 
 def _with_diversion(session: Session, people: set[str]) -> set[str]:
@@ -130,6 +171,7 @@ def _bulk(session: Session, actor: Actor, fresh: list[FiledCase], policies: Sequ
         "created_at": now, "updated_at": now, "version": 2 + (d is not None),
         "effective_outcome": d.outcome.value if d else None,
         "machine_outcome": d.outcome.value if d else None,
+        "vehicle": d.vehicle if d and d.outcome.value == "divert" else None,
     } for fc, d in zip(fresh, decisions, strict=True)])
     session.execute(insert(ChargeRow), [
         {"case_id": fc.case_id, "position": i, "as_written": c.as_written,
@@ -190,7 +232,8 @@ def import_filings(
     the first one with a version in force on its filing date (e.g. the 2026 simple-possession
     policy, then the office's 2018 policy for older filings). None stores without screening.
 
-    Counts tie: cases_in_file == cases_added + cases_already_present.
+    Counts tie: cases_in_file == cases_added + cases_already_present + cases_conflicting
+    (a stored case the file describes differently: reported, never changed).
     """
     now = utcnow(at)
     policies = (() if policy is None else (policy,) if isinstance(policy, Policy)
@@ -202,7 +245,9 @@ def import_filings(
         try:
             existing = _present(session, [fc.case_id for fc in batch])
             fresh = [fc for fc in batch if fc.case_id not in existing]
-            tally.present += len(batch) - len(fresh)
+            differing = _conflicts(session, ingested.path.name, batch, existing)
+            tally.conflicts.extend(differing.values())
+            tally.present += len(batch) - len(fresh) - len(differing)
             diverted = _with_diversion(session, {fc.person_id for fc in fresh})
             _bulk(session, actor, [fc for fc in fresh if fc.person_id not in diverted],
                   policies, now, tally)
@@ -223,11 +268,12 @@ def import_filings(
         rearrests_recorded=tally.rearrests, refusals=tuple(str(r) for r in ingested.refusals),
         outcomes=dict(tally.outcomes),
         unscreened=tuple(f"{n} × {why}" for why, n in tally.unscreened.items()),
+        cases_conflicting=len(tally.conflicts), conflicts=tuple(tally.conflicts),
     )
     audit.append(session, actor, "import", ingested.path.name, at=now, detail={
         "rows_read": summary.rows_read, "rows_refused": summary.rows_refused,
         "cases_added": tally.added, "cases_already_present": tally.present,
-        "cases_screened": tally.screened})
+        "cases_conflicting": len(tally.conflicts), "cases_screened": tally.screened})
     session.commit()
     return summary
 

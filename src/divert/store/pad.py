@@ -25,7 +25,8 @@ def recent_pad_referrals(session: Session, actor: Actor, limit: int = 20) -> lis
     screening outcome (the listing is audited)."""
     rows = session.scalars(
         select(CaseRow).join(CaseEventRow, CaseEventRow.case_id == CaseRow.id)
-        .where(CaseEventRow.kind == "PadReferred", CaseEventRow.actor == actor.username)
+        .where(CaseEventRow.kind == "PadReferred", CaseEventRow.actor == actor.username,
+               CaseRow.sealed_at.is_(None))
         .order_by(CaseEventRow.recorded_at.desc(), CaseRow.id.desc()).limit(limit)).all()
     audit.append(session, actor, "list", "pad-referrals",
                  detail={"officer": actor.username, "case_ids": [r.id for r in rows]})
@@ -41,6 +42,6 @@ def earlier_pad_referrals(session: Session, person_id: str, on_or_before: date) 
     """
     return list(session.scalars(
         select(CaseRow.id).where(CaseRow.person_id == person_id,
-                                 CaseRow.pad_referred.is_(True),
+                                 CaseRow.pad_referred.is_(True), CaseRow.sealed_at.is_(None),
                                  CaseRow.contact_date <= on_or_before)
         .order_by(CaseRow.contact_date, CaseRow.id)))

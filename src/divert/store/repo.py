@@ -47,7 +47,7 @@ from divert.store.screenings import (
     record_screening,
     store_screening,
 )
-from divert.store.tables import CaseEventRow, CaseRow, ChargeRow, WhatIfRow
+from divert.store.tables import CaseEventRow, CaseRow, ChargeRow, ReferralRow, WhatIfRow
 from divert.store.unit import as_utc, atomic, unit_of_work, utcnow
 from divert.store.views import (
     PROPOSAL,
@@ -77,6 +77,7 @@ def _diverted_case_ids(session: Session, person_id: str, excluding: str) -> list
     query = (
         select(CaseEventRow.case_id).join(CaseRow, CaseRow.id == CaseEventRow.case_id)
         .where(CaseRow.person_id == person_id, CaseRow.id != excluding,
+               CaseRow.sealed_at.is_(None),
                CaseEventRow.kind.in_(lifecycle.DIVERSION_MARKERS))
         .distinct().order_by(CaseEventRow.case_id)
     )
@@ -209,11 +210,18 @@ def list_cases(
 ) -> Page[CaseView]:
     """One page of cases, newest filing first; the listing is audited."""
     f = filters or CaseFilters()
-    query = select(CaseRow)
+    query = select(CaseRow).where(CaseRow.sealed_at.is_(None))
     for column, value in ((CaseRow.state, f.state), (CaseRow.stage, f.stage),
                           (CaseRow.person_id, f.person_id)):
         if value is not None:
             query = query.where(column == value)
+    if f.vehicle is not None:
+        query = query.where(CaseRow.vehicle == f.vehicle)
+    if f.provider_id is not None:
+        query = query.where(CaseRow.id.in_(select(ReferralRow.case_id).where(
+            ReferralRow.provider_id == f.provider_id)))
+    if f.due_by is not None:
+        query = query.where(CaseRow.due_on <= f.due_by)
     if f.filed_from is not None:
         query = query.where(CaseRow.filing_date >= f.filed_from)
     if f.filed_to is not None:
@@ -234,7 +242,8 @@ def list_cases(
         query.limit(cap + 1).subquery())) or 0
     total, exact = min(counted, cap), counted <= cap
     order = {"filed_asc": (CaseRow.filing_date.asc(), CaseRow.id),
-             "case_id": (CaseRow.id,)}.get(f.sort, (CaseRow.filing_date.desc(), CaseRow.id))
+             "case_id": (CaseRow.id,), "due_asc": (CaseRow.due_on.asc(), CaseRow.id),
+             }.get(f.sort, (CaseRow.filing_date.desc(), CaseRow.id))
     rows = session.scalars(
         query.order_by(*order).offset((max(page, 1) - 1) * page_size).limit(page_size)
     ).all()
@@ -353,8 +362,8 @@ def person_record(session: Session, person_id: str, excluding_case: str) -> Pers
     """
     open_div = session.scalar(select(func.count()).select_from(CaseRow).where(
         CaseRow.person_id == person_id, CaseRow.id != excluding_case,
-        CaseRow.state.in_(OPEN_DIVERSION))) or 0
+        CaseRow.sealed_at.is_(None), CaseRow.state.in_(OPEN_DIVERSION))) or 0
     pad = session.scalar(select(func.count()).select_from(CaseRow).where(
         CaseRow.person_id == person_id, CaseRow.id != excluding_case,
-        CaseRow.pad_referred.is_(True))) or 0
+        CaseRow.sealed_at.is_(None), CaseRow.pad_referred.is_(True))) or 0
     return PersonRecord(person_id, None, open_div, pad, None)

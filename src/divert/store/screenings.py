@@ -46,6 +46,8 @@ def store_screening(
     append_to_log(session, actor, row, Screened(
         screening.id, decision.outcome.value, decision.policy.id, decision.policy.version,
         decision.policy.sha256), now, expected_version)
+    session.refresh(row)
+    row.vehicle = decision.vehicle if decision.outcome.value == "divert" else None
     return _screening_view(screening)
 
 

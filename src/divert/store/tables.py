@@ -70,10 +70,20 @@ class CaseRow(Base):
     decided_by: Mapped[str | None] = mapped_column(String(64))  # reviewer; None: machine
     decision_reason: Mapped[str | None] = mapped_column(Text)
     pending_approval: Mapped[str | None] = mapped_column(String(32), index=True)
+    # For the daily queues: the next date the case needs someone (an open offer's deadline;
+    # the day a referral with no engagement report becomes overdue), and the vehicle the
+    # latest screening named.
+    due_on: Mapped[date | None] = mapped_column(Date)
+    vehicle: Mapped[str | None] = mapped_column(String(32))
+    # Set when the person's records were sealed (expungement, store/sealing.py): from then on
+    # no role reads the case; the audit log keeps what was done, for the auditor.
+    sealed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         Index("ix_cases_effective_outcome_filing_date", "effective_outcome", "filing_date"),
         Index("ix_cases_state_filing_date", "state", "filing_date"),
+        Index("ix_cases_state_due_on", "state", "due_on"),
+        Index("ix_cases_vehicle_filing_date", "vehicle", "filing_date"),
     )
 
 
@@ -192,6 +202,19 @@ class EngagementReportRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class SealingRow(Base):
+    """One sealing of a person's records: which cases, on whose order, who did and approved it."""
+
+    __tablename__ = "sealings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(String(64), index=True)
+    case_ids: Mapped[str] = mapped_column(Text)  # JSON list of the cases sealed
+    order_ref: Mapped[str] = mapped_column(String(200))  # the court order or petition
+    sealed_by: Mapped[str] = mapped_column(String(64))
+    approved_by: Mapped[str | None] = mapped_column(String(64))
+    sealed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class UserRow(Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -243,3 +266,6 @@ class AuditRow(Base):
     detail: Mapped[str] = mapped_column(Text)  # canonical JSON
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # HMAC-SHA256(audit key, hash), the key kept outside the database (store/anchor.py);
+    # None on entries written before a key was configured.
+    mac: Mapped[str | None] = mapped_column(String(64))

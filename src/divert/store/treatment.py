@@ -34,8 +34,9 @@ from divert.cases.events import (
 from divert.cases.lifecycle import State
 from divert.errors import InputRefused, NotPermitted
 from divert.store import audit
-from divert.store.caselog import append_to_log, case_history, case_row
+from divert.store.caselog import append_to_log, case_history, case_row, engagement_due
 from divert.store.tables import (
+    CaseRow,
     ConsentRow,
     EngagementReportRow,
     ProviderRow,
@@ -70,11 +71,29 @@ def _consent(r: ConsentRow) -> Consent:
                    r.purpose, r.signed_on, r.expires_on, r.revoked_on)
 
 
+def _sealed(session: Session, case_id: str) -> bool:
+    return session.scalar(select(CaseRow.sealed_at).where(CaseRow.id == case_id)) is not None
+
+
 def _own_provider(actor: Actor, provider_id: str, action: str, resource: str) -> None:
     """A provider account acts only for its own organisation."""
     if actor.role == Role.PROVIDER and actor.provider_id != provider_id:
         raise NotPermitted(actor.username, action, resource,
                            "a provider sees and acts only on referrals sent to it")
+
+
+def _case_for(session: Session, actor: Actor, case_id: str) -> CaseRow:
+    """The case, as far as `actor` may know it exists: a provider knows only the cases
+    referred to it, so any other case id (real or not) is the same 404 (red-team finding 2:
+    a 404 against a 200 or a 409 told which case ids exist and what state they were in)."""
+    case = case_row(session, case_id)
+    if actor.role == Role.PROVIDER:
+        referred = session.scalars(select(ReferralRow.id).where(
+            ReferralRow.case_id == case.id,
+            ReferralRow.provider_id == (actor.provider_id or "\x00none"))).first()
+        if referred is None:
+            raise NotFound("case", case_id)
+    return case
 
 
 @unit_of_work
@@ -135,6 +154,9 @@ def refer_to_provider(
     session.flush()
     append_to_log(session, actor, case, ReferredToProvider(row.id, provider_id), now,
                   expected_version)
+    session.refresh(case)
+    if case.due_on is None or case.due_on > engagement_due(referred_on):
+        case.due_on = engagement_due(referred_on)  # until the provider's first report
     return _referral_view(row)
 
 
@@ -143,7 +165,8 @@ def list_referrals(
     session: Session, actor: Actor, provider_id: str | None = None, case_id: str | None = None,
 ) -> list[ReferralView]:
     """Referrals; a provider account gets only its own, whatever it asks for (audited)."""
-    query = select(ReferralRow).order_by(ReferralRow.id)
+    query = select(ReferralRow).where(ReferralRow.case_id.not_in(
+        select(CaseRow.id).where(CaseRow.sealed_at.is_not(None)))).order_by(ReferralRow.id)
     if actor.role == Role.PROVIDER:
         provider_id = actor.provider_id or "\x00none"
     if provider_id is not None:
@@ -160,7 +183,7 @@ def list_referrals(
 def get_referral(session: Session, actor: Actor, referral_id: int) -> ReferralView:
     """One referral; another provider's referral is refused (and the attempt audited)."""
     row = session.get(ReferralRow, referral_id)
-    if row is None:
+    if row is None or _sealed(session, row.case_id):
         raise NotFound("referral", referral_id)
     _own_provider(actor, row.provider_id, "read", f"referrals/{referral_id}")
     audit.audit_read(session, actor, f"referrals/{referral_id}", row.person_id)
@@ -175,8 +198,8 @@ def record_consent(
 ) -> ConsentView:
     """Record a signed consent after checking it (cases.consent.make_consent)."""
     now = utcnow(at)
-    case = case_row(session, case_id)
-    _own_provider(actor, provider_id, "record a consent for", f"cases/{case.id}")
+    _own_provider(actor, provider_id, "record a consent for", f"cases/{case_id}")
+    case = _case_for(session, actor, case_id)
     disposed = _disposed_on(session, case.id)
     checked = make_consent(
         consent_id=0, person_id=case.person_id, provider_id=provider_id,
@@ -216,8 +239,9 @@ def revoke_consent(
 
 @unit_of_work
 def list_consents(session: Session, actor: Actor, case_id: str) -> list[ConsentView]:
-    """A case's consents, oldest first; a provider sees only its own (audited)."""
-    case = case_row(session, case_id)
+    """A case's consents, oldest first; a provider sees only its own, and only on a case
+    referred to it (audited)."""
+    case = _case_for(session, actor, case_id)
     query = select(ConsentRow).where(ConsentRow.case_id == case.id).order_by(ConsentRow.id)
     if actor.role == Role.PROVIDER:
         query = query.where(ConsentRow.provider_id == (actor.provider_id or "\x00none"))

@@ -62,6 +62,25 @@ def unit_of_work(fn: Callable[Concatenate[Session, P], R]) -> Callable[Concatena
     return wrapper
 
 
+# SQLSTATEs of a write that lost a race with a concurrent one: unique_violation, deadlock,
+# serialization failure. Running the unit again settles it (the winner's row is then visible).
+_RACE_STATES = frozenset({"23505", "40P01", "40001"})
+
+
+def lost_race(exc: BaseException) -> bool:
+    """True when `exc` is a database refusal caused by a concurrent write of the same row
+    (a unique index hit by two inserts, a deadlock, a serialization failure): the caller may
+    run its whole unit of work again, and the second run sees what the other one committed."""
+    from sqlalchemy.exc import DBAPIError, IntegrityError
+
+    if not isinstance(exc, DBAPIError):
+        return False
+    state = getattr(exc.orig, "sqlstate", None)
+    if state is not None:
+        return state in _RACE_STATES
+    return isinstance(exc, IntegrityError) and "UNIQUE constraint failed" in str(exc.orig)
+
+
 def utcnow(at: datetime | None = None) -> datetime:
     """`at` if given (tests and the service pass their clock), else now, always in UTC."""
     return (at or datetime.now(UTC)).astimezone(UTC)

@@ -51,7 +51,7 @@ class Page(Generic[T]):
     total_exact: bool = True  # False: there are more than `total` (a list stops counting)
 
 
-SORTS = ("filed_desc", "filed_asc", "case_id")
+SORTS = ("filed_desc", "filed_asc", "case_id", "due_asc")
 PROPOSAL = "proposal"  # the what-if label of the office's draft policy over real filings
 
 
@@ -69,6 +69,9 @@ class CaseFilters:
     search: str | None = None  # a case, person, docket or incident id, or words of a charge
     sort: str = "filed_desc"  # one of SORTS
     proposal: str | None = None  # the outcome under the proposal (a what-if, not a decision)
+    vehicle: str | None = None  # the vehicle the latest screening named
+    provider_id: str | None = None  # cases referred to this provider
+    due_by: date | None = None  # cases due for something on or before this day
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +96,8 @@ class CaseView:
     decided_by: str | None = None  # the reviewer whose decision is in effect; None: machine
     decision_reason: str | None = None
     pending_approval: str | None = None  # a review waits for this approval
+    due_on: date | None = None  # an open offer's deadline, or a referral's first report
+    vehicle: str | None = None  # the vehicle the latest screening named
 
     def to_screening_case(self, person: PersonRecord | None) -> ScreeningCase:
         """The pure `cases.model.Case` screening reads: no engagement, no consent, by design."""
@@ -187,6 +192,8 @@ class ImportSummary:
     refusals: Sequence[str] = field(default=())  # "file:line: column: reason"
     outcomes: dict[str, int] = field(default_factory=dict)
     unscreened: Sequence[str] = field(default=())  # "count × reason" for cases not screened
+    cases_conflicting: int = 0  # stored cases the file describes differently (kept as stored)
+    conflicts: Sequence[str] = field(default=())  # "file:line: case … is already stored …"
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,11 +26,19 @@ def read_audit(user: CurrentUser, db: SessionDep, page: PageDep, clock: ClockDep
 
 
 @router.get("/verify", summary="Verify the hash chain", **op("audit.verify"))
-def verify_audit(user: CurrentUser, db: SessionDep, clock: ClockDep) -> dict[str, Any]:
-    """Walk the chain; the check and its audit entry are one transaction."""
+def verify_audit(
+    user: CurrentUser, db: SessionDep, clock: ClockDep,
+    head: Annotated[list[str], Query(
+        max_length=20, description="Head hashes you noted earlier (e.g. from a backup's "
+        "manifest); each must still be in the log. The heads recorded by the service and "
+        "by backups are always checked.")] = [],  # noqa: B006 (FastAPI copies the default)
+) -> dict[str, Any]:
+    """Walk the chain and check it against the audit key and every recorded head (outside
+    the database); the check and its audit entry are one transaction."""
     with atomic(db):
-        result = audit.verify(db)
+        result = audit.verify(db, [h[:64] for h in head])
         audit.append(db, actor_of(user), "verify", "audit_log", detail={"ok": result.ok},
                      at=clock.now())
     return {"ok": result.ok, "entries": result.entries, "head": result.head,
-            "problems": list(result.problems)}
+            "problems": list(result.problems), "keyed": result.keyed,
+            "heads_checked": result.heads_checked, "notes": list(result.notes)}

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from divert.service import auth as auth_rules
+from divert.service.clientaddr import client_address
 from divert.service.deps import ClockDep, CurrentUser, SessionDep, SettingsDep, op, public
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -27,13 +28,15 @@ class LoginResponse(BaseModel):
     expires_at: str
 
 
-@router.post("/login", summary="Log in (password + one-time code)", **public(401, 423))
+@router.post("/login", summary="Log in (password + one-time code)", **public(401, 423, 429))
 def login(body: LoginRequest, request: Request, db: SessionDep, clock: ClockDep,
           settings: SettingsDep) -> LoginResponse:
-    """Five failures within the window lock the account until an administrator unlocks it."""
-    client = request.client.host if request.client else "unknown"
+    """Five failures for one username from one address within the window make that address
+    wait (429 with Retry-After, doubling up to 15 minutes); other addresses and live sessions
+    are untouched. No failure locks an account: only an administrator does."""
     result = auth_rules.login(db, body.username, body.password, body.totp, clock.now(),
-                              settings, client)
+                              settings, client_address(request),
+                              request.app.state.login_throttle)
     return LoginResponse(token=result.token, username=result.principal.username,
                          role=result.principal.role, expires_at=result.expires_at.isoformat())
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response
 
+from divert.cases import queues
 from divert.cases.lifecycle import State
 from divert.cases.model import Charge
 from divert.policy.explain import Outcome
@@ -15,6 +16,7 @@ from divert.service import pad
 from divert.service.api.referrals import referral_public
 from divert.service.auth import actor_of
 from divert.service.deps import ClockDep, CurrentUser, SessionDep, op
+from divert.service.errors import ApiError
 from divert.service.idempotency import fingerprint, run_once
 from divert.service.pagination import PageDep
 from divert.service.schemas.cases import CaseCreate, CasePublic, PadCreate
@@ -31,6 +33,7 @@ def list_cases(
     user: CurrentUser,
     db: SessionDep,
     page: PageDep,
+    clock: ClockDep,
     outcome: Annotated[Outcome | None, Query(description=(
         "The decision in effect (the latest screening, or an approved review over it)."))
     ] = None,
@@ -40,17 +43,35 @@ def list_cases(
     q: Annotated[str | None, Query(max_length=200, description=(
         "A case, person, docket or incident id exactly as written, or words that one charge "
         "contains (case-insensitive)."))] = None,
-    sort: Annotated[Literal["filed_desc", "filed_asc", "case_id"], Query(
-        description="Newest filing first (default), oldest first, or by case id.")
-    ] = "filed_desc",
+    sort: Annotated[Literal["filed_desc", "filed_asc", "case_id", "due_asc"] | None, Query(
+        description="Newest filing first (default), oldest first, by case id, or soonest "
+                    "due first (a queue's own order when a queue is named).")
+    ] = None,
+    queue: Annotated[Literal["unreviewed", "approvals", "offers_expiring", "no_engagement"]
+                     | None, Query(description=(
+        "A saved queue (cases/queues.py), for the roles that work it: unreviewed "
+        "(reviews.create), approvals (approvals.create), offers_expiring (offers.update), "
+        "no_engagement (referrals.create)."))] = None,
+    vehicle: Annotated[str | None, Query(max_length=32, description=(
+        "The vehicle the latest screening named, e.g. section-18."))] = None,
+    provider_id: Annotated[str | None, Query(max_length=64, description=(
+        "Cases referred to this provider."))] = None,
     proposal: Annotated[Outcome | None, Query(
         description="The outcome under the proposal: a labelled what-if screening "
                     "(GET /api/cases/{id}/what-ifs), never the live decision.")] = None,
 ) -> dict[str, Any]:
-    filters = CaseFilters(state=state.value if state else None,
-                          outcome=outcome.value if outcome else None,
-                          filed_from=filed_from, filed_to=filed_to, search=q or None, sort=sort,
-                          proposal=proposal.value if proposal else None)
+    saved: dict[str, Any] = {}
+    if queue is not None:
+        if queue not in {q.name for q in queues.queues_for(user.role)}:
+            raise ApiError(403, f"The {user.role} role does not work the {queue!r} queue.",
+                           loc=("query", "queue"))
+        saved = queues.queue_filters(queue, user.role, clock.now().date())
+    filters = CaseFilters(**{
+        "state": state.value if state else None, "outcome": outcome.value if outcome else None,
+        "filed_from": filed_from, "filed_to": filed_to, "search": q or None,
+        "proposal": proposal.value if proposal else None, "vehicle": vehicle,
+        "provider_id": provider_id, **{k: v for k, v in saved.items() if k != "sort"},
+        "sort": sort or saved.get("sort") or "filed_desc"})
     found = repo.list_cases(db, actor_of(user), page.page, page.page_size, filters)
     return {
         "items": [CasePublic.of(c).model_dump(mode="json") for c in found.items],

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from divert.cases.consent import Consent, ConsentInvalid
 from divert.service.auth import actor_of
+from divert.service.bounds import IdPath
 from divert.service.concurrency import IfMatch, expected_version
 from divert.service.deps import ClockDep, CurrentUser, SessionDep, op
 from divert.service.errors import ApiError
@@ -83,7 +84,7 @@ def create_consent(body: ConsentCreate, request: Request, user: CurrentUser, db:
 
 @router.post("/{consent_id}/revoke", summary="Record a revocation",
              **op("consents.revoke", 404, 409, 412, 428))
-def revoke_consent(consent_id: int, body: ConsentRevoke, request: Request, user: CurrentUser,
+def revoke_consent(consent_id: IdPath, body: ConsentRevoke, request: Request, user: CurrentUser,
                    db: SessionDep, clock: ClockDep, if_match: IfMatch = None,
                    key: IdemKey = None) -> Any:
     sent = expected_version(if_match)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from divert.cases.consent import rules
 from divert.service.auth import actor_of
+from divert.service.bounds import IdField
 from divert.service.deps import ClockDep, CurrentUser, SessionDep, op
 from divert.service.disclosure import disclosure_public, engagement_disclosures
 from divert.service.idempotency import fingerprint, run_once
@@ -27,7 +28,7 @@ class EngagementCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    referral_id: int
+    referral_id: IdField
     reported_on: date
     attendance: str | None = Field(None, max_length=32, examples=["attended 3 of 4"])
     engagement_status: Literal["engaged", "not_engaged", "completed"] | None = None

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from divert.service import messages
 from divert.service.auth import actor_of
+from divert.service.bounds import Count
 from divert.service.deps import ClockDep, CurrentUser, SessionDep, op
 from divert.service.errors import ApiError
 from divert.service.idempotency import fingerprint, run_once
@@ -27,7 +28,7 @@ class ProviderCreate(BaseModel):
     id: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: str = Field(min_length=1, max_length=200)
     services: str = Field("", max_length=200)
-    capacity: int | None = Field(None, ge=0)
+    capacity: Count | None = None
 
 
 def provider_public(p: ProviderView) -> dict[str, Any]:

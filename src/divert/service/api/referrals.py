@@ -11,6 +11,7 @@ from fastapi import APIRouter, Header, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from divert.service.auth import actor_of
+from divert.service.bounds import IdPath
 from divert.service.concurrency import IfMatch, expected_version
 from divert.service.deps import ClockDep, CurrentUser, SessionDep, op
 from divert.service.idempotency import fingerprint, run_once
@@ -48,7 +49,7 @@ def list_referrals(user: CurrentUser, db: SessionDep, page: PageDep,
 
 
 @router.get("/{referral_id}", summary="Read a referral", **op("referrals.read", 404))
-def get_referral(referral_id: int, user: CurrentUser, db: SessionDep) -> dict[str, Any]:
+def get_referral(referral_id: IdPath, user: CurrentUser, db: SessionDep) -> dict[str, Any]:
     return referral_public(treatment.get_referral(db, actor_of(user), referral_id))
 
 

@@ -1,4 +1,4 @@
-"""Accounts over the API: administrators list, create, change role and unlock."""
+"""Accounts over the API: administrators list, create, change role, lock and unlock."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from divert.service.accounts import AccountError, add_account, user_public
 from divert.service.auth import actor_of
+from divert.service.bounds import IdPath
 from divert.service.concurrency import IfMatch, expected_version
 from divert.service.deps import ClockDep, CurrentUser, SessionDep, SettingsDep, op
 from divert.service.errors import ApiError
@@ -31,6 +32,8 @@ class UserUpdate(BaseModel):
     role: str | None = None
     provider_id: str | None = Field(None, description="With role=provider: its organisation.")
     unlock: bool = Field(False, description="Clear the lock and the failed-login count.")
+    lock: bool = Field(False, description="Lock the account: its sessions end and it cannot "
+                       "log in until unlocked. Failed logins never lock an account.")
 
 
 @router.get("", summary="List accounts", **op("users.read"))
@@ -58,11 +61,12 @@ def create_user(body: UserCreate, request: Request, user: CurrentUser, db: Sessi
     return run_once(db, user.username, key, fp, clock.now(), action)
 
 
-@router.patch("/{user_id}", summary="Change role or unlock", **op("users.update", 404, 412, 428))
-def update_user(user_id: int, body: UserUpdate, user: CurrentUser, db: SessionDep,
+@router.patch("/{user_id}", summary="Change role, lock or unlock",
+              **op("users.update", 404, 412, 428))
+def update_user(user_id: IdPath, body: UserUpdate, user: CurrentUser, db: SessionDep,
                 clock: ClockDep, if_match: IfMatch = None) -> dict[str, Any]:
     sent = expected_version(if_match)
     view = accounts.update_user(db, actor_of(user), user_id, sent, role=body.role,
-                                provider_id=body.provider_id, unlock=body.unlock,
+                                provider_id=body.provider_id, unlock=body.unlock, lock=body.lock,
                                 at=clock.now())
     return user_public(view)

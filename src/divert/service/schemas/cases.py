@@ -41,6 +41,11 @@ class CasePublic(BaseModel):
     pending_approval: str | None = Field(None, description=(
         "A review waits for this approval (a policy clause's approval, e.g. supervisor) and "
         "does not count until it is given."))
+    vehicle: str | None = Field(None, description="The vehicle the latest screening named "
+                                "for a divert (policies/…/vehicles.yaml).")
+    due_on: date | None = Field(None, description=(
+        "The next date the case needs someone: an open offer's deadline, or the day a "
+        "referral with no engagement report becomes overdue."))
 
     @classmethod
     def of(cls, v: CaseView) -> CasePublic:

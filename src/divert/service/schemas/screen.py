@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from divert.cases.model import Case, Charge, ChargeScope, PersonRecord, Stage
+from divert.service.bounds import Count
 
 
 class ChargeIn(BaseModel):
@@ -24,14 +25,14 @@ class PersonIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     person_id: str = Field("adhoc", max_length=100)
-    prior_drug_convictions: int | None = Field(None, ge=0)
-    open_diversions: int | None = Field(None, ge=0)
-    pad_contacts: int | None = Field(None, ge=0)
-    bench_warrants_5y: int | None = Field(None, ge=0)
-    prior_convictions: int | None = Field(None, ge=0)
-    prior_violent_convictions: int | None = Field(None, ge=0)
-    prior_ard: int | None = Field(None, ge=0)
-    prior_section17: int | None = Field(None, ge=0)
+    prior_drug_convictions: Count | None = None
+    open_diversions: Count | None = None
+    pad_contacts: Count | None = None
+    bench_warrants_5y: Count | None = None
+    prior_convictions: Count | None = None
+    prior_violent_convictions: Count | None = None
+    prior_ard: Count | None = None
+    prior_section17: Count | None = None
 
 
 class CaseIn(BaseModel):

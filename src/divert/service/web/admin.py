@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from divert.cases.access import ROLES
 from divert.errors import DivertError
 from divert.service.accounts import AccountError, add_account
 from divert.service.auth import actor_of
+from divert.service.bounds import MAX_INT, IdPath, PageQuery
 from divert.service.deps import ClockDep, Principal, SessionDep, SettingsDep
 from divert.store import accounts, audit, treatment
 from divert.store.unit import atomic
@@ -26,12 +27,46 @@ AUDIT_PAGE = 100
 
 def _users_page(request: Request, db: SessionDep, user: Principal, *, status: int = 200,
                 error: str | None = None, created: dict[str, str] | None = None,
-                form: dict[str, str] | None = None) -> Response:
+                form: dict[str, str] | None = None, provider_error: str | None = None,
+                provider_form: dict[str, str] | None = None,
+                flash: str | None = None) -> Response:
     found = accounts.list_users(db, actor_of(user), 1, 500)
     return TEMPLATES.TemplateResponse(request, "users.html", {
         "user": user, "accounts": found.items, "total": found.total, "roles": ROLES,
         "providers": treatment.list_providers(db), "error": error, "created": created,
-        "form": form or {}}, status_code=status)
+        "form": form or {}, "provider_error": provider_error,
+        "provider_form": provider_form or {}, "flash": flash}, status_code=status)
+
+
+@router.post("/providers", **page("providers.create"))
+def create_provider(request: Request, db: SessionDep, clock: ClockDep, user: PageUser,
+                    id: Annotated[str, Form(max_length=64)],
+                    name: Annotated[str, Form(max_length=200)],
+                    services: Annotated[str, Form(max_length=200)] = "",
+                    capacity: Annotated[str, Form(max_length=9)] = "") -> Response:
+    """Add a treatment provider, through the API's own checks (ProviderCreate)."""
+    from pydantic import ValidationError
+
+    from divert.service.api.providers import ProviderCreate
+
+    typed = {"id": id, "name": name, "services": services, "capacity": capacity}
+    try:
+        body = ProviderCreate.model_validate({**typed, "capacity": capacity or None})
+        treatment.create_provider(db, actor_of(user), provider_id=body.id, name=body.name,
+                                  services=body.services, capacity=body.capacity,
+                                  at=clock.now())
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "form"
+        words = ("use lower-case letters, digits and dashes, starting with a letter or digit"
+                 if field == "id" and err["type"] == "string_pattern_mismatch" else err["msg"])
+        return _users_page(request, db, user, status=422, provider_error=f"{field}: {words}",
+                           provider_form=typed)
+    except DivertError as exc:  # the id is taken
+        db.rollback()
+        return _users_page(request, db, user, status=409, provider_error=str(exc),
+                           provider_form=typed)
+    return _users_page(request, db, user, flash=f"Provider {body.id} was added.")
 
 
 @router.get("/users", **page("users.read"))
@@ -60,7 +95,7 @@ def create_user(request: Request, db: SessionDep, clock: ClockDep, settings: Set
 
 @router.post("/users/{user_id}", **page("users.update"))
 def update_user(request: Request, db: SessionDep, clock: ClockDep, user: PageUser,
-                user_id: int, version: Annotated[int, Form()],
+                user_id: IdPath, version: Annotated[int, Form(ge=1, le=MAX_INT)],
                 role: Annotated[str, Form(max_length=24)] = "",
                 unlock: Annotated[str, Form(max_length=8)] = "") -> Response:
     try:
@@ -74,7 +109,7 @@ def update_user(request: Request, db: SessionDep, clock: ClockDep, user: PageUse
 
 @router.get("/audit", **page("audit.read"))
 def audit_page(request: Request, db: SessionDep, clock: ClockDep, user: PageUser,
-               page_no: int = 1, person_id: str = "") -> Response:
+               page_no: PageQuery = 1, person_id: str = "") -> Response:
     number = min(max(page_no, 1), 10**9)
     found = audit.read_page(db, actor_of(user), person_id=person_id[:64] or None, page=number,
                             page_size=AUDIT_PAGE, at=clock.now())
@@ -93,3 +128,25 @@ def verify_page(request: Request, db: SessionDep, clock: ClockDep, user: PageUse
     return TEMPLATES.TemplateResponse(request, "audit.html", {
         "user": user, "entries": [], "page": 0, "last": 0, "total": result.entries,
         "person_id": "", "verified": result})
+
+
+@router.get("/imports", **page("import.run"))
+def import_page(request: Request, user: PageUser) -> Response:
+    return TEMPLATES.TemplateResponse(request, "imports.html", {"user": user, "result": None})
+
+
+@router.post("/imports", **page("import.run"))
+def import_file(request: Request, db: SessionDep, user: PageUser,
+                file: Annotated[UploadFile, File()]) -> Response:
+    """Upload a filings file: imported and screened as the API does; refusals by line."""
+    from divert.service.api.imports import import_upload
+    from divert.service.errors import ApiError
+
+    try:
+        result = import_upload(file, request, user, db)
+    except ApiError as exc:
+        db.rollback()
+        return TEMPLATES.TemplateResponse(request, "imports.html", {
+            "user": user, "result": None, "error": exc.message}, status_code=exc.status)
+    return TEMPLATES.TemplateResponse(request, "imports.html", {"user": user,
+                                                                "result": result})

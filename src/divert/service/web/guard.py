@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 
 from divert.cases import access
 from divert.service import auth, messages
+from divert.service.clientaddr import client_address
 from divert.service.deps import (
     SESSION,
     SESSION_COOKIE,
@@ -47,8 +48,8 @@ def page_user(request: Request, db: Any = Depends(get_db), clock: Any = Depends(
               ) -> Principal:
     token = request.cookies.get(SESSION_COOKIE)
     settings: Settings = request.app.state.settings
-    client = request.client.host if request.client else "unknown"
-    principal = auth.resume_session(db, token, clock.now(), settings, client) if token else None
+    principal = (auth.resume_session(db, token, clock.now(), settings, client_address(request))
+                 if token else None)
     if principal is None:
         raise LoginRequired
     request.state.principal = principal

@@ -16,6 +16,7 @@ LINKS: tuple[tuple[str, str, str], ...] = (
     ("/referrals", "Referrals", "referrals.read"),
     ("/analytics", "Analytics", "analytics.read"),
     ("/users", "Accounts", "users.read"),
+    ("/imports", "Import filings", "import.run"),
     ("/audit", "Audit log", "audit.read"),
 )
 

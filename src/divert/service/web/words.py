@@ -62,6 +62,83 @@ def reason_first(decision: dict[str, Any]) -> str:
     return f"{outcome.capitalize()}: no clause decided this case, so the policy's default applies."
 
 
+def _spaced(value: Any) -> str:
+    return str(value).replace("_", " ")
+
+
+# One sentence per event kind, from its stored payload; the timeline shows them in order.
+_EVENT_WORDS: dict[str, Any] = {
+    "PadReferred": lambda p: (f"Police referral (PAD) on {p['contact_date']}, incident "
+                              f"{p['incident_id']}, by {p['officer']}"
+                              + (f", to provider {p['provider_id']}" if p.get("provider_id")
+                                 else "")),
+    "CaseFiled": lambda p: f"Case filed on {p['filing_date']}: {'; '.join(p['charges'])}",
+    "Screened": lambda p: (f"Screened under {p['policy_id']} v{p['policy_version']}: "
+                           f"{_spaced(p['outcome'])}"),
+    "DecisionConfirmed": lambda p: "Decision confirmed" + (
+        f", waiting for the {_spaced(p['approval'])}'s approval" if p.get("approval") else ""),
+    "DecisionOverridden": lambda p: (
+        f"Decision overridden to {_spaced(p['outcome'])}: {p['reason']}" + (
+            f" (waits for the {_spaced(p['approval'])}'s approval)"
+            if p.get("approval") else "")),
+    "ReviewApproved": lambda p: "Review approved" + (f": {p['note']}" if p.get("note") else ""),
+    "ReviewRefused": lambda p: f"Review refused: {p['reason']}",
+    "OfferMade": lambda p: (f"Diversion offered, open until {p['expires_on']}"
+                            + (f"; terms: {p['terms']}" if p.get("terms") else "")),
+    "OfferAccepted": lambda p: f"Offer accepted on {p['accepted_on']}",
+    "OfferDeclined": lambda p: f"Offer declined on {p['declined_on']}",
+    "OfferExpired": lambda p: f"Offer expired on {p['expired_on']}, unanswered",
+    "ReferredToProvider": lambda p: (f"Referred to provider {p['provider_id']} "
+                                     f"(referral {p['referral_id']})"),
+    "ConsentRecorded": lambda p: f"Consent {p['consent_id']} recorded (42 CFR Part 2)",
+    "ConsentRevoked": lambda p: f"Consent {p['consent_id']} revoked on {p['revoked_on']}",
+    "EngagementReported": lambda p: (f"Engagement report {p['report_id']} filed by the "
+                                     "provider (shown below only as far as a consent allows)"),
+    "DiversionCompleted": lambda p: f"Diversion completed on {p['completed_on']}",
+    "ReturnedToProsecution": lambda p: f"Returned to prosecution: {p['reason']}",
+    "ChargesWithdrawn": lambda p: (f"Charges withdrawn on {p['withdrawn_on']}"
+                                   + (f": {p['reason']}" if p.get("reason") else "")),
+    "Disposed": lambda p: f"Disposed on {p['disposed_on']}: {p['disposition']}",
+    "ReArrestRecorded": lambda p: f"New case {p['new_case_id']} filed on {p['filing_date']}",
+}
+
+
+def event_words(kind: str, payload: dict[str, Any]) -> str:
+    """One stored event as the timeline's sentence (an unknown kind says its name)."""
+    say = _EVENT_WORDS.get(kind)
+    return say(payload) if say else _spaced(kind)
+
+
+_SCALAR_CHANGE = re.compile(r"if ([a-z_]+\.[a-z_.]+) were (.+)")
+_VALUE_WORDS = {"top_charge_only": "only the top charge published", "all": "every charge published",
+                "true": "yes", "false": "no"}
+
+
+_WHOLE_CHANGES = {("case.charge_scope", "top_charge_only"): "if only the top charge were published",
+                  ("case.charge_scope", "all"): "if every charge were published"}
+_CHARGE_CHANGE = re.compile(r"if (.+)'s ([a-z_]+) were (.+)")
+_CHARGE_FIELDS = {"quantity_grams": ("the stated quantity of", " g"), "drug": ("the drug of", ""),
+                  "grade": ("the grade of", ""), "inchoate": ("the inchoate form of", ""),
+                  "category": ("the reading of", "")}
+
+
+def change_words(what: str, outcome: str, vehicle: str | None) -> str:
+    """One "what would change this decision" line in words: no fact paths, no ids."""
+    found, charge = _SCALAR_CHANGE.fullmatch(what), _CHARGE_CHANGE.fullmatch(what)
+    if found and (found.group(1), found.group(2)) in _WHOLE_CHANGES:
+        what = _WHOLE_CHANGES[(found.group(1), found.group(2))]
+    elif found:
+        value = found.group(2)
+        what = (f"if {fact_words(found.group(1), [])} were "
+                f"{_VALUE_WORDS.get(value, value.replace('_', ' '))}")
+    elif charge:
+        name, field, value = charge.groups()
+        words, unit = _CHARGE_FIELDS.get(field, (f"the {_spaced(field)} of", ""))
+        what = f"if {words} {name} were {_VALUE_WORDS.get(value, _spaced(value))}{unit}"
+    via = f" via {vehicle}" if vehicle else ""
+    return f"{what[0].upper()}{what[1:]}: {_spaced(outcome)}{via}"
+
+
 def register(env: Any) -> None:
     """Jinja filters for the case page's trace."""
     env.filters["truth_words"] = truth_words
