@@ -183,7 +183,8 @@ def test_an_office_day_for_every_role(served: str, chromium_path: str) -> None:
         expect(cora.locator("#casework [role=alert]")).to_contain_text("prosecute")
         _open_case(cora, base, "DEMO-0001")
         cora.fill("#offer-form input[name=expires_on]", (today + timedelta(days=5)).isoformat())
-        cora.fill("#offer-form textarea[name=terms]", "AMP terms as explained by counsel.")
+        cora.fill("#offer-form textarea[name=terms]",
+                  "Treatment as the physician advises, about 90 days; the case is held.")
         cora.click("#offer-form button[type=submit]")
         expect(cora.locator(".flash")).to_contain_text("The offer was recorded.")
         cora.goto(f"{base}/cases?queue=offers_expiring")

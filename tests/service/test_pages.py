@@ -264,3 +264,20 @@ def test_what_would_change_is_said_in_words_not_fact_paths() -> None:
     assert change_words("if the charge 18 Pa.C.S. § 6106 were withdrawn", "divert",
                         "Section 18") == (
         "If the charge 18 Pa.C.S. § 6106 were withdrawn: divert via Section 18")
+
+
+def test_an_ada_screens_a_case_again_from_its_page_and_the_old_screening_stays(
+        env: Env) -> None:
+    login(env)
+    page = env.client.get("/cases/T-POSS").text
+    assert 'id="screen-form"' in page
+    version = env.client.get("/api/cases/T-POSS", headers=env.headers("charging_ada")).json()[
+        "version"]
+    again = env.client.post("/cases/T-POSS/screen", data={"version": str(version)},
+                            follow_redirects=True)
+    assert "Screened again under phl-dao-simple-possession v" in again.text
+    screenings = env.client.get("/api/cases/T-POSS/screenings",
+                                headers=env.headers("charging_ada")).json()["items"]
+    assert len(screenings) == 2  # the first is kept
+    stale = env.client.post("/cases/T-POSS/screen", data={"version": str(version)})
+    assert stale.status_code == 409 and 'role="alert"' in stale.text

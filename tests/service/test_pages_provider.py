@@ -129,3 +129,23 @@ def test_a_provider_records_the_persons_consent_on_its_own_referral_only(env: En
         "recipient_roles": ["coordinator"], "kinds": ["dates"]})
     assert other.status_code in (403, 404)  # another provider's referral: nothing written
     assert kinds(env) == [*before, "ConsentRecorded"]
+
+
+def test_a_provider_revokes_a_consent_from_its_referrals_page(env: Env) -> None:
+    made = referral(env)
+    page_login(env, "u-provider")
+    env.client.post(f"/referrals/{made['id']}/consent", data={
+        "purpose": "follow the diversion", "signed_on": "2026-07-02",
+        "expires_on": "2026-12-31", "recipient_roles": ["coordinator"], "kinds": ["dates"]})
+    page = env.client.get("/referrals").text
+    assert "in force until 2026-12-31" in page
+    consent_id = int(page.split('action="/consents/')[1].split("/")[0])
+    done = env.client.post(f"/consents/{consent_id}/revoke", follow_redirects=True)
+    assert f"Consent {consent_id} revoked" in done.text and "revoked on 2026-07-02" in done.text
+    assert kinds(env)[-1] == "ConsentRevoked"
+    again = env.client.post(f"/consents/{consent_id}/revoke")
+    assert again.status_code == 409 and "already revoked" in again.text
+    env.client.cookies.clear()
+    page_login(env, "u-provider-b")
+    other = env.client.post(f"/consents/{consent_id}/revoke")
+    assert other.status_code in (403, 404)

@@ -199,6 +199,11 @@ SORT_WORDS = {"filed_desc": "newest filing first", "filed_asc": "oldest filing f
               "case_id": "by case id", "due_asc": "soonest due first"}
 
 
+def _screened_words(said: str) -> str | None:
+    """The re-screening's sentence, shown only in the shape this page writes it."""
+    return said if said.startswith("Screened again under ") and len(said) < 200 else None
+
+
 def _confirmed_words(confirmed: int, refused: str) -> str | None:
     """What a bulk confirm did, said on the list it came back to."""
     if confirmed < 0:
@@ -334,6 +339,8 @@ def render_case(request: Request, db: SessionDep, user: Principal, case_id: str,
         "vehicle_name": vehicles.get(decision.get("vehicle") or "") if decision else None,
         "vehicle": _vehicle_of(request, decision) if decision else None,
         "can_review": access.is_allowed(user.role, "reviews.create"), "error": error,
+        "can_screen": access.is_allowed(user.role, "screenings.create")
+        and "Screened" in allowed(State(view.state)),
         "flash": flash, "disclosures": shown, "no_report": no_report,
         "work": casework_context(db, actor, user.role, view.id, view.state, now.date()),
         "work_error": work_error,
@@ -344,9 +351,10 @@ def render_case(request: Request, db: SessionDep, user: Principal, case_id: str,
 
 @router.get("/cases/{case_id:id}", **page("cases.read"))
 def case_page(case_id: str, request: Request, db: SessionDep, clock: ClockDep,
-              user: PageUser, reviewed: bool = False, done: str = "") -> Response:
+              user: PageUser, reviewed: bool = False, done: str = "",
+              screened: Annotated[str, Query(max_length=200)] = "") -> Response:
     flash = ("Your review was recorded; the machine's decision is kept beside it." if reviewed
-             else DONE.get(done))
+             else DONE.get(done) or (_screened_words(screened) if screened else None))
     try:
         return render_case(request, db, user, case_id, clock.now(), flash=flash)
     except NotFound as exc:
@@ -423,3 +431,27 @@ def confirm_many(request: Request, db: SessionDep, clock: ClockDep, user: PageUs
     joiner = "&" if "?" in target else "?"
     said = urlencode({"confirmed": done, "refused": ",".join(refused)[:1000]})
     return RedirectResponse(f"{target}{joiner}{said}", status_code=303)
+
+
+@router.post("/cases/{case_id:id}/screen", **page("screenings.create"))
+def screen_again(case_id: str, request: Request, db: SessionDep, clock: ClockDep,
+                 user: PageUser, version: Annotated[int, Form(ge=0, le=2**31)]) -> Response:
+    """Screen the case again (after a fact was found out) under the policy that screened it
+    last, the version in force on its date chosen as at first; the old screening stays."""
+    from divert.service.screening import policy_of, screen_and_store
+
+    latest = repo.latest_screening(db, actor_of(user), case_id)
+    policies = request.app.state.policies()
+    policy = (policies.get(latest.policy_id) if latest else None) or policy_of(request)
+    try:
+        _, stored = screen_and_store(db, actor_of(user), case_id, policy, clock.now(), version)
+    except NotFound as exc:
+        raise PageError(404, f"No case with id '{case_id}'.") from exc
+    except (ApiError, IllegalTransition, StaleVersion) as exc:
+        db.rollback()
+        return render_case(request, db, user, case_id, clock.now(), error=plain(exc),
+                           status=409)
+    said = f"Screened again under {stored.policy_id} v{stored.policy_version}: " \
+           f"{stored.outcome.replace('_', ' ')}."
+    return RedirectResponse(f"/cases/{quote_id(case_id)}?{urlencode({'screened': said})}",
+                            status_code=303)
