@@ -8,6 +8,7 @@ PostgreSQL (where they really run at once; SQLite queues them behind its write l
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import Counter
 from typing import Any
@@ -20,7 +21,7 @@ from divert.store.tables import CaseRow, IdempotencyKeyRow
 from .conftest import Env
 from .test_pad_referrals import pad_body
 
-THREADS = 8
+THREADS = int(os.environ.get("DIVERT_RACE_THREADS", "8"))  # the longer run: 40 (docs)
 POSSESSION = "Int Poss Contr Subst By Per Not Reg"
 
 
@@ -90,6 +91,7 @@ def test_one_pad_incident_referred_at_once_is_referred_once(env: Env, db_url: st
     headers = [env.headers("police")] * THREADS  # no key: each is a new referral
     answers = fire(env, "/api/pad-referrals", [pad_body("INC-RACE")] * THREADS, headers)
     got = statuses(answers)
+    print(f"same PAD incident x{THREADS}: {dict(got)}")  # pytest -s shows the split
     assert got[201] == 1 and got[201] + got[409] + got[422] == THREADS, [
         a.text for a in answers]
     assert count(db_url, select(func.count()).select_from(CaseRow)
