@@ -14,7 +14,7 @@ records, unicode ids and dates on both sides of every version boundary.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -385,12 +385,15 @@ def _example_cases(kind: str) -> list[tuple[Policy, Case, frozenset[str]]]:
                 continue
             for i, example in enumerate(version.examples):
                 if "error" not in example.expect:
-                    out.append((policy, build_case(example, i),
-                                whatif.parse(example.case.get("assume") or ())))
+                    case = build_case(example, i)
+                    if case.person is not None:  # one record per person id in a batch
+                        case = replace(case, person=replace(case.person,
+                                                            person_id=f"p-{case.case_id}"))
+                    out.append((policy, case, whatif.parse(example.case.get("assume") or ())))
     return out
 
 
-@pytest.mark.parametrize("kind", ["bail"])
+@pytest.mark.parametrize("kind", ["bail", "supervision"])
 def test_duckdb_decides_every_bail_and_supervision_example_as_in_process(kind: str) -> None:
     cases = _example_cases(kind)
     assert cases, f"no {kind} policy has examples"
@@ -399,7 +402,7 @@ def test_duckdb_decides_every_bail_and_supervision_example_as_in_process(kind: s
 
 
 @pytest.mark.spark
-@pytest.mark.parametrize("kind", ["bail"])
+@pytest.mark.parametrize("kind", ["bail", "supervision"])
 def test_spark_decides_every_bail_and_supervision_example_as_in_process(
     spark: Any, kind: str,
 ) -> None:

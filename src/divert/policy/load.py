@@ -25,7 +25,7 @@ from divert.policy import charge_list as lists
 from divert.policy import load_legal as legal
 from divert.policy.explain import KIND_OUTCOMES, Outcome
 from divert.policy.language import parse_condition
-from divert.policy.model import Default, Example, Policy, PolicyVersion, Rule
+from divert.policy.model import Default, Example, Policy, PolicyVersion, Rule, Term
 from divert.policy.reader import Reader, load_list, shown
 from divert.policy.yamlpos import LocDict, LocList, load_yaml
 
@@ -34,7 +34,7 @@ TOP_KEYS = {
     "effective": True, "applies_by": True, "clauses": True, "default": True, "rules": True,
     "supersedes": False, "sources": False, "corrects": False, "baseline": False,
     "assumptions": False, "charge_rules": False, "notes": False, "kind": False,
-    "charge_list": False,
+    "charge_list": False, "terms": False,
 }  # fmt: skip
 RULE_KEYS = {
     "id": True, "clause": True, "when": True, "outcome": True, "says": True,
@@ -164,6 +164,7 @@ def _version(reader: Reader, data: LocDict, path: Path) -> PolicyVersion | None:
     notes = legal.notes(reader, data)
     charges = _charge_list(reader, data, path)
     rules = _expanded(reader, data, rules, charges)
+    terms = _terms(reader, data, outcomes)
     if reader.errors or start is None or default is None or not isinstance(number, int):
         return None
     hashed = data if charges is None else {**data, "\x00charge_list": charges.raw}
@@ -176,7 +177,36 @@ def _version(reader: Reader, data: LocDict, path: Path) -> PolicyVersion | None:
         examples=_examples(path, number, str(data.get("id"))),
         charge_rules=charge_rules, bases=bases, assumptions=assumptions, corrects=corrects,
         baseline=baseline, notes=notes, kind=kind or "charging", charge_list=charges,
+        terms=terms,
     )
+
+
+def _terms(reader: Reader, data: LocDict, outcomes: tuple[str, ...]) -> dict[str, Term]:
+    """`terms: {outcome: {cap_months, average_months, clause}}` of a supervision policy."""
+    found = data.get("terms")
+    if found is None:
+        return {}
+    if not isinstance(found, LocDict):
+        reader.error("'terms' must map outcomes to {cap_months, average_months, clause}",
+                     data.where("terms"))
+        return {}
+    out = {}
+    for name, value in found.items():
+        if name not in outcomes or not isinstance(value, LocDict):
+            reader.error(f"'terms' names '{name}', which is not an outcome of this policy "
+                         "mapped to {cap_months, average_months, clause}", found.key_at(name))
+            continue
+        reader.keys(value, {"cap_months": True, "average_months": True, "clause": True},
+                    f"the term of {name}")
+        cap, average = value.get("cap_months"), value.get("average_months")
+        if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
+                   for v in (cap, average)):
+            reader.error("cap_months and average_months must be whole months, 0 or more",
+                         value.position)
+            continue
+        assert isinstance(cap, int) and isinstance(average, int)
+        out[name] = Term(cap, average, str(value.get("clause", "")))
+    return out
 
 
 def _charge_list(reader: Reader, data: LocDict, path: Path) -> lists.ChargeList | None:

@@ -71,6 +71,15 @@ class ClauseBasis:
 
 
 @dataclass(frozen=True, slots=True)
+class Term:
+    """A supervision outcome's cap and the average the office aims at, in months."""
+
+    cap_months: int
+    average_months: int
+    clause: str
+
+
+@dataclass(frozen=True, slots=True)
 class Default:
     outcome: Outcome
     says: str
@@ -109,6 +118,7 @@ class PolicyVersion:
     notes: tuple[Note, ...] = ()  # sentences for the reader, e.g. that PAD was tried first
     kind: str = "charging"  # charging | bail | supervision: which outcomes it may name
     charge_list: ChargeList | None = None  # the list `listed` / `maybe_listed` read
+    terms: Mapping[str, Term] = field(default_factory=dict)  # supervision: outcome -> months
 
     @property
     def ref(self) -> PolicyRef:
