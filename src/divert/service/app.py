@@ -46,6 +46,7 @@ def _routers() -> list[APIRouter]:
         analytics,  # the analysts' router: pseudonymous data, analytics.read
         audit,
         auth,
+        bail,
         cases,
         consents,
         engagement,
@@ -63,7 +64,7 @@ def _routers() -> list[APIRouter]:
     from divert.service.web import admin, analyst, casework, pages, police, provider, public
 
     return [
-        auth.router, cases.router, screenings.router, reviews.router, offers.router,
+        auth.router, cases.router, bail.router, screenings.router, reviews.router, offers.router,
         outcomes.router, referrals.router, consents.router, engagement.router,
         providers.router, users.router, audit.router, screen.router, policies.router,
         imports.router, analytics.router, pages.router, police.router,
