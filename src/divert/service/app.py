@@ -62,6 +62,7 @@ def _routers() -> list[APIRouter]:
         users,
     )
     from divert.service.web import admin, analyst, casework, pages, police, provider, public
+    from divert.service.web import bail as bail_pages
 
     return [
         auth.router, cases.router, bail.router, screenings.router, reviews.router, offers.router,
@@ -69,6 +70,7 @@ def _routers() -> list[APIRouter]:
         providers.router, users.router, audit.router, screen.router, policies.router,
         imports.router, analytics.router, pages.router, police.router,
         provider.router, casework.router, analyst.router, admin.router, public.router,
+        bail_pages.router,
     ]
 
 

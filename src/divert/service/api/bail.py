@@ -84,6 +84,14 @@ def _amount(kind: str, amount: int | None) -> None:
 def request_bail(case_id: str, body: BailRequestCreate, request: Request, user: CurrentUser,
                  db: SessionDep, clock: ClockDep, if_match: IfMatch = None,
                  key: IdemKey = None) -> Any:
+    event = request_event(request, db, user, case_id, body, clock.now().date())
+    return apply_event(db, request, user, case_id, event, body.model_dump(mode="json"),
+                       if_match, key, clock.now())
+
+
+def request_event(request: Request, db: SessionDep, user: Principal, case_id: str,
+                  body: BailRequestCreate, today: Any) -> BailRequested:
+    """The request, with the approval it waits for when it departs from the recommendation."""
     _amount(body.requested, body.amount)
     view = bail_of_case(db, actor_of(user), case_id)
     departure = None
@@ -93,11 +101,14 @@ def request_bail(case_id: str, body: BailRequestCreate, request: Request, user: 
         if version is not None:
             departure = bail_departure(version, Outcome(d["outcome"]), d["because"],
                                        Outcome(body.requested))
-    event = BailRequested(requested=body.requested, requested_on=body.on or clock.now().date(),
-                          by=user.username, amount=body.amount, reason=body.reason.strip(),
-                          approval=_reason_for(departure, body.reason))
-    return apply_event(db, request, user, case_id, event, body.model_dump(mode="json"),
-                       if_match, key, clock.now())
+    return BailRequested(requested=body.requested, requested_on=body.on or today,
+                         by=user.username, amount=body.amount, reason=body.reason.strip(),
+                         approval=_reason_for(departure, body.reason))
+
+
+def court_event(body: CourtBailCreate, today: Any) -> CourtBailSet:
+    _amount(body.bail_type, body.amount)
+    return CourtBailSet(bail_type=body.bail_type, set_on=body.on or today, amount=body.amount)
 
 
 @router.post("/bail/court", status_code=201, summary="Record the bail the court set",
@@ -105,9 +116,7 @@ def request_bail(case_id: str, body: BailRequestCreate, request: Request, user: 
 def court_bail(case_id: str, body: CourtBailCreate, request: Request, user: CurrentUser,
                db: SessionDep, clock: ClockDep, if_match: IfMatch = None,
                key: IdemKey = None) -> Any:
-    _amount(body.bail_type, body.amount)
-    event = CourtBailSet(bail_type=body.bail_type, set_on=body.on or clock.now().date(),
-                         amount=body.amount)
+    event = court_event(body, clock.now().date())
     return apply_event(db, request, user, case_id, event, body.model_dump(mode="json"),
                        if_match, key, clock.now())
 
