@@ -88,3 +88,24 @@ def test_divert_bail_on_real_filings_prints_every_table_and_writes_a_row_per_cas
     rows = out.read_text(encoding="utf-8").splitlines()
     cases = {line.split(",")[0] for line in lines[1:400]}
     assert len(rows) - 1 == len(cases)
+
+
+def test_the_report_section_renders_its_summary_and_hides_small_counts(tmp_path: Path) -> None:
+    from divert.analytics.report.bail_section import bail_section
+    from divert.analytics.report.build import environment
+
+    lines = FILINGS.read_text(encoding="utf-8").splitlines(keepends=True)
+    sample = tmp_path / "sample.csv"
+    sample.write_text("".join(lines[:1500]), encoding="utf-8")
+    section = bail_section(sample, [])
+    assert section is not None
+    html = environment().get_template("bail_section.html.j2").render(bail_section=section)
+    assert "Bail: the no-cash-bail policy against the court's bail" in html
+    assert f"the policy asks no cash on {section.total.no_cash:,} cases" in html
+    for name, *counts in section.category_cells:
+        group = next(g for g in section.categories if g.name == name)
+        for shown, value in zip(counts, (group.cases, group.no_cash, group.cash_where_none,
+                                         group.held), strict=True):
+            assert shown == "<11" or (shown == f"{value:,}" and not 1 <= value <= 10)
+    empty = environment().get_template("bail_section.html.j2").render(bail_section=None)
+    assert "Bail:" not in empty

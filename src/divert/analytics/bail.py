@@ -194,10 +194,15 @@ PROPOSAL_WHAT_IF = ("assume.hidden_charges_lesser", "assume.no_unpublished_recor
 def measure_bail(cases: Sequence[FiledCase], policies: dict[str, Policy], *,
                  bail: str = "phl-dao-bail-2018", proposal: str = "phl-dao-simple-possession",
                  baseline: str = "phl-dao-2018",
-                 assume: Sequence[str] = BAIL_WHAT_IF) -> BailMeasure:
+                 assume: Sequence[str] = BAIL_WHAT_IF,
+                 changed: tuple[set[str], set[str]] | None = None) -> BailMeasure:
     """Screen every case under the bail policy (live and what-if) and the proposal against
     its baseline, and join them with the court's bail. Cases filed before a policy took
-    effect are screened under its first version as a what-if, as `divert screen` does."""
+    effect are screened under its first version as a what-if, as `divert screen` does.
+
+    `changed` (the cases the proposal changes under its what-if, and live) saves screening
+    the proposal again when the caller has already done so (the report).
+    """
     from divert.ingest.screening import screen_one
 
     def screen(policy: str, on: frozenset[str]) -> dict[str, Decision]:
@@ -205,9 +210,11 @@ def measure_bail(cases: Sequence[FiledCase], policies: dict[str, Policy], *,
 
     what_if = frozenset(assume)
     live, decided = screen(bail, frozenset()), screen(bail, what_if)
-    changed: list[set[str]] = []
-    for on in (frozenset(PROPOSAL_WHAT_IF), frozenset()):
-        new, old = screen(proposal, on), screen(baseline, on)
-        changed.append({k for k in new if new[k].outcome != old[k].outcome})
+    if changed is None:
+        found: list[set[str]] = []
+        for on in (frozenset(PROPOSAL_WHAT_IF), frozenset()):
+            new, old = screen(proposal, on), screen(baseline, on)
+            found.append({k for k in new if new[k].outcome != old[k].outcome})
+        changed = (found[0], found[1])
     rows = bail_rows(cases, live, decided, changed[0], frozenset(changed[1]))
     return BailMeasure(rows, tuple(sorted(what_if)), bail)

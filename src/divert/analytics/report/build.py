@@ -94,7 +94,7 @@ def _context(c: Content, changes_csv: str) -> dict[str, Any]:
         "categories": list(suppress_row(dict(c.categories.most_common())).items()),
         "bail_types": list(suppress_row(c.bail.by_type).items()),
         "unread": sum(1 for d in c.diffs if d.category == "unread"),
-        "sp90": sp90, "pw90": pw90, "changes_csv": changes_csv,
+        "sp90": sp90, "pw90": pw90, "changes_csv": changes_csv, "bail_section": c.bail_policy,
         "min_at_risk": plots.MIN_AT_RISK,
         "comparisons": [k for k in c.comparisons if not any(
             is_small(m.numerator) for m in (k.a, k.b))],

@@ -28,6 +28,7 @@ from divert.analytics.montecarlo import (
     simulate_ranges,
     sweep,
 )
+from divert.analytics.report.bail_section import BailSection, bail_section
 from divert.analytics.report.outcomes import (
     Refiling,
     comparisons,
@@ -85,6 +86,7 @@ class Content:
     settings: ReportSettings
     absent: tuple[str, ...] = ABSENT_IN_PHL
     assumed: tuple[str, ...] = ()  # the what-if assumptions behind "candidate"; () for none
+    bail_policy: BailSection | None = None  # the no-cash-bail policy vs the court's bail
 
 
 def _counts(decisions: dict[str, Decision]) -> Counter[str]:
@@ -164,4 +166,5 @@ def build_content(
                              settings.city["pad_rearrest"].figure),
         drug_diverted=diversion_share(table, cand, base, groups["drug"]),
         assumptions=assumptions, settings=settings,
+        bail_policy=bail_section(data_path, (d.case_id for d in diffs if d.changed)),
     )
