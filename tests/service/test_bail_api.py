@@ -115,3 +115,19 @@ def test_probation_over_the_cap_at_disposition_waits_for_approval(env: Env) -> N
     asked = _bail(env, "B-6")["supervision"]
     assert [(s["months"], s["recommendation"], s["status"]) for s in asked] == [
         (12, "probation_1y_max", "in_effect"), (18, "probation_1y_max", "waiting")]
+
+
+def test_the_analyst_sees_live_bail_and_probation_against_the_aims(env: Env) -> None:
+    _file(env, "B-7", **KNOWN)
+    _post(env, "charging_ada", "B-7", "bail/court", {"bail_type": "cash", "amount": 500})
+    _post(env, "supervisor", "B-7", "reviews", {"action": "confirm"})
+    _post(env, "charging_ada", "B-7", "supervision", {"months": 9})
+    response = env.client.get("/api/analytics/bail", headers=env.headers("analyst"))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert {"recommendation": "ror", "court": "cash", "cases": 1} in body["against_court"]
+    misdemeanor = next(t for t in body["supervision"] if t["cap"] == "probation_1y_max")
+    assert (misdemeanor["requests"], misdemeanor["mean_months"], misdemeanor["aim_months"],
+            misdemeanor["meets_aim"]) == (1, 9, 6, False)
+    assert_error(env.client.get("/api/analytics/bail", headers=env.headers("charging_ada")),
+                 403)

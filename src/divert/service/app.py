@@ -65,12 +65,12 @@ def _routers() -> list[APIRouter]:
     from divert.service.web import bail as bail_pages
 
     return [
-        auth.router, cases.router, bail.router, screenings.router, reviews.router, offers.router,
+        auth.router, cases.router, screenings.router, reviews.router, offers.router,
         outcomes.router, referrals.router, consents.router, engagement.router,
         providers.router, users.router, audit.router, screen.router, policies.router,
         imports.router, analytics.router, pages.router, police.router,
         provider.router, casework.router, analyst.router, admin.router, public.router,
-        bail_pages.router,
+        bail_pages.router, bail.router, bail.analytics_router,
     ]
 
 

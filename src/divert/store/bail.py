@@ -83,3 +83,51 @@ def bail_of_case(session: Session, actor: Actor, case_id: str) -> BailView:
     audit.audit_read(session, actor, f"cases/{row.id}/bail", row.person_id)
     return BailView(row.id, latest_recommendation(session, row.id),
                     bail_fold.fold(case_history(session, row.id)))
+
+
+@dataclass(frozen=True, slots=True)
+class LiveBail:
+    """Bail over the live store: recommendation against the court's first bail, departures,
+    and the probation asked at disposition (recommendation, months) for the averages."""
+
+    recommendations: dict[str, int]
+    against_court: dict[tuple[str, str], int]  # (recommendation, court's first bail) -> cases
+    requests: dict[str, int]  # request status -> requests
+    departures: dict[str, int]  # approval status of requests that departed -> requests
+    supervision: tuple[tuple[str, int], ...]  # (recommendation, months) in effect or approved
+
+
+@unit_of_work
+def live_bail(session: Session, actor: Actor) -> LiveBail:
+    """Counts over every case with a bail recommendation or a bail event (audited once)."""
+    from collections import Counter
+
+    from divert.store.tables import CaseEventRow
+
+    audit.append(session, actor, "analytics.bail", "cases", detail={})
+    latest: dict[str, str] = {}
+    for case_id, outcome in session.execute(
+            select(BailRecommendationRow.case_id, BailRecommendationRow.outcome)
+            .order_by(BailRecommendationRow.id)):
+        latest[case_id] = outcome
+    kinds = ("BailRequested", "BailRequestApproved", "BailRequestRefused", "CourtBailSet",
+             "SupervisionRequested")
+    cases = {r for (r,) in session.execute(select(CaseEventRow.case_id)
+                                           .where(CaseEventRow.kind.in_(kinds)).distinct())}
+    against: Counter[tuple[str, str]] = Counter()
+    requests: Counter[str] = Counter()
+    departures: Counter[str] = Counter()
+    supervision: list[tuple[str, int]] = []
+    for case_id in sorted(cases | set(latest)):
+        history = bail_fold.fold(case_history(session, case_id))
+        court = history.court[0][1].bail_type if history.court else "not recorded"
+        against[(latest.get(case_id, "none"), court)] += 1
+        for r in history.requests:
+            requests[r.status] += 1
+            if r.event.approval is not None:
+                departures[r.status] += 1
+        supervision.extend((r.event.recommendation, r.event.months)
+                           for r in history.supervision if r.status in ("in_effect", "approved")
+                           and isinstance(r.event, bail_fold.SupervisionRequested))
+    return LiveBail(dict(Counter(latest.values())), dict(against), dict(requests),
+                    dict(departures), tuple(supervision))

@@ -178,3 +178,33 @@ def supervision_event(request: Request, db: SessionDep, user: Principal, case_id
         months=body.months, requested_on=body.on or today, by=user.username,
         recommendation=decision.outcome.value, mandatory_months=body.mandatory_months,
         reason=body.reason.strip(), approval=_reason_for(departure, body.reason))
+
+
+analytics_router = APIRouter(prefix="/api/analytics", tags=["analytics"])
+
+
+@analytics_router.get("/bail", summary="Bail over the live case store",
+                      **op("analytics.read"))
+def live_bail_figures(request: Request, user: CurrentUser, db: SessionDep) -> dict[str, Any]:
+    """The bail recommendation against the court's first bail, the requests that departed
+    and their approvals, and the probation asked at disposition against the supervision
+    policy's caps and aims (pseudonymous counts; the read is audited)."""
+    from divert.analytics.supervision import averages
+    from divert.store.bail import live_bail
+
+    live = live_bail(db, actor_of(user))
+    policy = supervision_policy_of(request)
+    terms = averages(policy.latest(), live.supervision)
+    return {
+        "recommendations": live.recommendations,
+        "against_court": [{"recommendation": r, "court": c, "cases": n}
+                          for (r, c), n in sorted(live.against_court.items())],
+        "requests": live.requests,
+        "departures": live.departures,
+        "supervision": [{
+            "cap": t.outcome, "requests": t.requests, "mean_months": t.mean_months,
+            "median_months": t.median_months, "aim_months": t.aim_months,
+            "cap_months": t.cap_months, "over_cap": t.over_cap, "meets_aim": t.meets_aim,
+        } for t in terms],
+        "policy": {"id": policy.id, "version": policy.latest().version},
+    }
