@@ -141,7 +141,8 @@ def prepare_demo(settings: Settings, echo: Callable[[str], None] = print) -> Dem
              f"{historical.id} …")
         started = time.perf_counter()
         with factory() as session:
-            summary = import_filings(session, ingested, historical, DEMO_ACTOR)
+            summary = import_filings(session, ingested, historical, DEMO_ACTOR,
+                                     bail=policies.get(settings.bail_policy_id))
         seconds = time.perf_counter() - started
         echo(f"  {summary.cases_added} cases added, {summary.cases_already_present} already "
              f"present, {summary.cases_screened} screened, {summary.rows_refused} rows refused "

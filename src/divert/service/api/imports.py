@@ -15,7 +15,7 @@ from divert.ingest.phl_filings import read_phl_filings
 from divert.service.auth import actor_of
 from divert.service.deps import CurrentUser, SessionDep, op
 from divert.service.errors import ApiError
-from divert.service.screening import policy_of
+from divert.service.screening import bail_policy_of, policy_of
 from divert.store.importer import import_filings
 
 router = APIRouter(prefix="/api/imports", tags=["imports"])
@@ -34,7 +34,8 @@ def run_import(file: Annotated[UploadFile, File(description="A filings CSV.")],
             ingested = read_phl_filings(path)
         except InputFormatError as exc:
             raise ApiError(422, exc.message, loc=("body", "file")) from exc
-        summary = import_filings(db, ingested, policy, actor_of(user))
+        summary = import_filings(db, ingested, policy, actor_of(user),
+                                 bail=bail_policy_of(request))
     return {"file": name, "rows_read": summary.rows_read, "rows_refused": summary.rows_refused,
             "cases_added": summary.cases_added,
             "cases_already_present": summary.cases_already_present,
