@@ -105,6 +105,7 @@ def _context(c: Content, changes_csv: str) -> dict[str, Any]:
                        for k, v in suppress_row(dict(c.categories.most_common())).items()],
         "unread": sum(1 for d in c.diffs if d.category == "unread"),
         "changes_csv": changes_csv, "min_at_risk": plots.MIN_AT_RISK,
+        "bail_section": c.bail_policy,
         "comparisons": [k for k in c.comparisons if not any(
             is_small(m.numerator) for m in (k.a, k.b))],
         "review_before": any(d.baseline == "needs_review" for d in changed),

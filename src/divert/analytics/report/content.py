@@ -26,6 +26,7 @@ from divert.analytics.montecarlo import (
     Range,
     simulate_ranges,
 )
+from divert.analytics.report.bail_section import BailSection, bail_section
 from divert.analytics.report.figures import Figures, build_figures
 from divert.analytics.report.outcomes import (
     Refiling,
@@ -100,6 +101,7 @@ class Content:
     drift: tuple[DriftMonth, ...] = ()  # share of drug filings charged as PWID, by month
     vehicles: Mapping[str, Vehicle] = field(default_factory=dict)
     figures: Figures | None = None  # every number the report prints (figures.py)
+    bail_policy: BailSection | None = None  # the no-cash-bail policy vs the court's bail
 
 
 def _counts(decisions: dict[str, Decision]) -> Counter[str]:
@@ -190,6 +192,7 @@ def build_content(
         assumptions=assumptions, settings=settings,
         scenarios=tuple(scenarios), bail_review=bail_summary(moved), drift=tuple(drift),
         vehicles=load_vehicles(vehicles_file(version.path)) if version.path else {},
+        bail_policy=bail_section(data_path, (d.case_id for d in diffs if d.changed)),
     )
     return replace(content, figures=build_figures(content))
 
