@@ -41,11 +41,15 @@ bench: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/divert policy docs --out docs/policies
 
-## Regenerate the committed repercussions report (HTML and PDF; the PDF needs Chromium).
+## Regenerate the committed repercussions report (HTML and PDF; the PDF needs Chromium), and
+## a PNG of each PDF page for reading without a browser (pdftoppm, from poppler-utils).
 REPORT_ARGS := --policy phl-dao-simple-possession --baseline phl-dao-2018 --data data/phl_filings_2021-08_2022-01.csv
 report: $(STAMP)
+	@command -v pdftoppm >/dev/null || { echo "make report needs pdftoppm (apt-get install poppler-utils) for docs/reports/pages/"; exit 1; }
 	$(BIN)/divert report $(REPORT_ARGS) --out docs/reports/phl-simple-possession.html
 	$(BIN)/divert report $(REPORT_ARGS) --out docs/reports/phl-simple-possession.pdf
+	rm -rf docs/reports/pages && mkdir -p docs/reports/pages
+	pdftoppm -r 90 -png docs/reports/phl-simple-possession.pdf docs/reports/pages/page
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

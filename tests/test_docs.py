@@ -162,6 +162,16 @@ def test_the_committed_report_is_what_make_report_builds_today(tmp_path: Path) -
         assert fresh == kept, f"docs/reports/{name} is stale: run `make report` and commit it"
 
 
+def test_the_committed_report_has_one_page_image_per_pdf_page() -> None:
+    """docs/reports/pages/ holds a PNG of every page of the committed PDF, and no other."""
+    pdf = (DOCS / "reports" / "phl-simple-possession.pdf").read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+    images = sorted((DOCS / "reports" / "pages").glob("*.png"))
+    assert pages >= 2
+    assert len(images) == pages, "run `make report` and commit docs/reports/"
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in images)
+
+
 def test_the_readme_links_every_committed_screen_and_each_link_exists() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     linked = set(re.findall(r"\(docs/screens/([\w.-]+\.png)\)", readme))

@@ -56,3 +56,12 @@ def refiled(con: duckdb.DuckDBPyConnection, wordings: list[str], window: int
     ).fetchone()
     assert row is not None
     return int(row[0]), int(row[1])
+
+
+def pwid_by_month(con: duckdb.DuckDBPyConnection, wordings: list[str]) -> dict[str, int]:
+    """Cases a month whose top charge is one of `wordings` (the drift numerator)."""
+    rows = con.execute(
+        "select strftime(filed, '%Y-%m'), count(*) from cases where top in $w group by 1",
+        {"w": wordings},
+    ).fetchall()
+    return {str(m): int(n) for m, n in rows}

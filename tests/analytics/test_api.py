@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import FILINGS
 from service.conftest import Env, assert_error, db_url, env, template_db
 
@@ -60,3 +62,19 @@ def test_the_funnel_by_group_needs_its_dates_and_then_compares_groups(env: Env) 
     assert [(r["group"], r["numerator"], r["denominator"]) for r in rows] == [
         ("x", 2, 2), ("y", 1, 1),
     ]
+
+
+def test_the_simulation_gives_the_reports_figures_with_their_definitions(env: Env) -> None:
+    got = env.client.get("/api/analytics/simulation", headers=env.headers("analyst"))
+    assert got.status_code == 200, got.text
+    body = got.json()
+    newly = body["figures"]["cases_newly_diverted"]
+    share = body["assumptions"]["todays_diversion_share"]
+    full = [m for m in body["months"] if m["full_month"]]
+    policy_per_month = sum(m["newly_diverted"] for m in full) / len(full)
+    # "newly" is beyond today's discretionary share; the monthly counts are policy v policy
+    assert newly["value"] == pytest.approx(policy_per_month * (1 - share["default"]))
+    assert (newly["low"], newly["high"]) == pytest.approx(
+        (policy_per_month * (1 - share["high"]), policy_per_month * (1 - share["low"])))
+    assert newly["numerator"] and newly["denominator"] == "full months of data"
+    assert body["figures"]["cost_treatment"]["placeholder"] is True

@@ -115,7 +115,8 @@ def test_ranges_are_deterministic_and_bracket_the_default_case() -> None:
     first, again = simulate_ranges(INPUTS, a), simulate_ranges(INPUTS, a)
     assert first == again
     slots = first[0]
-    assert slots.at_defaults == 90 * 0.5 * 6
+    # places for the people newly diverted beyond today's 28%, half of whom engage, 6 months
+    assert slots.at_defaults == pytest.approx(75 * (1 - 0.28) * 0.5 * 6)
     assert slots.p5 < slots.median < slots.p95
     other_seed = simulate_ranges(INPUTS, replace(a, seed=a.seed + 1))
     assert other_seed[0].median != slots.median
@@ -125,11 +126,13 @@ def test_with_no_effect_assumed_the_change_in_re_filings_is_zero_at_defaults() -
     ranges = {r.name: r for r in simulate_ranges(INPUTS, load_assumptions())}
     assert ranges["change in those re-filings vs prosecution"].at_defaults == 0.0
     assert ranges["re-filings per month's newly diverted people"].at_defaults == pytest.approx(
-        75 * 16 / 254
+        75 * (1 - 0.28) * 16 / 254
     )
 
 
 def test_the_sweep_ranks_engagement_and_length_for_capacity() -> None:
     s = sweep(INPUTS, load_assumptions(), "slots needed (people in treatment at once)")
-    assert {x.parameter for x in s} == {"engagement_rate", "program_months"}
+    assert {x.parameter for x in s} == {"engagement_rate", "program_months",
+                                        "todays_diversion_share"}
     assert s[0].parameter == "program_months"  # 1.25–12 months moves it most
+    assert s[-1].parameter == "todays_diversion_share"  # 28% to 39% moves it least

@@ -30,4 +30,10 @@ SAMPLES: dict[str, ev.Event] = {
     "ChargesWithdrawn": ev.ChargesWithdrawn(D, "diversion completed"),
     "Disposed": ev.Disposed(D, "guilty plea"),
     "ReArrestRecorded": ev.ReArrestRecorded("C-2", D),
+    "BailRequested": ev.BailRequested("cash", D, "ada.one", 5000, "two bench warrants",
+                                      "district_attorney"),
+    "BailRequestApproved": ev.BailRequestApproved(4, "da.one"),
+    "BailRequestRefused": ev.BailRequestRefused(4, "da.one", "the policy asks no cash"),
+    "CourtBailSet": ev.CourtBailSet("cash", D, 2500),
+    "SupervisionRequested": ev.SupervisionRequested(12, D, "ada.one", "probation_1y_max"),
 }

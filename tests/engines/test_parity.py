@@ -14,7 +14,7 @@ records, unicode ids and dates on both sides of every version boundary.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -172,6 +172,8 @@ def case_batches(draw: st.DrawFn, policy: Policy) -> list[CaseFacts]:
             "case.held": draw(_maybe(st.booleans())),
             "case.age": draw(_maybe(st.sampled_from([0, 1, 2, 3, 17, 18]))),
             "case.police_district": draw(_maybe(INTS)),
+            "case.fentanyl_evidence": draw(_maybe(st.booleans())),
+            "case.mandatory_supervision_months": draw(_maybe(INTS)),
             **(persons[pid] if pid is not None else {}),
         }
         out.append(CaseFacts(f"case-{i}-ß", draw(dates),
@@ -318,7 +320,8 @@ def _essence(decision: Decision) -> tuple[object, ...]:
             decision.selected_by, decision.vehicle, decision.dispositions)
 
 
-@pytest.mark.parametrize("policy_id", ["phl-dao-simple-possession", "phl-dao-2018", "phl-pad"])
+@pytest.mark.parametrize("policy_id", ["phl-dao-simple-possession", "phl-dao-2018", "phl-pad",
+                                       "phl-dao-bail-2018"])
 def test_duckdb_agrees_with_the_in_process_engine_on_the_real_filings(
     real_cases: tuple[Case, ...], policy_id: str,
 ) -> None:
@@ -348,12 +351,69 @@ def test_spark_agrees_with_the_in_process_engine_on_the_real_filings(
 ) -> None:
     # phl-pad is left out here: it selects by contact_date, which the filings lack, so every
     # case is "not screened" on every engine (the DuckDB test above checks that much).
-    for policy_id in ("phl-dao-simple-possession", "phl-dao-2018"):
+    for policy_id in ("phl-dao-simple-possession", "phl-dao-2018", "phl-dao-bail-2018"):
         policy = load_policies()[policy_id]
         assert batch(real_cases, policy, "spark") == in_process(real_cases, policy), policy_id
     proposal = load_policies()["phl-dao-simple-possession"]
     assert batch(real_cases, proposal, "spark", WHAT_IF) == in_process(real_cases, proposal,
                                                                        WHAT_IF)
+
+
+BAIL_WHAT_IF = frozenset({"assume.hidden_charges_lesser", "assume.no_unpublished_record",
+                          "assume.no_unrecorded_fentanyl"})
+
+
+def test_duckdb_agrees_on_the_bail_policy_under_its_assumptions(
+    real_cases: tuple[Case, ...],
+) -> None:
+    # Live, every listed top charge goes to review; under the what-if, requests are decided.
+    policy = load_policies()["phl-dao-bail-2018"]
+    expected = in_process(real_cases, policy, BAIL_WHAT_IF)
+    assert batch(real_cases, policy, "duckdb", BAIL_WHAT_IF) == expected
+    outcomes = {e[2] for e in expected.values() if isinstance(e, tuple)}
+    assert {Outcome.ROR, Outcome.INDIVIDUAL_REVIEW, Outcome.NEEDS_REVIEW} <= outcomes
+
+
+def _example_cases(kind: str) -> list[tuple[Policy, Case, frozenset[str]]]:
+    """Every example case of the shipped policies of one kind, with its what-if switches."""
+    from divert.policy.examples import build_case
+
+    out = []
+    for policy in load_policies().values():
+        for version in policy.versions:
+            if version.kind != kind:
+                continue
+            for i, example in enumerate(version.examples):
+                if "error" not in example.expect:
+                    case = build_case(example, i)
+                    if case.person is not None:  # one record per person id in a batch
+                        case = replace(case, person=replace(case.person,
+                                                            person_id=f"p-{case.case_id}"))
+                    out.append((policy, case, whatif.parse(example.case.get("assume") or ())))
+    return out
+
+
+@pytest.mark.parametrize("kind", ["bail", "supervision"])
+def test_duckdb_decides_every_bail_and_supervision_example_as_in_process(kind: str) -> None:
+    cases = _example_cases(kind)
+    assert cases, f"no {kind} policy has examples"
+    for policy, case, assume in cases:
+        assert batch((case,), policy, "duckdb", assume) == in_process((case,), policy, assume)
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize("kind", ["bail", "supervision"])
+def test_spark_decides_every_bail_and_supervision_example_as_in_process(
+    spark: Any, kind: str,
+) -> None:
+    by_run: dict[tuple[str, frozenset[str]], list[Case]] = {}
+    policies_by_id = load_policies()
+    for policy, case, assume in _example_cases(kind):
+        by_run.setdefault((policy.id, assume), []).append(case)
+    for (policy_id, assume), cases in by_run.items():
+        policy = policies_by_id[policy_id]
+        assert batch(tuple(cases), policy, "spark", assume) == in_process(tuple(cases), policy,
+                                                                            assume)
 
 
 # --- whole cases as written: wording (unicode included) read by the normalizer on both sides ---

@@ -62,7 +62,8 @@ def test_a_missing_folder_is_one_clear_error(tmp_path: Path) -> None:
 
 def test_the_shipped_policies_pass_every_check() -> None:
     policies = load_policies()
-    assert set(policies) == {"phl-pad", "phl-dao-2018", "phl-dao-simple-possession"}
+    assert set(policies) == {"phl-pad", "phl-dao-2018", "phl-dao-simple-possession",
+                             "phl-dao-bail-2018", "phl-dao-supervision-2019"}
     assert {p: check_policy(policy) for p, policy in policies.items()} == {p: [] for p in policies}
 
 

@@ -88,7 +88,8 @@ def test_diff_prints_the_clause_and_rule_changes() -> None:
 
 def test_an_unknown_policy_or_version_is_one_clear_error() -> None:
     assert run("show", "phl-nope")[2] == (
-        "no policy 'phl-nope'; known policies: phl-dao-2018, phl-dao-simple-possession, phl-pad\n"
+        "no policy 'phl-nope'; known policies: phl-dao-2018, phl-dao-bail-2018, "
+        "phl-dao-simple-possession, phl-dao-supervision-2019, phl-pad\n"
     )
     assert run("diff", "phl-pad@1", "phl-pad@7")[2] == (
         "policy phl-pad has no version 7; it has 1, 2, 3\n")

@@ -192,3 +192,33 @@ def test_an_imported_filing_for_a_diverted_person_records_a_rearrest(
                  if e.kind == "ReArrestRecorded"]
     assert sorted(e.payload["new_case_id"] for e in rearrests) == sorted(mine)
     assert summary.cases_added == len(ingested.cases)
+
+
+def test_an_import_with_a_bail_policy_stores_each_screened_cases_recommendation(
+    tmp_path: Path,
+) -> None:
+    from divert.policy.load import load_policies
+    from divert.store.bail import latest_recommendation
+    from divert.store.db import make_engine, make_sessionmaker, upgrade
+
+    url = f"sqlite:///{tmp_path / 'bail.sqlite'}"
+    upgrade(url)
+    engine = make_engine(url)
+    lines = FILINGS.read_text(encoding="utf-8").splitlines(keepends=True)
+    sample = tmp_path / "sample.csv"
+    sample.write_text("".join(lines[:300]), encoding="utf-8")
+    policies = load_policies()
+    try:
+        with make_sessionmaker(engine)() as session:
+            ingested = read_phl_filings(sample)
+            summary = import_filings(session, ingested, policies["phl-dao-2018"],
+                                     ADMIN,
+                                     bail=policies["phl-dao-bail-2018"])
+            assert summary.cases_screened == len(ingested.cases)
+            for fc in ingested.cases:
+                found = latest_recommendation(session, fc.case_id)
+                assert found is not None and found.policy_id == "phl-dao-bail-2018"
+                # the feed publishes one charge and no record: no live request is ROR
+                assert found.outcome != "ror"
+    finally:
+        engine.dispose()

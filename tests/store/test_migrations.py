@@ -16,7 +16,7 @@ from .kit import pg_schema_url
 
 TABLES = {"people", "cases", "charges", "case_events", "screenings", "providers", "referrals",
           "consents", "engagement_reports", "users", "sessions", "idempotency_keys",
-          "audit_log", "what_if_screenings", "sealings"}
+          "audit_log", "what_if_screenings", "sealings", "bail_recommendations"}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -17,7 +17,7 @@ from divert.errors import InputFormatError
 
 DEFAULT_FILE = Path(__file__).with_name("assumptions.yaml")
 REQUIRED = ("engagement_rate", "program_months", "provider_slots", "court_listings_per_case",
-            "rearrest_effect")
+            "rearrest_effect", "todays_diversion_share")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,12 @@ class Assumption:
     low: float
     high: float
     source: str
+    placeholder: bool = False  # a made-up figure to fill in, shown as "placeholder" wherever used
+    label: str = ""  # a few plain words for the reader ("how many people engage")
+
+    @property
+    def words(self) -> str:
+        return self.label or self.name.replace("_", " ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +80,14 @@ def _parameter(name: str, spec: Any, line: int | None) -> Assumption:
         )
     if not str(spec.get("source") or "").strip():
         raise ValueError(f"{where}: field 'source' is missing; every assumption cites one")
+    placeholder = spec.get("placeholder", False)
+    if not isinstance(placeholder, bool):
+        raise ValueError(
+            f"{where}: field 'placeholder' must be true or false, found {placeholder!r}")
     return Assumption(
-        name, str(spec.get("meaning", "")).strip(), str(spec.get("unit", "")),
-        default, low, high, str(spec["source"]).strip(),
+        name, " ".join(str(spec.get("meaning", "")).split()), str(spec.get("unit", "")),
+        default, low, high, str(spec["source"]).strip(), placeholder,
+        str(spec.get("label", "")).strip(),
     )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from divert.analytics.assumptions import Assumptions
-from divert.analytics.capacity import slots_needed, waiting_list
+from divert.analytics.capacity import waiting_list
 
 HORIZON_MONTHS = 24  # long enough for a 12-month program to reach steady state
 
@@ -25,7 +25,9 @@ class Inputs:
     """What the data gave the simulation, per full month, and the measured re-filing rate."""
 
     referrals_per_month: float  # cases the candidate diverts (all of them need a referral)
-    newly_diverted_per_month: float  # cases diverted under the candidate but not the baseline
+    # diverted under the candidate but not the baseline policy; the formulas take away the
+    # share today's practice already diverts (assumption todays_diversion_share)
+    newly_diverted_per_month: float
     people_newly_diverted_per_month: float
     refiled: int  # re-filing within `window_days` among the newly diverted (closed windows)
     followed: int
@@ -45,29 +47,27 @@ class Range:
 Formula = Callable[[Mapping[str, float], float, Inputs], float]
 
 
+def _consequence(key: str) -> Formula:
+    def formula(p: Mapping[str, float], rate: float, x: Inputs) -> float:
+        from divert.analytics.consequences import REFILING_RATE, per_month
+
+        return per_month({**p, REFILING_RATE: rate}, x)[key]
+    return formula
+
+
 def _waiting(p: Mapping[str, float], _rate: float, x: Inputs) -> float:
-    arrivals = [x.referrals_per_month * p["engagement_rate"]] * HORIZON_MONTHS
+    new = x.people_newly_diverted_per_month * (1.0 - p["todays_diversion_share"])
+    arrivals = [new * p["engagement_rate"]] * HORIZON_MONTHS
     return waiting_list(arrivals, p["provider_slots"], p["program_months"])[-1].waiting
 
 
+# The formulas themselves are in consequences.py, shared with the report.
 FORMULAS: dict[str, tuple[str, Formula]] = {
-    "slots needed (people in treatment at once)": (
-        "people",
-        lambda p, _r, x: slots_needed(
-            x.referrals_per_month, p["engagement_rate"], p["program_months"]
-        ),
-    ),
+    "slots needed (people in treatment at once)": ("people", _consequence("treatment_places")),
     f"waiting list after {HORIZON_MONTHS} months": ("people", _waiting),
-    "court listings avoided per month": (
-        "listings", lambda p, _r, x: x.newly_diverted_per_month * p["court_listings_per_case"],
-    ),
-    "re-filings per month's newly diverted people": (
-        "people", lambda p, r, x: x.people_newly_diverted_per_month * r * p["rearrest_effect"],
-    ),
-    "change in those re-filings vs prosecution": (
-        "people",
-        lambda p, r, x: x.people_newly_diverted_per_month * r * (p["rearrest_effect"] - 1.0),
-    ),
+    "court listings avoided per month": ("listings", _consequence("listings_avoided")),
+    "re-filings per month's newly diverted people": ("people", _consequence("refilings")),
+    "change in those re-filings vs prosecution": ("people", _consequence("refilings_change")),
 }
 
 

@@ -226,6 +226,99 @@ class ReArrestRecorded(Event):
     filing_date: date
 
 
+BAIL_REQUESTS = ("ror", "unsecured", "nonmonetary", "cash")  # what the office may ask
+COURT_BAIL = ("ror", "unsecured", "nonmonetary", "cash", "denied")  # what a court may set
+
+
+def _amount(kind: str, bail: str, amount: int | None) -> None:
+    if amount is not None and amount < 0:
+        raise BadEventPayload(f"{kind}: field 'amount' must be 0 or more dollars")
+    if bail in ("cash", "unsecured") and amount is None:
+        raise BadEventPayload(f"{kind}: field 'amount': {bail} bail needs its amount in dollars")
+
+
+@dataclass(frozen=True, slots=True)
+class BailRequested(Event):
+    """The ADA's bail request at the preliminary arraignment, as actually made (or to be made).
+
+    `approval` names who must approve it first: the bail policy's `override_approval` when
+    the request departs from its recommendation (policy/departure.py); None: no departure.
+    """
+
+    requested: str  # ror | unsecured | nonmonetary | cash
+    requested_on: date
+    by: str
+    amount: int | None = None  # dollars, for cash or unsecured bail
+    reason: str = ""
+    approval: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.requested not in BAIL_REQUESTS:
+            raise BadEventPayload(f"BailRequested: field 'requested': {self.requested!r} is "
+                                  f"not one of {', '.join(BAIL_REQUESTS)}")
+        _amount("BailRequested", self.requested, self.amount)
+        if self.approval is not None:
+            _require_text("BailRequested", "reason", self.reason)
+
+
+@dataclass(frozen=True, slots=True)
+class BailRequestApproved(Event):
+    """The approver the bail policy names agreed to the request at event `request_seq`."""
+
+    request_seq: int
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class BailRequestRefused(Event):
+    """The approver refused the bail request at event `request_seq`, with a reason."""
+
+    request_seq: int
+    by: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        _require_text("BailRequestRefused", "reason", self.reason)
+
+
+@dataclass(frozen=True, slots=True)
+class CourtBailSet(Event):
+    """The bail the court set (type, amount, date), recorded by the ADA from the docket."""
+
+    bail_type: str  # ror | unsecured | nonmonetary | cash | denied
+    set_on: date
+    amount: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.bail_type not in COURT_BAIL:
+            raise BadEventPayload(f"CourtBailSet: field 'bail_type': {self.bail_type!r} is not "
+                                  f"one of {', '.join(COURT_BAIL)}")
+        _amount("CourtBailSet", self.bail_type, self.amount)
+
+
+@dataclass(frozen=True, slots=True)
+class SupervisionRequested(Event):
+    """The probation the ADA asks for at disposition, with the supervision policy's cap.
+
+    `recommendation` is the supervision policy's outcome for the case as it stood;
+    `approval` names who must approve a request over its cap (None: within it).
+    """
+
+    months: int
+    requested_on: date
+    by: str
+    recommendation: str
+    mandatory_months: int = 0
+    reason: str = ""
+    approval: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.months < 0 or self.mandatory_months < 0:
+            raise BadEventPayload("SupervisionRequested: months must be 0 or more")
+        if self.approval is not None:
+            _require_text("SupervisionRequested", "reason", self.reason)
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls
     for cls in (
@@ -233,7 +326,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ReviewRefused, OfferMade,
         OfferAccepted, OfferDeclined, OfferExpired, ReferredToProvider, ConsentRecorded,
         ConsentRevoked, EngagementReported, DiversionCompleted, ReturnedToProsecution,
-        ChargesWithdrawn, Disposed, ReArrestRecorded,
+        ChargesWithdrawn, Disposed, ReArrestRecorded, BailRequested, BailRequestApproved,
+        BailRequestRefused, CourtBailSet, SupervisionRequested,
     )
 }
 

@@ -33,6 +33,12 @@ S = State
 _CONSENT = {"ConsentRecorded": None, "ConsentRevoked": None, "EngagementReported": None}
 _REVOKE = {"ConsentRevoked": None}
 _REARREST = {"ReArrestRecorded": None}
+# Bail is asked, approved and set while the case is open before disposition; it never
+# changes the state. The supervision request is recorded at disposition, before Disposed
+# closes the case.
+_BAIL = {"BailRequested": None, "BailRequestApproved": None, "BailRequestRefused": None,
+         "CourtBailSet": None}
+_SUPERVISION = {"SupervisionRequested": None}
 
 # (state) → {event kind → new state}; None means "stays in the same state".
 _TABLE: dict[State, dict[str, State | None]] = {
@@ -44,31 +50,38 @@ _TABLE: dict[State, dict[str, State | None]] = {
     S.FILED: {
         "Screened": S.SCREENED, "ChargesWithdrawn": S.WITHDRAWN, "Disposed": S.DISPOSED,
         **_REARREST,
+        **_BAIL,
     },
     S.SCREENED: {
         "Screened": None, "DecisionConfirmed": S.REVIEWED, "DecisionOverridden": S.REVIEWED,
         "ChargesWithdrawn": S.WITHDRAWN, "Disposed": S.DISPOSED, **_REARREST,
+        **_BAIL,
     },
     S.REVIEWED: {  # a review may wait for approval, be refused, and be made again
         "ReviewApproved": None, "ReviewRefused": None, "DecisionConfirmed": None,
         "DecisionOverridden": None, "OfferMade": S.OFFERED, "ChargesWithdrawn": S.WITHDRAWN,
         "Disposed": S.DISPOSED, **_REARREST,
+        **_BAIL, **_SUPERVISION,
     },
     S.OFFERED: {
         "OfferAccepted": S.DIVERTED, "OfferDeclined": S.PROSECUTION,
         "OfferExpired": S.PROSECUTION, "ChargesWithdrawn": S.WITHDRAWN, **_REARREST,
+        **_BAIL,
     },
     S.DIVERTED: {
         "ReferredToProvider": S.IN_TREATMENT, "ConsentRecorded": None, "ConsentRevoked": None,
         "ReturnedToProsecution": S.PROSECUTION, "ChargesWithdrawn": S.WITHDRAWN, **_REARREST,
+        **_BAIL,
     },
     S.IN_TREATMENT: {
         "ReferredToProvider": None, **_CONSENT, "DiversionCompleted": S.COMPLETED,
         "ReturnedToProsecution": S.PROSECUTION, "ChargesWithdrawn": S.WITHDRAWN, **_REARREST,
+        **_BAIL,
     },
     S.COMPLETED: {"ChargesWithdrawn": S.WITHDRAWN, **_REVOKE, **_REARREST},
     S.PROSECUTION: {
         "Disposed": S.DISPOSED, "ChargesWithdrawn": S.WITHDRAWN, **_REVOKE, **_REARREST,
+        **_BAIL, **_SUPERVISION,
     },
     S.WITHDRAWN: {**_REVOKE, **_REARREST},
     S.DISPOSED: {**_REVOKE, **_REARREST},

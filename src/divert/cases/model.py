@@ -49,6 +49,7 @@ class PersonRecord:
     prior_violent_convictions: int | None = None
     prior_ard: int | None = None  # times placed on ARD
     prior_section17: int | None = None  # times given 35 P.S. § 780-117 probation
+    open_pwid_cases: int | None = None  # open (a)(30) cases, not counting this one
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,8 @@ class Case:
     money_bail: bool | None = None  # money bail was set (from the bail events)
     held: bool | None = None  # the person was held in custody
     police_district: int | None = None  # Philadelphia police district of the stop (PAD)
+    fentanyl_evidence: bool | None = None  # the record shows evidence of fentanyl
+    mandatory_supervision_months: int | None = None  # the longest term a statute requires
     attributes: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def date_for(self, applies_by: str) -> date | None:

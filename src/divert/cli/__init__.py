@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 import divert
-from divert.cli import analyze, catalog, db, ingest, policy, screen, service
+from divert.cli import analyze, bail, catalog, db, ingest, policy, screen, service
 
 app = typer.Typer(
     name="divert",
@@ -22,7 +22,7 @@ def version() -> None:
     typer.echo(divert.__version__)
 
 
-for module in (catalog, policy, screen, ingest, db, service, analyze):
+for module in (catalog, policy, screen, ingest, db, service, analyze, bail):
     module.register(app)
 
 

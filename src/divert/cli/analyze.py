@@ -34,6 +34,10 @@ if TYPE_CHECKING:  # the report's content pulls in lifelines (seconds): imported
     from divert.analytics.report.content import Content
     from divert.analytics.report.content import Progress as Tick
 
+# The report's headline figures `divert simulate` prints, from the same registry.
+HEADLINE = ("todays_share", "cases_newly_diverted", "people_newly_diverted", "newly_total",
+            "newly_share_filings", "treatment_places", "not_engaged", "listings_avoided",
+            "net_cost", "pwid_share")
 DATA = typer.Option(..., "--data", help="Philadelphia filings CSV (e.g. data/phl_filings_…csv).")
 POLICY = typer.Option("phl-dao-simple-possession", "--policy", help="Candidate policy id.")
 BASELINE = typer.Option("phl-dao-2018", "--baseline", help="Baseline policy id.")
@@ -124,7 +128,8 @@ def simulate(
     for (direction, before, after), n in sorted(content.rules.items()):
         changes.add_row(direction, before, after, f"{n:,}")
     console.print(changes)
-    months = Table("month", "cases", "newly diverted", "people", title="Month by month")
+    months = Table("month", "cases", "diverted by the candidate, not the baseline", "people",
+                   title="Month by month (before today's diversion share)")
     for v in content.volumes:
         months.add_row(v.month + ("" if v.full_month else " (part)"), f"{v.cases:,}",
                        f"{v.newly_diverted:,}", f"{v.people_newly_diverted:,}")
@@ -135,8 +140,17 @@ def simulate(
                        f"{r.p5:,.1f} – {r.p95:,.1f}")
     console.print(ranges)
     b = content.bail
-    console.print(f"Newly diverted: {b.cases:,} cases, {b.people:,} people; money bail on "
-                  f"{b.monetary:,}; held in a facility on {b.held:,}.", highlight=False)
+    console.print(f"Diverted by the candidate, not the baseline: {b.cases:,} cases, "
+                  f"{b.people:,} people; money bail on {b.monetary:,}; held in a facility on "
+                  f"{b.held:,}.", highlight=False)
+    if content.figures is not None:
+        headline = Table("figure (beyond today's diversion share)", "value", "range",
+                         title="The report's figures")
+        for key in HEADLINE:
+            if key in content.figures.items:
+                f = content.figures[key]
+                headline.add_row(f.label, f.text, f.range_text)
+        console.print(headline)
     if diff is not None:
         write_diff_csv(content.diffs, diff)
         console.print(f"wrote {diff} ({len(content.diffs):,} cases)", highlight=False)

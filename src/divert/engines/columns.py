@@ -31,6 +31,8 @@ CASE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("money_bail", "BOOLEAN"),
     ("held", "BOOLEAN"),
     ("police_district", "INTEGER"),
+    ("fentanyl_evidence", "BOOLEAN"),
+    ("mandatory_supervision_months", "INTEGER"),
 )
 CHARGE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("case_id", "VARCHAR"),
@@ -40,6 +42,7 @@ CHARGE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("inchoate", "VARCHAR"),
     ("grade", "VARCHAR"),
     ("quantity_grams", "INTEGER"),
+    ("offense", "VARCHAR"),
 )
 PERSON_COLUMNS: tuple[tuple[str, str], ...] = (
     ("person_id", "VARCHAR"),
@@ -51,6 +54,7 @@ PERSON_COLUMNS: tuple[tuple[str, str], ...] = (
     ("prior_violent_convictions", "INTEGER"),
     ("prior_ard", "INTEGER"),
     ("prior_section17", "INTEGER"),
+    ("open_pwid_cases", "INTEGER"),
 )
 
 # The alias each table gets in the compiled query (engines/sql.py).

@@ -67,6 +67,15 @@ def read_charges(case: Case) -> tuple[ChargeFinding, ...]:
     return tuple(_finding(i, r, catalog) for i, r in enumerate(readings_of(case)))
 
 
+def offense_name(matched: Match | None) -> str | None:
+    """The named offense of a read charge (catalog offense_names.yaml); None if unread."""
+    from divert.catalog.offense_names import default_offense_names
+
+    if matched is None:
+        return None
+    return default_offense_names().name_of(matched.offense.citation)
+
+
 def case_facts(case: Case, readings: tuple[Reading, ...],
                assume: frozenset[str] = frozenset()) -> Facts:
     """The facts of policy/facts.py for one case; None wherever the data does not say.
@@ -85,6 +94,8 @@ def case_facts(case: Case, readings: tuple[Reading, ...],
         "case.money_bail": case.money_bail,
         "case.held": case.held,
         "case.police_district": case.police_district,
+        "case.fentanyl_evidence": case.fentanyl_evidence,
+        "case.mandatory_supervision_months": case.mandatory_supervision_months,
     }
     for path in FACTS:
         if path.startswith("person."):
@@ -98,6 +109,7 @@ def case_facts(case: Case, readings: tuple[Reading, ...],
             "charge.drug": charge.drug or (matched.offense.drug if matched else None),
             "charge.inchoate": (matched.inchoate.value if matched.inchoate else "none")
             if matched else None,
+            "charge.offense": offense_name(matched),
             "charge.grade": charge.grade,
             "charge.quantity_grams": charge.quantity_grams,
         })  # fmt: skip

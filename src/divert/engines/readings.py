@@ -17,18 +17,21 @@ from divert.engines.dialect import Dialect
 
 # Required; citation, grade, drug and quantity_grams are optional.
 RAW_COLUMNS = ("case_id", "idx", "as_written")
-ReadingRow = tuple[str, str | None, str | None, str | None, str | None]
+ReadingRow = tuple[str, str | None, str | None, str | None, str | None, str | None]
 
 
 def reading_row(as_written: str, citation: str | None, reading: Reading) -> ReadingRow:
-    """(as_written, citation, category, statute drug, inchoate) for one distinct pair."""
+    """(as_written, citation, category, statute drug, inchoate, offense name) for one pair."""
+    from divert.engines.inprocess import offense_name
+
     if not isinstance(reading, Match):
-        return (as_written, citation, None, None, None)
+        return (as_written, citation, None, None, None, None)
     inchoate = reading.inchoate.value if reading.inchoate else "none"
-    return (as_written, citation, reading.category.value, reading.offense.drug, inchoate)
+    return (as_written, citation, reading.category.value, reading.offense.drug, inchoate,
+            offense_name(reading))
 
 
-READING_COLUMNS = ("as_written", "citation", "category", "statute_drug", "inchoate")
+READING_COLUMNS = ("as_written", "citation", "category", "statute_drug", "inchoate", "offense")
 
 
 def reading_rows(pairs: Iterable[tuple[str, str | None]]) -> list[ReadingRow]:
@@ -46,10 +49,10 @@ def readings_sql(pairs: Iterable[tuple[str, str | None]], dialect: Dialect) -> s
 
     rows = reading_rows(pairs)
     if not rows:  # VALUES needs a row; an empty wording matches no charge
-        rows = [("", None, None, None, None)]
+        rows = [("", None, None, None, None, None)]
     body = ", ".join("(" + ", ".join(lit(v) for v in row) + ")" for row in rows)
     return (f"(SELECT * FROM (VALUES {body}) AS m(as_written, citation, category, "
-            "statute_drug, inchoate))")
+            "statute_drug, inchoate, offense))")
 
 
 def normalized_charges_sql(raw: str, readings: str, columns: set[str],
@@ -64,7 +67,7 @@ def normalized_charges_sql(raw: str, readings: str, columns: set[str],
     return (
         f"SELECT r.case_id AS case_id, r.idx AS idx, m.category AS category, "
         f"COALESCE({drug}, m.statute_drug) AS drug, m.inchoate AS inchoate, {grade} AS grade, "
-        f"{quantity} AS quantity_grams "
+        f"{quantity} AS quantity_grams, m.offense AS offense "
         f"FROM {raw} r LEFT JOIN {readings} m ON m.as_written = r.as_written "
         f"AND COALESCE(m.citation, '') = COALESCE({citation}, '')"
     )

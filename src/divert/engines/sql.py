@@ -113,7 +113,8 @@ class _Compiler:
             ref = f"b.{col.alias}_{col.column}"
             source = f"{col.alias}.{col.column}"
             if node.fact in whatif.fills(self.assume):
-                source = f"COALESCE({source}, 0)"
+                fill = whatif.fill_value(node.fact)
+                source = f"COALESCE({source}, {'FALSE' if fill is False else 0})"
             self.columns[f"{col.alias}_{col.column}"] = source
         if node.op in (Op.KNOWN, Op.NOT_KNOWN):
             return f"({ref} IS {'NOT ' if node.op is Op.KNOWN else ''}NULL)"

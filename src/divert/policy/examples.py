@@ -25,7 +25,8 @@ from divert.policy.model import Example, Policy, PolicyVersion
 
 Screen = Callable[[Case, Policy, date | None, frozenset[str]], Decision]
 CASE_KEYS = {"case_id", "filing_date", "contact_date", "charges", "charge_scope", "stage",
-             "person", "pad_referred", "age", "money_bail", "held", "police_district"}
+             "person", "pad_referred", "age", "money_bail", "held", "police_district",
+             "fentanyl_evidence", "mandatory_supervision_months"}
 PERSON_KEYS = {p.removeprefix("person.") for p in FACTS if p.startswith("person.")}
 EXPECT_KEYS = {"outcome", "because", "unknown", "policy_version", "says", "notes", "error",
                "vehicle", "dispositions"}
@@ -100,6 +101,8 @@ def build_case(example: Example, index: int = 0) -> Case:
         money_bail=raw.get("money_bail"),
         held=raw.get("held"),
         police_district=raw.get("police_district"),
+        fentanyl_evidence=raw.get("fentanyl_evidence"),
+        mandatory_supervision_months=raw.get("mandatory_supervision_months"),
     )
 
 

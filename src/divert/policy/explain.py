@@ -25,6 +25,27 @@ class Outcome(StrEnum):
     DECLINE = "decline"
     NEEDS_REVIEW = "needs_review"
     OUT_OF_SCOPE = "out_of_scope"  # not this office's decision (a juvenile, another court)
+    # A bail policy (kind: bail): the release the office asks for at the preliminary arraignment.
+    ROR = "ror"  # release on own recognizance
+    UNSECURED = "unsecured"  # sign-on-bond: an amount owed only on a failure to appear
+    NONMONETARY = "nonmonetary"  # release on special (non-monetary) conditions
+    CASH = "cash"  # cash bail may be asked, for the reason the deciding rule says
+    INDIVIDUAL_REVIEW = "individual_review"  # no presumption: the request is decided case by case
+    # A supervision policy (kind: supervision): the longest probation the office asks for.
+    PROBATION_1Y_MAX = "probation_1y_max"
+    PROBATION_3Y_MAX = "probation_3y_max"
+    MANDATORY_TERM = "mandatory_term"  # the law requires a longer term than the memo's cap
+
+
+# Which outcomes a policy of each kind may name (`kind:` in the policy file, default charging).
+KIND_OUTCOMES: dict[str, tuple[Outcome, ...]] = {
+    "charging": (Outcome.DIVERT, Outcome.PROSECUTE, Outcome.DECLINE, Outcome.NEEDS_REVIEW,
+                 Outcome.OUT_OF_SCOPE),
+    "bail": (Outcome.ROR, Outcome.UNSECURED, Outcome.NONMONETARY, Outcome.CASH,
+             Outcome.INDIVIDUAL_REVIEW, Outcome.NEEDS_REVIEW, Outcome.OUT_OF_SCOPE),
+    "supervision": (Outcome.PROBATION_1Y_MAX, Outcome.PROBATION_3Y_MAX, Outcome.MANDATORY_TERM,
+                    Outcome.NEEDS_REVIEW, Outcome.OUT_OF_SCOPE),
+}
 
 
 class Disposition(StrEnum):
@@ -38,12 +59,15 @@ class Disposition(StrEnum):
 
 
 # A charge that no charge rule settles follows its case's outcome.
-FOLLOWS_OUTCOME = {
+FOLLOWS_OUTCOME: dict[Outcome, Disposition] = {
     Outcome.DIVERT: Disposition.DIVERTED,
     Outcome.PROSECUTE: Disposition.CHARGED,
     Outcome.DECLINE: Disposition.DECLINED,
     Outcome.NEEDS_REVIEW: Disposition.REVIEW,
     Outcome.OUT_OF_SCOPE: Disposition.OUT_OF_SCOPE,
+    # Bail and supervision decide no charge's fate: every charge stays charged.
+    **{o: Disposition.CHARGED for kind in ("bail", "supervision") for o in KIND_OUTCOMES[kind]
+       if o not in (Outcome.NEEDS_REVIEW, Outcome.OUT_OF_SCOPE)},
 }
 
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from divert.cases.model import ChargeScope, Stage
 from divert.catalog.model import Category, Inchoate
+from divert.catalog.offense_names import default_offense_names
 
 
 class Kind(StrEnum):
@@ -41,6 +42,7 @@ RECORD_FACTS = (
     "person.prior_section17",
     "person.open_diversions",
     "person.bench_warrants_5y",
+    "person.open_pwid_cases",
 )
 
 DRUGS = ("marijuana", "fentanyl", "heroin", "cocaine", "methamphetamine", "other")
@@ -68,6 +70,13 @@ FACTS: dict[str, FactSpec] = {
         ),
         FactSpec("charge.grade", Kind.ENUM, "The grade as charged (F1-F3, F, M1-M3, M, S).",
                  ("F1", "F2", "F3", "F", "M1", "M2", "M3", "M", "S")),
+        FactSpec(
+            "charge.offense",
+            Kind.ENUM,
+            "The named offense of the charge's statute (catalog offense_names.yaml), for lists "
+            "written statute by statute; 'unnamed' when no entry names it, unknown if unread.",
+            default_offense_names().names,
+        ),
         FactSpec("charge.quantity_grams", Kind.INT,
                  "The weight of the drug the record states for this charge, in whole grams "
                  "(rounded down); unknown when the record states none."),
@@ -92,6 +101,12 @@ FACTS: dict[str, FactSpec] = {
         FactSpec("case.held", Kind.BOOL,
                  "The person was held in custody (a facility recorded, or bail denied or "
                  "revoked)."),
+        FactSpec("case.fentanyl_evidence", Kind.BOOL,
+                 "The record shows evidence of fentanyl (a seizure, a lab report or a charge "
+                 "naming it); unknown where the record holds no drug evidence."),
+        FactSpec("case.mandatory_supervision_months", Kind.INT,
+                 "The longest supervision a statute requires for the proposed disposition, in "
+                 "months (0 when none); stated by the ADA at disposition."),
         FactSpec("case.police_district", Kind.INT,
                  "The Philadelphia police district of the stop (1-39), for PAD."),
         FactSpec("person.pad_contacts", Kind.INT, "Earlier PAD contacts, not counting this one."),
@@ -106,6 +121,9 @@ FACTS: dict[str, FactSpec] = {
                  "Adult misdemeanor or felony convictions before this case, any offense."),
         FactSpec("person.prior_violent_convictions", Kind.INT,
                  "Convictions for a crime of violence before this case."),
+        FactSpec("person.open_pwid_cases", Kind.INT,
+                 "Open cases charging possession with intent to deliver (35 P.S. § "
+                 "780-113(a)(30)), not counting this one."),
         FactSpec("person.prior_ard", Kind.INT, "Times previously placed on ARD."),
         FactSpec("person.prior_section17", Kind.INT,
                  "Times previously given probation without verdict under 35 P.S. § 780-117."),
@@ -122,5 +140,24 @@ FACTS: dict[str, FactSpec] = {
             "What-if: a prior-record fact the data does not hold is read as none (0).",
             fills=RECORD_FACTS,
         ),
+        FactSpec(
+            "assume.no_unrecorded_fentanyl",
+            Kind.BOOL,
+            "What-if: a case whose record holds no drug evidence had no fentanyl.",
+            fills=("case.fentanyl_evidence",),
+        ),
+    )
+}
+
+# Facts a policy's own charge list defines (`charge_list:` in the version): the loader
+# replaces each with the list's items, so no engine ever reads them (policy/charge_list.py).
+LIST_FACTS: dict[str, FactSpec] = {
+    spec.path: spec
+    for spec in (
+        FactSpec("charge.listed", Kind.BOOL,
+                 "The charge is one of the sourced items of the policy's charge list."),
+        FactSpec("charge.maybe_listed", Kind.BOOL,
+                 "The charge is a candidate for an item of the policy's charge list that was "
+                 "not found (an unknown item)."),
     )
 }

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from divert.errors import PolicyError
 from divert.policy.condition import And, Compare, Condition, Not, Op, Or, Quantified, Quantifier
-from divert.policy.facts import FACTS, FactSpec, Kind
+from divert.policy.facts import FACTS, LIST_FACTS, FactSpec, Kind
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>-?\d+)(?![\w.])|(?P<name>[A-Za-z_][\w.\-]*)|(?P<op><=|>=|<|>|[()\[\],])|(?P<bad>\S))"
@@ -205,7 +205,7 @@ class _Parser:
         name = token.text
         if self.in_charge and "." not in name:
             name = f"charge.{name}"
-        spec = FACTS.get(name)
+        spec = FACTS.get(name) or LIST_FACTS.get(name)
         if spec is None:
             known = [p for p in FACTS if p.startswith("charge.") == self.in_charge]
             if self.in_charge:

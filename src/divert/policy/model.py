@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from divert.policy.charge_list import ChargeList
 from divert.policy.condition import Condition
 from divert.policy.explain import Disposition, Outcome, PolicyRef
 
@@ -35,6 +36,7 @@ class Rule:
     bars: tuple[str, ...] = ()  # "<vehicle>/<bar>": the vehicle bars this rule's `when` applies
     approval: str | None = None  # who must approve this outcome before it takes effect
     override_approval: str | None = None  # who must approve departing from it
+    allows: tuple[Outcome, ...] = ()  # other requests that are no departure (bail: unsecured)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,15 @@ class ClauseBasis:
 
     kind: str  # "source" | "assumption"
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A supervision outcome's cap and the average the office aims at, in months."""
+
+    cap_months: int
+    average_months: int
+    clause: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +116,9 @@ class PolicyVersion:
     corrects: tuple[int, ...] = ()  # versions whose encoding this one corrects, on their dates
     baseline: str | None = None  # the policy this one may never be harsher than
     notes: tuple[Note, ...] = ()  # sentences for the reader, e.g. that PAD was tried first
+    kind: str = "charging"  # charging | bail | supervision: which outcomes it may name
+    charge_list: ChargeList | None = None  # the list `listed` / `maybe_listed` read
+    terms: Mapping[str, Term] = field(default_factory=dict)  # supervision: outcome -> months
 
     @property
     def ref(self) -> PolicyRef:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from divert.errors import DivertError
 from divert.policy.evaluate import Value
-from divert.policy.facts import FACTS
+from divert.policy.facts import FACTS, Kind
 
 PREFIX = "assume."
 
@@ -41,6 +41,11 @@ def parse(names: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+def fill_value(path: str) -> bool | int:
+    """What an unknown filled fact reads as: none (0), or false for a true/false fact."""
+    return False if FACTS[path].kind is Kind.BOOL else 0
+
+
 def fills(on: frozenset[str]) -> frozenset[str]:
     """The facts read as 0 where unknown, under the assumptions `on`."""
     return frozenset(f for path in on for f in FACTS[path].fills)
@@ -58,6 +63,6 @@ def apply(scalars: dict[str, Value], on: frozenset[str]) -> dict[str, Value]:
     out = dict(scalars)
     for path in fills(on):
         if out.get(path) is None:
-            out[path] = 0
+            out[path] = fill_value(path)
     out.update({p: p in on for p in FACTS if p.startswith(PREFIX)})
     return out

@@ -52,6 +52,7 @@ def _routers() -> list[APIRouter]:
         analytics,  # the analysts' router: pseudonymous data, analytics.read
         audit,
         auth,
+        bail,
         cases,
         consents,
         engagement,
@@ -77,6 +78,7 @@ def _routers() -> list[APIRouter]:
         provider,
         public,
     )
+    from divert.service.web import bail as bail_pages
 
     return [
         auth.router, cases.router, screenings.router, reviews.router, offers.router,
@@ -84,7 +86,7 @@ def _routers() -> list[APIRouter]:
         providers.router, users.router, audit.router, screen.router, policies.router,
         imports.router, analytics.router, people.router, pages.router, police.router,
         provider.router, casework.router, letters.router, analyst.router, admin.router,
-        public.router,
+        public.router, bail_pages.router, bail.router, bail.analytics_router,
     ]
 
 

@@ -77,7 +77,7 @@ class DemoReport:
 
 
 def add_demo_cases(factory: SessionFactory, policy: Policy,
-                   echo: Callable[[str], None]) -> None:
+                   echo: Callable[[str], None], bail_policy: Policy | None = None) -> None:
     """File and screen the invented demo cases that are not there yet."""
     now = datetime.now(UTC)
     for case_id, person_id, filed, age, charges in DEMO_CASES:
@@ -90,7 +90,8 @@ def add_demo_cases(factory: SessionFactory, policy: Policy,
             repo.create_case(session, DEMO_ACTOR, case_id=case_id, person_id=person_id,
                              charges=[Charge(w, c, g, d) for w, c, g, d in charges],
                              filing_date=filed, age=age, at=now)
-            _, stored = screen_and_store(session, DEMO_ACTOR, case_id, policy, now)
+            _, stored = screen_and_store(session, DEMO_ACTOR, case_id, policy, now,
+                                         bail_policy=bail_policy)
             echo(f"  invented case {case_id} (filed {filed}) screened: {stored.outcome}")
 
 
@@ -146,14 +147,15 @@ def prepare_demo(settings: Settings, echo: Callable[[str], None] = print) -> Dem
              f"{historical.id} …")
         started = time.perf_counter()
         with factory() as session:
-            summary = import_filings(session, ingested, historical, DEMO_ACTOR)
+            summary = import_filings(session, ingested, historical, DEMO_ACTOR,
+                                     bail=policies.get(settings.bail_policy_id))
         seconds = time.perf_counter() - started
         echo(f"  {summary.cases_added} cases added, {summary.cases_already_present} already "
              f"present, {summary.cases_screened} screened, {summary.rows_refused} rows refused "
              f"({seconds:.1f} s); outcomes {summary.outcomes}")
         for note in summary.unscreened:
             echo(f"  not screened: {note}")
-        add_demo_cases(factory, policy, echo)
+        add_demo_cases(factory, policy, echo, policies.get(settings.bail_policy_id))
         echo(proposal_line(factory, policy))
         with factory() as session:
             known = {p.id for p in treatment.list_providers(session)}

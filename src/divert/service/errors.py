@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from divert.cases.decision import NotDivertible
 from divert.errors import DivertError, IllegalTransition, InputRefused, NotPermitted
 from divert.service import messages
-from divert.store.dberrors import number_out_of_range
+from divert.store.dberrors import number_out_of_range, text_too_long, text_with_nul
 from divert.store.handles import DatabaseError, database_unreachable
 from divert.store.unit import lost_race
 from divert.store.views import Conflict, NotFound, StaleVersion
@@ -191,6 +191,11 @@ async def _on_database(request: Request, exc: Exception) -> JSONResponse:
     if number_out_of_range(exc):
         log.warning("number out of range on %s %s", request.method, request.url.path)
         return error_response(422, [((), messages.NUMBER_OUT_OF_RANGE)])
+    if text_too_long(exc):
+        log.warning("text too long on %s %s", request.method, request.url.path)
+        return error_response(422, [(("body",), messages.TEXT_TOO_LONG)])
+    if text_with_nul(exc):
+        return error_response(422, [((), messages.TEXT_WITH_NUL)])
     if lost_race(exc):
         return error_response(409, [((), messages.WRITE_RACE)], code="write_race")
     log.warning("database error on %s %s: %s", request.method, request.url.path,

@@ -45,6 +45,10 @@ CROSS_SITE = ("Refused: this change did not come from one of divert's own pages 
               "and submit it again.")
 BODY_UNREADABLE = ("body: cannot be read (not UTF-8 JSON text, or not the form the "
                    "operation takes); send JSON as described at /docs.")
+TEXT_TOO_LONG = ("body: a text in the request is longer than divert can store; see the "
+                 "field lengths at /docs.")
+TEXT_WITH_NUL = ("A text in the request holds a NUL character (\\x00), which cannot be "
+                 "stored or searched; remove it.")
 INTERNAL = "Something went wrong on our side; the error was logged. Try again, or tell us."
 DATABASE_DOWN = ("The case store cannot be reached right now, so nothing was read or written; "
                  "try again in a few seconds.")

@@ -19,6 +19,7 @@ from divert.service.auth import actor_of
 from divert.service.deps import Principal
 from divert.service.errors import ApiError
 from divert.store import repo
+from divert.store.bail import record_recommendation
 from divert.store.handles import Session
 from divert.store.views import CaseView, ScreeningView
 
@@ -40,14 +41,30 @@ def screen_stored_case(
 ) -> tuple[CaseView, ScreeningView]:
     """Screen the stored case and record the Decision; returns the case as it now stands."""
     return screen_and_store(db, actor_of(user), case_id, policy_of(request), now,
-                            expected_version)
+                            expected_version, bail_policy_of(request))
+
+
+def bail_policy_of(request: Request) -> Policy | None:
+    """The service's bail policy (DIVERT_BAIL_POLICY_ID), or None when it is switched off."""
+    wanted = request.app.state.settings.bail_policy_id
+    policies: dict[str, Policy] = request.app.state.policies()
+    return policies.get(wanted) if wanted else None
+
+
+def supervision_policy_of(request: Request) -> Policy:
+    """The service's supervision policy, or 422 naming the known ones."""
+    return policy_of(request, request.app.state.settings.supervision_policy_id)
 
 
 def screen_and_store(
     db: Session, actor: Actor, case_id: str, policy: Policy, now: datetime,
-    expected_version: int | None = None,
+    expected_version: int | None = None, bail_policy: Policy | None = None,
 ) -> tuple[CaseView, ScreeningView]:
-    """Screen under the version in force on the case's date; store the Decision verbatim."""
+    """Screen under the version in force on the case's date; store the Decision verbatim.
+
+    With `bail_policy`, the bail recommendation is made at the same time and stored beside
+    the screening; a case dated before any version of it gets none (the page says so).
+    """
     view = repo.get_case(db, actor, case_id)
     person = repo.person_record(db, view.person_id, view.id)
     try:
@@ -55,6 +72,13 @@ def screen_and_store(
     except DivertError as exc:  # e.g. no version of the policy in force on the filing date
         raise ApiError(422, str(exc), loc=("path", "case_id")) from exc
     stored = repo.record_screening(db, actor, view.id, decision, expected_version, now)
+    if bail_policy is not None:
+        try:
+            bail = screen_case(view.to_screening_case(person), bail_policy)
+        except DivertError:  # no version of the bail policy in force on the filing date
+            bail = None
+        if bail is not None:
+            record_recommendation(db, view.id, stored.id, bail, now)
     return repo.get_case(db, actor, case_id), stored
 
 

@@ -25,6 +25,16 @@ class Settings(BaseSettings):
         description="The policy imported cases are screened under, and the default of "
         "POST /api/screen when the body names none.",
     )
+    bail_policy_id: str = Field(
+        default="phl-dao-bail-2018",
+        description="The bail policy whose recommendation is made at every screening and "
+        "stored with it; empty to make none.",
+    )
+    supervision_policy_id: str = Field(
+        default="phl-dao-supervision-2019",
+        description="The supervision policy a probation request at disposition is measured "
+        "against.",
+    )
     session_idle_minutes: int = Field(
         default=30, ge=1, description="A session ends after this many minutes without a request."
     )

@@ -36,7 +36,7 @@ from divert.cases.model import Charge
 from divert.store import audit
 from divert.store.tables import CaseEventRow, CaseRow, ChargeRow, Person
 from divert.store.unit import dumps
-from divert.store.views import CaseView, NotFound, StaleVersion
+from divert.store.views import BailFacts, CaseView, NotFound, StaleVersion
 
 OPEN_DIVERSION = frozenset({State.DIVERTED.value, State.IN_TREATMENT.value})
 # A referral with no engagement report this many days after it was made is overdue: the
@@ -75,6 +75,7 @@ def case_view(session: Session, row: CaseRow) -> CaseView:
         outcome=row.effective_outcome, machine_outcome=row.machine_outcome,
         decided_by=row.decided_by, decision_reason=row.decision_reason,
         pending_approval=row.pending_approval, due_on=row.due_on, vehicle=row.vehicle,
+        bail_facts=BailFacts(row.fentanyl_evidence, row.bench_warrants_5y, row.open_pwid_cases),
     )
 
 

@@ -27,13 +27,22 @@ from divert.cases.events import CaseFiled, Event, Screened, kind_of, to_payload
 from divert.cases.lifecycle import State
 from divert.cases.model import Case, PersonRecord, Stage
 from divert.engines.inprocess import screen_case
+from divert.errors import DivertError
 from divert.ingest.filed_case import FiledCase, Ingested
 from divert.policy.explain import Decision
 from divert.policy.model import Policy
 from divert.store import audit
+from divert.store.bail import store_recommendation
 from divert.store.caselog import insert_people
 from divert.store.repo import OPEN_DIVERSION, file_case, person_record, store_screening
-from divert.store.tables import CaseEventRow, CaseRow, ChargeRow, Person, ScreeningRow
+from divert.store.tables import (
+    BailRecommendationRow,
+    CaseEventRow,
+    CaseRow,
+    ChargeRow,
+    Person,
+    ScreeningRow,
+)
 from divert.store.unit import dumps, utcnow
 from divert.store.views import ImportSummary
 
@@ -149,8 +158,20 @@ def _screen(fc: FiledCase, person: PersonRecord, policies: Sequence[Policy],
     return decision
 
 
+def _bail(fc: FiledCase, person: PersonRecord, bail: Policy | None) -> Decision | None:
+    """The bail policy's recommendation for a filed case, None where no version covers it."""
+    if bail is None:
+        return None
+    case = replace(fc.case, filing_date=fc.filed_at.date(), person=person,
+                   stage=Stage.CHARGED, pad_referred=False)
+    try:
+        return screen_case(case, bail)
+    except DivertError:
+        return None
+
+
 def _bulk(session: Session, actor: Actor, fresh: list[FiledCase], policies: Sequence[Policy],
-          now: datetime, tally: _Tally) -> None:
+          now: datetime, tally: _Tally, bail: Policy | None = None) -> None:
     if not fresh:
         return
     people = {fc.person_id for fc in fresh}
@@ -185,6 +206,14 @@ def _bulk(session: Session, actor: Actor, fresh: list[FiledCase], policies: Sequ
          "engine": d.engine, "as_of": d.as_of, "decision_json": dumps(d.to_json()),
          "created_at": now} for fc, d in screened])) if screened else []
     screening_ids = {fc.case_id: i for (fc, _), i in zip(screened, ids, strict=True)}
+    recommended = [(fc, _bail(fc, records[fc.person_id], bail)) for fc, _ in screened]
+    rows = [{"case_id": fc.case_id, "screening_id": screening_ids[fc.case_id],
+             "outcome": r.outcome.value, "policy_id": r.policy.id,
+             "policy_version": r.policy.version, "policy_sha256": r.policy.sha256,
+             "as_of": r.as_of, "decision_json": dumps(r.to_json()), "created_at": now}
+            for fc, r in recommended if r is not None]
+    if rows:
+        session.execute(insert(BailRecommendationRow), rows)
     events, entries = [], []
     for fc, d in zip(fresh, decisions, strict=True):
         history: list[Event] = [CaseFiled(
@@ -206,7 +235,7 @@ def _bulk(session: Session, actor: Actor, fresh: list[FiledCase], policies: Sequ
 
 
 def _one_by_one(session: Session, actor: Actor, fc: FiledCase, policies: Sequence[Policy],
-                now: datetime, tally: _Tally) -> None:
+                now: datetime, tally: _Tally, bail: Policy | None = None) -> None:
     """A person with a diversion on record: file through the repository (re-arrests)."""
     new_person = session.get(Person, fc.person_id) is None
     view, rearrests = file_case(
@@ -215,22 +244,28 @@ def _one_by_one(session: Session, actor: Actor, fc: FiledCase, policies: Sequenc
         person_link=fc.person_link, age=fc.age, zip=fc.zip, source=SOURCE, at=now)
     tally.added, tally.rearrests = tally.added + 1, tally.rearrests + rearrests
     tally.people += int(new_person)
-    decision = _screen(fc, person_record(session, fc.person_id, view.id), policies, tally)
+    person = person_record(session, fc.person_id, view.id)
+    decision = _screen(fc, person, policies, tally)
     if decision is not None:
-        store_screening(session, actor, view.id, decision, at=now)
+        stored = store_screening(session, actor, view.id, decision, at=now)
+        recommendation = _bail(fc, person, bail)
+        if recommendation is not None:
+            store_recommendation(session, view.id, stored.id, recommendation, now)
 
 
 def import_filings(
     session: Session, ingested: Ingested, policy: Policy | Sequence[Policy] | None,
     actor: Actor, *,
     batch_size: int = 1000, at: datetime | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None, bail: Policy | None = None,
 ) -> ImportSummary:
     """Store the new cases of an ingested file (in filing order) and screen each one.
 
     `policy` may be several policies in order of preference: each case is screened under
     the first one with a version in force on its filing date (e.g. the 2026 simple-possession
     policy, then the office's 2018 policy for older filings). None stores without screening.
+    With `bail`, each screened case also gets the bail policy's recommendation, stored beside
+    its screening (bail_recommendations).
 
     Counts tie: cases_in_file == cases_added + cases_already_present + cases_conflicting
     (a stored case the file describes differently: reported, never changed).
@@ -250,10 +285,10 @@ def import_filings(
             tally.present += len(batch) - len(fresh) - len(differing)
             diverted = _with_diversion(session, {fc.person_id for fc in fresh})
             _bulk(session, actor, [fc for fc in fresh if fc.person_id not in diverted],
-                  policies, now, tally)
+                  policies, now, tally, bail)
             for fc in fresh:
                 if fc.person_id in diverted:
-                    _one_by_one(session, actor, fc, policies, now, tally)
+                    _one_by_one(session, actor, fc, policies, now, tally, bail)
             session.commit()
         except BaseException:
             session.rollback()

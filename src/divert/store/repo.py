@@ -51,6 +51,7 @@ from divert.store.tables import CaseEventRow, CaseRow, ChargeRow, ReferralRow, W
 from divert.store.unit import as_utc, atomic, unit_of_work, utcnow
 from divert.store.views import (
     PROPOSAL,
+    BailFacts,
     CaseFilters,
     CaseView,
     Conflict,
@@ -95,7 +96,7 @@ def file_case(
     charges: Sequence[Charge], filing_date: date, incident_id: str | None = None,
     charge_scope: ChargeScope = ChargeScope.COMPLETE, person_link: str | None = None,
     age: int | None = None, zip: str | None = None, source: str = "manual",
-    at: datetime | None = None,
+    at: datetime | None = None, bail_facts: BailFacts | None = None,
 ) -> tuple[CaseView, int]:
     """File a case without committing (import batches these); returns it and re-arrests made.
 
@@ -129,6 +130,10 @@ def file_case(
             created_at=now, updated_at=now, version=1,
         )
         session.add(row)
+    if bail_facts is not None:
+        row.fentanyl_evidence = bail_facts.fentanyl_evidence
+        row.bench_warrants_5y = bail_facts.bench_warrants_5y
+        row.open_pwid_cases = bail_facts.open_pwid_cases
     _add_charges(session, row.id, charges)
     session.flush()
     append_to_log(session, actor, row, event, now)
@@ -146,13 +151,13 @@ def create_case(
     session: Session, actor: Actor, *, case_id: str, person_id: str,
     charges: Sequence[Charge], filing_date: date, incident_id: str | None = None,
     charge_scope: ChargeScope = ChargeScope.COMPLETE, age: int | None = None,
-    zip: str | None = None, at: datetime | None = None,
+    zip: str | None = None, at: datetime | None = None, bail_facts: BailFacts | None = None,
 ) -> CaseView:
     """File one case by hand and commit it with its events and audit entries (see file_case)."""
     return file_case(
         session, actor, case_id=case_id, person_id=person_id, charges=charges,
         filing_date=filing_date, incident_id=incident_id, charge_scope=charge_scope, age=age,
-        zip=zip, at=at,
+        zip=zip, at=at, bail_facts=bail_facts,
     )[0]
 
 
@@ -366,4 +371,7 @@ def person_record(session: Session, person_id: str, excluding_case: str) -> Pers
     pad = session.scalar(select(func.count()).select_from(CaseRow).where(
         CaseRow.person_id == person_id, CaseRow.id != excluding_case,
         CaseRow.sealed_at.is_(None), CaseRow.pad_referred.is_(True))) or 0
-    return PersonRecord(person_id, None, open_div, pad, None)
+    this = session.get(CaseRow, excluding_case)  # what the ADA stated at this filing, if any
+    return PersonRecord(person_id, None, open_div, pad,
+                        this.bench_warrants_5y if this is not None else None,
+                        open_pwid_cases=this.open_pwid_cases if this is not None else None)

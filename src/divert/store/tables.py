@@ -78,6 +78,11 @@ class CaseRow(Base):
     # Set when the person's records were sealed (expungement, store/sealing.py): from then on
     # no role reads the case; the audit log keeps what was done, for the auditor.
     sealed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Facts the bail policy's exceptions read, as the ADA stated them at filing (the feed
+    # holds none of them): None means not stated, never "none".
+    fentanyl_evidence: Mapped[bool | None] = mapped_column(Boolean)
+    bench_warrants_5y: Mapped[int | None] = mapped_column(Integer)
+    open_pwid_cases: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         Index("ix_cases_effective_outcome_filing_date", "effective_outcome", "filing_date"),
@@ -148,6 +153,26 @@ class WhatIfRow(Base):
 
 
 Index("ix_what_if_screenings_label_outcome", WhatIfRow.label, WhatIfRow.outcome)
+
+
+class BailRecommendationRow(Base):
+    """The bail policy's recommendation, made at screening and stored with it (verbatim).
+
+    A table of its own: the case's outcome, queues and offers read `screenings` only, and a
+    bail recommendation never decides a charge.
+    """
+
+    __tablename__ = "bail_recommendations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    screening_id: Mapped[int | None] = mapped_column(ForeignKey("screenings.id"))
+    outcome: Mapped[str] = mapped_column(String(24))
+    policy_id: Mapped[str] = mapped_column(String(80))
+    policy_version: Mapped[int] = mapped_column(Integer)
+    policy_sha256: Mapped[str] = mapped_column(String(64))
+    as_of: Mapped[date | None] = mapped_column(Date)
+    decision_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class ProviderRow(Base):

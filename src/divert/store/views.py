@@ -98,6 +98,7 @@ class CaseView:
     pending_approval: str | None = None  # a review waits for this approval
     due_on: date | None = None  # an open offer's deadline, or a referral's first report
     vehicle: str | None = None  # the vehicle the latest screening named
+    bail_facts: BailFacts | None = None  # what the ADA stated for the bail policy's exceptions
 
     def to_screening_case(self, person: PersonRecord | None) -> ScreeningCase:
         """The pure `cases.model.Case` screening reads: no engagement, no consent, by design."""
@@ -106,7 +107,17 @@ class CaseView:
             contact_date=self.contact_date, person=person,
             charge_scope=ChargeScope(self.charge_scope), stage=Stage(self.stage),
             pad_referred=self.pad_referred, age=self.age,
+            fentanyl_evidence=self.bail_facts.fentanyl_evidence if self.bail_facts else None,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class BailFacts:
+    """The facts the bail policy's exceptions read, as the ADA states them (None: not stated)."""
+
+    fentanyl_evidence: bool | None = None
+    bench_warrants_5y: int | None = None
+    open_pwid_cases: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,17 +13,20 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
+from divert.analytics.consequences import CONSEQUENCES
 from divert.analytics.disparity import GroupRate
 from divert.analytics.measures import Measure
 from divert.analytics.report import plots
 from divert.analytics.report.content import Content
-from divert.analytics.simulate import CaseDiff
+from divert.analytics.report.figures import TOP_CHARGE, Figures, parameter_words, scenario_tag
 from divert.analytics.suppress import is_small, suppress, suppress_row
 from divert.errors import DivertError
 
@@ -48,67 +51,92 @@ def _ratio(g: GroupRate) -> str:
     return f"{cmp.ratio:.2f} ({cmp.ratio_low:.2f}–{cmp.ratio_high:.2f})"
 
 
-def _unknowns(changed: list[CaseDiff]) -> dict[str, str]:
-    """Per direction, the facts either policy lacked on those cases (e.g. charges[0].drug)."""
-    out: dict[str, set[str]] = {}
-    for d in changed:
-        out.setdefault(d.direction, set()).update(x for x in d.unknowns.split() if x)
-    return {k: ", ".join(sorted(v)) for k, v in out.items()}
-
-
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2"]),
                       undefined=StrictUndefined, keep_trailing_newline=True)
     env.filters.update(
         num=lambda v: f"{v:,.0f}", round1=lambda v: f"{v:,.1f}", int0=lambda v: f"{v:,.0f}",
         g=lambda v: f"{v:g}", d=lambda v: v.isoformat(), cell=lambda n: str(suppress(int(n))),
-        rate=_rate, ratio=_ratio,
+        rate=_rate, ratio=_ratio, sentence=lambda v: v[:1].upper() + v[1:],
     )
     return env
 
 
+def _figure_markup(figures: Figures) -> tuple[Callable[[str], Markup], Callable[[str], Markup]]:
+    """`fig(key)` prints a figure's value, `figr(key)` its range, each tagged with its key so
+    that a test can check every mention of a figure says the same."""
+
+    def fig(key: str) -> Markup:
+        return Markup('<span class="fig" data-fig="{}">{}</span>').format(key, figures[key].text)
+
+    def figr(key: str) -> Markup:
+        f = figures[key]
+        return Markup('<span class="fig" data-fig="{}" data-part="range">{}</span>').format(
+            key, f.range_text or f.text)
+
+    return fig, figr
+
+
 def _context(c: Content, changes_csv: str) -> dict[str, Any]:
-    ranges = {r.name: r for r in c.ranges}
-    pick = {"slots": "slots needed", "listings": "court listings", "refile": "re-filings per",
-            "change": "change in those"}
-    named = {k: next(r for n, r in ranges.items() if n.startswith(v)) for k, v in pick.items()}
+    figures = c.figures
+    if figures is None:
+        raise DivertError("the report's content has no figures: build it with build_content")
+    fig, figr = _figure_markup(figures)
     slots = c.assumptions.defaults()["provider_slots"]
     last = c.queue[-1]
     changed = [d for d in c.diffs if d.changed]
     seen = {o for counts in c.outcome_counts.values() for o in counts}
     outcomes = sorted(seen, key=lambda o: (OUTCOME_ORDER.index(o.split(" ")[0])
                                            if o.split(" ")[0] in OUTCOME_ORDER else 99, o))
-    sp90 = next(m for m in c.refiling["simple_possession"].measures if m.window_days == 90)
-    pw90 = next(m for m in c.refiling["pwid"].measures if m.window_days == 90)
+    share = c.assumptions["todays_diversion_share"]
+    used = {r.vehicle for r in c.candidate.rules if r.vehicle}
+    panels = [(f"{CONSEQUENCES[k][0]} (line: all at defaults)", figures[k].value,
+               figures[k].unit == "dollars",
+               [(parameter_words(c, s.parameter), s.at_low, s.at_high) for s in row])
+              for k, row in figures.tornado.items() if row]
     return {
-        "c": c, "ranges": named, "slots": slots, "horizon": len(c.queue),
-        "wait_end": last.waiting, "wait_months": last.wait_months,
-        "months": f"{(c.table.end - c.table.start).days / 30.44:.1f}",
+        "c": c, "f": figures, "fig": fig, "figr": figr, "slots": slots,
+        "horizon": len(c.queue), "wait_end": last.waiting, "wait_months": last.wait_months,
         "followup": (c.table.end - c.table.start).days,
-        "newly_people": len({d.person_id for d in c.newly}),
         "changed": len(changed), "changed_people": len({d.person_id for d in changed}),
         "outcomes": outcomes,
-        "live_divert": sum(n for o, n in c.outcome_counts["live"].items()
-                           if o.startswith("divert")),
         "rules": sorted(c.rules.items(), key=lambda kv: (-kv[1], kv[0])),
-        "categories": list(suppress_row(dict(c.categories.most_common())).items()),
-        "bail_types": list(suppress_row(c.bail.by_type).items()),
+        "categories": [(k, str(v) if v.value is not None or v.note == "small cell" else "hidden")
+                       for k, v in suppress_row(dict(c.categories.most_common())).items()],
         "unread": sum(1 for d in c.diffs if d.category == "unread"),
-        "sp90": sp90, "pw90": pw90, "changes_csv": changes_csv,
-        "min_at_risk": plots.MIN_AT_RISK,
+        "changes_csv": changes_csv, "min_at_risk": plots.MIN_AT_RISK,
+        "bail_section": c.bail_policy,
         "comparisons": [k for k in c.comparisons if not any(
             is_small(m.numerator) for m in (k.a, k.b))],
-        "unknowns": _unknowns(changed),
         "review_before": any(d.baseline == "needs_review" for d in changed),
+        "scenarios": [(scenario_tag(s, c.assumed), s) for s in c.scenarios],
+        "without_top_charge": _without_tag(c),
+        "most_moves": [(name, [k for k, row in figures.tornado.items()
+                               if any(s.parameter == name for s in row)][:2])
+                       for name in figures.most[:2 if _without_tag(c) else 3]],
+        "words": lambda name: parameter_words(c, name),
+        "weights": {k: row for k, row in figures.tornado.items() if row},
+        "placeholders": [a for a in c.assumptions.parameters.values() if a.placeholder],
+        "vehicles_used": [v for k, v in c.vehicles.items() if k in used],
+        "vehicles_other": [v for k, v in c.vehicles.items() if k not in used],
         "plots": {
             "survival": plots.survival_plot([c.refiling["simple_possession"].curve,
                                              c.refiling["pwid"].curve]),
-            "volumes": plots.volumes_plot(c.volumes),
-            "capacity": plots.capacity_plot(c.queue, slots, named["slots"].p5,
-                                            named["slots"].p95),
-            "funnel": plots.funnel_plot(c.funnel),
+            "volumes": plots.volumes_plot(c.volumes, share.default, share.low, share.high),
+            "capacity": plots.capacity_plot(c.queue, slots),
+            "tornado": [plots.tornado_plot(*panel) for panel in panels],
+            "drift": plots.drift_plot(c.drift, figures["pwid_share"].value)
+            if "pwid_share" in figures.items else "",
         },
     }
+
+
+def _without_tag(c: Content) -> str | None:
+    """The scenario key of "every assumption but the top-charge one", if the report has it."""
+    if TOP_CHARGE not in c.assumed:
+        return None
+    others = "+".join(a.removeprefix("assume.") for a in c.assumed if a != TOP_CHARGE)
+    return others or "none"
 
 
 def render_html(content: Content, changes_csv: str = "changes.csv") -> str:

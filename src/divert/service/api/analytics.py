@@ -115,7 +115,15 @@ def simulation(request: Request, policy: str = CANDIDATE, baseline: str = BASELI
                  "monetary": c.bail.monetary, "held": c.bail.held,
                  "people_held": c.bail.people_held, "held_for_money": c.bail.held_for_money},
         "assumptions": {k: {"default": a.default, "low": a.low, "high": a.high,
-                            "source": a.source} for k, a in c.assumptions.parameters.items()},
+                            "source": a.source, "placeholder": a.placeholder}
+                        for k, a in c.assumptions.parameters.items()},
+        # the report's figures, each with its definition: "newly" here is beyond today's
+        # discretionary diversion share, while the counts above are policy against policy
+        "figures": {f.key: {"label": f.label, "value": f.value, "unit": f.unit,
+                            "low": f.low, "high": f.high, "definition": f.definition,
+                            "numerator": f.numerator, "denominator": f.denominator,
+                            "source": f.source, "placeholder": f.placeholder}
+                    for f in (c.figures or ())},
     }
 
 

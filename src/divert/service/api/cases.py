@@ -22,7 +22,7 @@ from divert.service.pagination import PageDep
 from divert.service.schemas.cases import CaseCreate, CasePublic, PadCreate
 from divert.service.screening import policy_of, screen_stored_case
 from divert.store import repo, whatif
-from divert.store.views import CaseFilters
+from divert.store.views import BailFacts, CaseFilters
 
 router = APIRouter(prefix="/api", tags=["cases"])
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
@@ -125,7 +125,9 @@ def create_case(body: CaseCreate, request: Request, user: CurrentUser, db: Sessi
         view = repo.create_case(
             db, actor_of(user), case_id=body.case_id, person_id=body.person_id,
             charges=[Charge(**c.model_dump()) for c in body.charges],
-            filing_date=body.filing_date, incident_id=body.incident_id, age=body.age, at=now)
+            filing_date=body.filing_date, incident_id=body.incident_id, age=body.age, at=now,
+            bail_facts=BailFacts(body.fentanyl_evidence, body.bench_warrants_5y,
+                                 body.open_pwid_cases))
         if body.screen:
             view, _ = screen_stored_case(request, db, user, view.id, now)
         return 201, CasePublic.of(view).model_dump(mode="json")

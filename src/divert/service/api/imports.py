@@ -15,7 +15,7 @@ from divert.ingest.phl_filings import read_phl_filings
 from divert.service.auth import actor_of
 from divert.service.deps import CurrentUser, Principal, SessionDep, op
 from divert.service.errors import ApiError
-from divert.service.screening import policy_of
+from divert.service.screening import bail_policy_of, policy_of
 from divert.store.handles import Session
 from divert.store.importer import import_filings
 
@@ -51,7 +51,8 @@ def import_upload(file: UploadFile, request: Request, user: Principal, db: Sessi
             said = shown(exc.message)
             raise ApiError(422, said if said.startswith(name) else f"{name} {said}",
                            loc=("body", "file")) from exc
-        summary = import_filings(db, ingested, policy, actor_of(user))
+        summary = import_filings(db, ingested, policy, actor_of(user),
+                                 bail=bail_policy_of(request))
     return {"file": name, "rows_read": summary.rows_read, "rows_refused": summary.rows_refused,
             "cases_added": summary.cases_added,
             "cases_already_present": summary.cases_already_present,

@@ -68,6 +68,15 @@ class CaseCreate(BaseModel):
     age: int | None = Field(None, ge=0, le=120, description="Age at filing, whole years; "
                             "leave out when not known (a policy then says so).")
     screen: bool = Field(True, description="Screen it at once under the policy in force.")
+    fentanyl_evidence: bool | None = Field(
+        None, description="For the bail policy: the record shows evidence of fentanyl; leave "
+        "out when not known (the recommendation then goes to review, naming it).")
+    bench_warrants_5y: int | None = Field(
+        None, ge=0, le=1000, description="For the bail policy: bench warrants in the past five "
+        "years; leave out when not known.")
+    open_pwid_cases: int | None = Field(
+        None, ge=0, le=1000, description="For the bail policy: the person's open cases of "
+        "possession with intent to deliver; leave out when not known.")
 
 
 class PadCreate(BaseModel):

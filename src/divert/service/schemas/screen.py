@@ -13,10 +13,12 @@ from divert.service.bounds import Count
 class ChargeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    as_written: str = Field(min_length=1, max_length=500, description="Charge wording.")
-    citation: str | None = Field(None, max_length=200)
-    grade: str | None = Field(None, max_length=10)
-    drug: str | None = Field(None, max_length=40)
+    # the lengths of the charges table's columns (store/tables.py): a longer one was a 500
+    # on PostgreSQL (found by the fuzz campaign there)
+    as_written: str = Field(min_length=1, max_length=300, description="Charge wording.")
+    citation: str | None = Field(None, max_length=80)
+    grade: str | None = Field(None, max_length=8)
+    drug: str | None = Field(None, max_length=32)
 
 
 class PersonIn(BaseModel):

@@ -18,7 +18,7 @@ from divert.cases.consent import ConsentInvalid
 from divert.cases.events import Event, OfferAccepted, OfferDeclined, OfferMade
 from divert.errors import DivertError, InputRefused
 from divert.service.auth import actor_of
-from divert.service.bounds import MAX_INT
+from divert.service.bounds import MAX_INT, IdPath
 from divert.service.deps import ClockDep, Principal, SessionDep
 from divert.service.errors import plain
 from divert.service.paths import quote_id
@@ -149,7 +149,7 @@ def record_consent(case_id: str, request: Request, db: SessionDep, clock: ClockD
 
 
 @router.post("/cases/{case_id:id}/consents/{consent_id}/revoke", **page("consents.revoke"))
-def revoke_consent(case_id: str, consent_id: int, request: Request, db: SessionDep,
+def revoke_consent(case_id: str, consent_id: IdPath, request: Request, db: SessionDep,
                    clock: ClockDep, user: PageUser,
                    revoked_on: Annotated[str, Form(max_length=10)] = "") -> Response:
     def write() -> None:

@@ -42,6 +42,7 @@ from divert.store import repo, treatment, whatif
 from divert.store.views import SORTS, CaseFilters, NotFound, StaleVersion
 
 from . import words
+from .bail import bail_context
 from .guard import TEMPLATES, PageError, page, page_user
 from .nav import home_for
 
@@ -307,7 +308,8 @@ def render_case(request: Request, db: SessionDep, user: Principal, case_id: str,
                 *, error: str | None = None, flash: str | None = None,
                 status: int = 200, work_error: str | None = None,
                 form: dict[str, str] | None = None,
-                work_form: dict[str, Any] | None = None) -> Response:
+                work_form: dict[str, Any] | None = None,
+                bail_error: str | None = None) -> Response:
     actor = actor_of(user)
     view = repo.get_case(db, actor, case_id)
     latest = repo.latest_screening(db, actor, case_id)
@@ -345,7 +347,8 @@ def render_case(request: Request, db: SessionDep, user: Principal, case_id: str,
         "work": casework_context(db, actor, user.role, view.id, view.state, now.date()),
         "work_error": work_error,
         "work_form": work_form or {},
-        "what_ifs": whatif.what_ifs_for(db, view.id, request.app.state.policies())},
+        "what_ifs": whatif.what_ifs_for(db, view.id, request.app.state.policies()),
+        "bail": bail_context(db, user, view.id, bail_error)},
         status_code=status)
 
 

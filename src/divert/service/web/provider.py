@@ -4,13 +4,15 @@ one of them (status from the fixed list, date) through the same store call as th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from divert.cases import access
+from divert.cases.consent import ConsentInvalid
 from divert.cases.consent import rules as consent_rules
 from divert.errors import DivertError, InputRefused, NotPermitted
 from divert.service.api.engagement import EngagementCreate
@@ -68,12 +70,41 @@ def referral_list(request: Request, db: SessionDep, user: PageUser,
     return render(request, db, user, flash=flash)
 
 
+def _referral_step(request: Request, db: SessionDep, user: Principal, referral_id: int,
+                   write: Callable[[], Any], done: str, typed: dict[str, str]) -> Response:
+    """Do `write` on one of this provider's referrals; another provider's is refused as the
+    API refuses it, and any other refusal shows the page again with what was typed."""
+    def again(error: str, status: int) -> Response:
+        db.rollback()
+        return render(request, db, user, error=error, failed=referral_id, status=status,
+                      typed=typed)
+
+    try:
+        write()
+    except NotPermitted as exc:
+        db.rollback()
+        raise PageError(403, str(exc)) from exc
+    except NotFound as exc:
+        db.rollback()
+        raise PageError(404, f"No referral with id '{referral_id}'.") from exc
+    except ValidationError as exc:
+        err: Any = exc.errors()[0]
+        return again(f"{'.'.join(str(p) for p in err['loc']) or 'form'}: {err['msg']}", 422)
+    except InputRefused as exc:  # a date before the referral or in the future
+        return again(str(exc), exc.status)
+    except ConsentInvalid as exc:
+        return again(str(exc), 422)
+    except DivertError as exc:  # an illegal step
+        return again(plain(exc), 409)
+    return RedirectResponse(f"/referrals?{done}={referral_id}", status_code=303)
+
+
 @router.post("/referrals/{referral_id}/engagement", **page("engagement.create"))
 def report(referral_id: IdPath, request: Request, db: SessionDep, clock: ClockDep,
            user: PageUser, reported_on: Annotated[str, Form(max_length=10)],
            engagement_status: Annotated[str, Form(max_length=32)],
            attendance: Annotated[str, Form(max_length=32)] = "") -> Response:
-    try:
+    def write() -> None:
         body = EngagementCreate.model_validate({
             "referral_id": referral_id, "reported_on": reported_on,
             "engagement_status": engagement_status, "attendance": attendance or None})
@@ -81,32 +112,14 @@ def report(referral_id: IdPath, request: Request, db: SessionDep, clock: ClockDe
             db, actor_of(user), referral_id=body.referral_id, reported_on=body.reported_on,
             attendance=body.attendance, engagement_status=body.engagement_status,
             at=clock.now())
-    except NotPermitted as exc:  # another provider's referral: refused as the API refuses
-        db.rollback()
-        raise PageError(403, str(exc)) from exc
-    except NotFound as exc:
-        db.rollback()
-        raise PageError(404, f"No referral with id '{referral_id}'.") from exc
-    except ValidationError as exc:
-        db.rollback()
-        err: Any = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or "form"
-        return render(request, db, user, error=f"{field}: {err['msg']}", failed=referral_id,
-                      status=422)
-    except InputRefused as exc:  # a date before the referral or in the future
-        db.rollback()
-        return render(request, db, user, error=str(exc), failed=referral_id,
-                      status=exc.status, typed={"reported_on": reported_on,
-                                                "engagement_status": engagement_status,
-                                                "attendance": attendance})
-    except DivertError as exc:
-        db.rollback()
-        return render(request, db, user, error=plain(exc), failed=referral_id, status=409)
-    return RedirectResponse(f"/referrals?reported={referral_id}", status_code=303)
+
+    return _referral_step(request, db, user, referral_id, write, "reported", {
+        "reported_on": reported_on, "engagement_status": engagement_status,
+        "attendance": attendance})
 
 
 @router.post("/referrals/{referral_id}/consent", **page("consents.create"))
-def record_consent(referral_id: int, request: Request, db: SessionDep, clock: ClockDep,
+def record_consent(referral_id: IdPath, request: Request, db: SessionDep, clock: ClockDep,
                    user: PageUser, purpose: Annotated[str, Form(max_length=300)],
                    signed_on: Annotated[str, Form(max_length=10)],
                    expires_on: Annotated[str, Form(max_length=10)],
@@ -114,11 +127,11 @@ def record_consent(referral_id: int, request: Request, db: SessionDep, clock: Cl
                    kinds: Annotated[list[str] | None, Form()] = None) -> Response:
     """The person's signed Part 2 consent, recorded by the provider that discloses: only on
     a referral sent to this provider (the store refuses any other)."""
-    from divert.cases.consent import ConsentInvalid
     from divert.service.api.consents import ConsentCreate
 
     typed = {"purpose": purpose, "signed_on": signed_on, "expires_on": expires_on}
-    try:
+
+    def write() -> None:
         referral = treatment.get_referral(db, actor_of(user), referral_id)
         if not kinds:
             raise ConsentInvalid("kinds: tick at least one kind of information the consent "
@@ -130,27 +143,12 @@ def record_consent(referral_id: int, request: Request, db: SessionDep, clock: Cl
             db, actor_of(user), case_id=body.case_id, provider_id=body.provider_id,
             recipient_roles=body.recipient_roles, kinds=body.kinds, purpose=body.purpose,
             signed_on=body.signed_on, expires_on=body.expires_on, at=clock.now())
-    except NotPermitted as exc:
-        db.rollback()
-        raise PageError(403, str(exc)) from exc
-    except NotFound as exc:
-        db.rollback()
-        raise PageError(404, f"No referral with id '{referral_id}'.") from exc
-    except ValidationError as exc:
-        db.rollback()
-        err: Any = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or "form"
-        return render(request, db, user, error=f"{field}: {err['msg']}", failed=referral_id,
-                      status=422, typed=typed)
-    except DivertError as exc:  # ConsentInvalid, an illegal step
-        db.rollback()
-        return render(request, db, user, error=plain(exc), failed=referral_id, status=422,
-                      typed=typed)
-    return RedirectResponse(f"/referrals?consented={referral_id}", status_code=303)
+
+    return _referral_step(request, db, user, referral_id, write, "consented", typed)
 
 
 @router.post("/consents/{consent_id}/revoke", **page("consents.revoke"))
-def revoke_consent(consent_id: Annotated[int, Path(ge=1, le=MAX_INT)], request: Request,
+def revoke_consent(consent_id: IdPath, request: Request,
                    db: SessionDep, clock: ClockDep, user: PageUser) -> Response:
     """The person revoked their consent: disclosures stop from today."""
     try:
