@@ -215,7 +215,7 @@ def test_an_office_day_for_every_role(served: str, chromium_path: str) -> None:
         row = provider.locator("#referrals tbody tr", has_text="DEMO-0001")
         row.locator("select[name=engagement_status]").select_option("engaged")
         row.locator("input[name=reported_on]").fill(today.isoformat())
-        row.locator("button[type=submit]").click()
+        row.locator("form[action$='/engagement'] button[type=submit]").click()
         expect(provider.locator(".flash")).to_contain_text("recorded")
         walk.check(provider, "provider-1-referrals")
 
