@@ -46,3 +46,16 @@ def test_the_forms_are_shown_only_to_roles_that_may_record_bail(env: Env) -> Non
                                     "totp": env.code("u-coordinator")})
     page = env.client.get("/cases/T-POSS").text
     assert '<section id="bail">' in page and "/bail/request" not in page
+
+
+def test_a_recommendation_the_facts_cannot_settle_names_them_in_words(env: Env) -> None:
+    env.client.post("/api/cases", headers=env.headers("charging_ada"), json={
+        "case_id": "BP-2", "person_id": "p-bp2", "filing_date": "2026-07-01", "age": 30,
+        "charges": [{"as_written": "Retail Theft-Take Mdse", "grade": "M1"}]})
+    login(env)
+    page = env.client.get("/cases/BP-2").text
+    block = page[page.index('<section id="bail">'):page.index("</table>",
+                                                              page.index('<section id="bail">'))]
+    assert "Not known, so an ADA decides: " in block
+    assert "whether there is evidence of fentanyl" in block
+    assert "case.fentanyl_evidence" not in block  # words, not fact paths

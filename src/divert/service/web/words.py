@@ -17,7 +17,11 @@ _CASE_WORDS = {"case.money_bail": "whether money bail was set",
                "case.held": "whether the person was held in custody",
                "case.age": "the person's age at filing",
                "case.charge_count": "how many charges the case has",
-               "case.charge_scope": "whether every charge was published"}
+               "case.charge_scope": "whether every charge was published",
+               "case.fentanyl_evidence": "whether there is evidence of fentanyl",
+               "person.bench_warrants_5y": "how many bench warrants the person had in five "
+                                           "years",
+               "person.open_pwid_cases": "whether the person has an open PWID case"}
 
 
 def fact_words(path: str, charges: list[dict[str, Any]]) -> str:
