@@ -118,8 +118,32 @@ def test_the_export_holds_no_real_ids_and_no_free_text(store: Session) -> None:
     for secret in ("C-1", "P-1", SECRET_REASON, "the terms", "attended", "prov-a",
                    "Int Poss"):
         assert secret not in text
-    assert {e.outcome for e in events if e.type == "EngagementReported"} == {
-        "engaged", "not_engaged"}
+    # No consent names analysts, so no engagement status leaves the provider (42 CFR Part 2).
+    reports = [e for e in events if e.type == "EngagementReported"]
+    assert len(reports) == 2 and all(e.withheld and e.outcome is None for e in reports)
+
+
+def _consent(session: Session, case_id: str, revoked: date | None = None) -> None:
+    """A consent naming analysts for engagement status, as the provider would record it."""
+    from divert.store.tables import CaseRow, ConsentRow
+
+    case = session.get(CaseRow, case_id)
+    assert case is not None
+    session.add(ConsentRow(
+        case_id=case_id, person_id=case.person_id, provider_id="prov-a",
+        recipient_roles='["analyst"]', recipient_org=None, kinds='["engagement_status"]',
+        purpose="evaluation", signed_on=date(2026, 7, 7), expires_on=date(2099, 12, 31),
+        revoked_on=revoked, created_at=AT, version=1))
+    session.commit()
+
+
+def test_a_consent_naming_analysts_discloses_the_status_until_it_is_revoked(
+        store: Session) -> None:
+    _consent(store, "C-1")
+    _consent(store, "C-2", revoked=date(2026, 9, 1))  # revoked: nothing more is disclosed
+    events = export_events(store, ANALYST, KEY)
+    shown = {(e.outcome, e.withheld) for e in events if e.type == "EngagementReported"}
+    assert shown == {("engaged", False), (None, True)}
 
 
 def test_one_person_keeps_one_pseudonym_and_events_carry_their_own_dates(
@@ -151,3 +175,16 @@ def test_the_export_is_audited_and_refused_to_other_roles(store: Session) -> Non
     assert '"cases":6' in last.detail
     with pytest.raises(NotPermitted):
         export_events(store, ADA, KEY)
+
+
+def test_the_public_counts_leave_sealed_records_out(store: Session) -> None:
+    from divert.store.public import public_counts
+    from divert.store.tables import CaseRow
+
+    before = sum(public_counts(store).by_month.values())
+    for row in store.scalars(select(CaseRow).where(CaseRow.person_id == "P-1")):
+        row.sealed_at = AT  # as store/sealing.py marks them
+    store.commit()
+    after = public_counts(store)
+    assert sum(after.by_month.values()) == before - 2  # C-1 and C-6 are P-1's
+    assert sum(after.rearrests.values()) == 0  # the re-arrest was recorded on C-1

@@ -44,8 +44,9 @@ def step_of(event: Mapping[str, Any]) -> str | None:
     step = EVENT_STEPS.get(kind)
     if kind in _NEEDS_DIVERT and str(_field(event, "outcome") or "") != "divert":
         return None
-    if kind == "EngagementReported" and _field(event, "engaged") is False:
-        return None
+    if kind == "EngagementReported" and (_field(event, "engaged") is False
+                                         or _field(event, "withheld") is True):
+        return None  # not engaged, or no consent discloses the status: not counted
     return step
 
 

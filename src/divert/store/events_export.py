@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from divert.cases.access import Actor, require
 from divert.store import audit
-from divert.store.tables import CaseEventRow, CaseRow, EngagementReportRow
-from divert.store.unit import as_utc, unit_of_work
+from divert.store.tables import CaseEventRow, CaseRow, ConsentRow, EngagementReportRow
+from divert.store.unit import as_utc, unit_of_work, utcnow
 
 # The payload field that holds the date the event is about; other events are dated by
 # when they were recorded.
@@ -51,12 +51,26 @@ class PseudonymousEvent:
     outcome: str | None  # screening/override outcome, or engagement status
     engaged: bool | None = None  # EngagementReported only: from its status
     source: str = ""  # where the case came from (a feed, a hand filing, a PAD referral)
+    withheld: bool = False  # EngagementReported only: no consent discloses it to analysts
 
     def to_record(self) -> dict[str, Any]:
         """The flat record analytics.funnel reads (`case_id`, `type`, `outcome`, …)."""
         return {"case_id": self.case_id, "person_id": self.person_id, "type": self.type,
                 "date": self.date.isoformat(), "outcome": self.outcome,
-                "engaged": self.engaged, "source": self.source}
+                "engaged": self.engaged, "source": self.source, "withheld": self.withheld}
+
+
+def _analyst_consents(session: Session, today: date) -> dict[str, list[date]]:
+    """Per case, the signing days of consents in force today that let the provider disclose
+    engagement status to analysts."""
+    found: dict[str, list[date]] = {}
+    for case_id, roles, kinds, signed, expires, revoked in session.execute(select(
+            ConsentRow.case_id, ConsentRow.recipient_roles, ConsentRow.kinds,
+            ConsentRow.signed_on, ConsentRow.expires_on, ConsentRow.revoked_on)):
+        if ("analyst" in json.loads(roles) and "engagement_status" in json.loads(kinds)
+                and expires >= today and (revoked is None or revoked > today)):
+            found.setdefault(case_id, []).append(signed)
+    return found
 
 
 def pseudonym(key: bytes, kind: str, value: str) -> str:
@@ -86,6 +100,8 @@ def export_events(session: Session, actor: Actor, key: bytes) -> list[Pseudonymo
             select(EngagementReportRow.id, EngagementReportRow.engagement_status,
                    EngagementReportRow.reported_on))
     }
+    today = utcnow().date()
+    consented = _analyst_consents(session, today)
     rows = session.execute(
         select(CaseEventRow.case_id, CaseRow.person_id, CaseEventRow.kind,
                CaseEventRow.payload, CaseEventRow.recorded_at, CaseRow.source)
@@ -98,14 +114,18 @@ def export_events(session: Session, actor: Actor, key: bytes) -> list[Pseudonymo
         payload = json.loads(raw)
         when = _event_date(kind, payload, as_utc(recorded_at).date())
         outcome = payload.get(OUTCOME_FIELD[kind]) if kind in OUTCOME_FIELD else None
-        engaged = None
+        engaged, withheld = None, False
         if kind == "EngagementReported" and payload.get("report_id") in reports:
             outcome, when = reports[payload["report_id"]]
             engaged = ENGAGED.get(outcome) if outcome else None
+            # 42 CFR Part 2: the status goes to analysts only under a consent naming them,
+            # in force today (an expired or revoked one discloses nothing more).
+            if not any(signed <= when for signed in consented.get(case_id, ())):
+                outcome, engaged, withheld = None, None, True
         cases.add(case_id)
         out.append(PseudonymousEvent(pseudonym(key, "case", case_id),
                                      pseudonym(key, "person", person_id), kind, when,
-                                     outcome, engaged, source))
+                                     outcome, engaged, source, withheld))
     out.sort(key=lambda e: e.case_id)  # stable: each case's events stay in sequence
     audit.append(session, actor, "analytics.export", "case_events",
                  detail={"events": len(out), "cases": len(cases)})

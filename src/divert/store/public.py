@@ -35,11 +35,12 @@ def age_band(age: int | None) -> str:
 
 
 def public_counts(session: Session) -> PublicCounts:
-    """Every count the public page shows, from the live store (not audited: no person)."""
+    """Every count the public page shows, from the live store (not audited: no person);
+    sealed records are counted nowhere."""
     rows = session.execute(
         select(CaseRow.filing_date, CaseRow.age, CaseRow.zip, CaseRow.effective_outcome,
                func.count())
-        .where(CaseRow.filing_date.is_not(None))
+        .where(CaseRow.filing_date.is_not(None), CaseRow.sealed_at.is_(None))
         .group_by(CaseRow.filing_date, CaseRow.age, CaseRow.zip, CaseRow.effective_outcome))
     by_month: Counter[tuple[str, str]] = Counter()
     by_age: Counter[tuple[str, str]] = Counter()
@@ -55,10 +56,12 @@ def public_counts(session: Session) -> PublicCounts:
     for (decision,) in session.execute(
             select(ScreeningRow.decision_json).join(latest, latest.c.id == ScreeningRow.id)
             .join(CaseRow, CaseRow.id == ScreeningRow.case_id)
-            .where(CaseRow.effective_outcome == "divert", ScreeningRow.outcome == "divert")):
+            .where(CaseRow.effective_outcome == "divert", ScreeningRow.outcome == "divert",
+                   CaseRow.sealed_at.is_(None))):
         vehicles[json.loads(decision).get("vehicle") or "not named"] += 1
     rearrests: Counter[str] = Counter()
-    for (payload,) in session.execute(select(CaseEventRow.payload).where(
-            CaseEventRow.kind == "ReArrestRecorded")):
+    for (payload,) in session.execute(
+            select(CaseEventRow.payload).join(CaseRow, CaseRow.id == CaseEventRow.case_id)
+            .where(CaseEventRow.kind == "ReArrestRecorded", CaseRow.sealed_at.is_(None))):
         rearrests[str(json.loads(payload).get("filing_date", ""))[:7] or "not known"] += 1
     return PublicCounts(by_month, by_age, by_zip, vehicles, rearrests)

@@ -300,7 +300,7 @@ def casework_context(db: SessionDep, actor: Any, role: str, case_id: str, state:
             "revoke": may["consents.revoke"],
             "close": may["outcomes.create"] and bool(closings), "closings": closings,
             "providers": providers, "consents": consents,
-            "roles": ["charging_ada", "supervisor", "coordinator"],
+            "roles": ["charging_ada", "supervisor", "coordinator", "analyst"],
             "kinds": sorted(consent_rules().kinds)}
 
 

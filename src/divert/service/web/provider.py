@@ -54,7 +54,7 @@ def render(request: Request, db: SessionDep, user: Principal, *, error: str | No
         "can_report": access.is_allowed(user.role, "engagement.create"), "error": error,
         "can_consent": access.is_allowed(user.role, "consents.create"),
         "kinds": sorted(consent_rules().kinds),
-        "roles": ["charging_ada", "supervisor", "coordinator"],
+        "roles": ["charging_ada", "supervisor", "coordinator", "analyst"],
         "failed": failed, "flash": flash, "typed": typed or {}}, status_code=status)
 
 
