@@ -59,3 +59,10 @@ def queue_filters(name: str, role: str, today: date) -> dict[str, Any]:
     if name == "no_engagement":
         return {"state": "in_treatment", "due_by": today, "sort": "due_asc"}
     raise KeyError(name)
+
+
+def under_queue(asked: dict[str, Any], saved: dict[str, Any], sort: str | None) -> dict[str, Any]:
+    """List filters: what was asked, the queue's own filters over it, and the order asked
+    for, else the queue's, else newest filing first (the page and the API alike)."""
+    return {**asked, **{k: v for k, v in saved.items() if k != "sort"},
+            "sort": sort or saved.get("sort") or "filed_desc"}

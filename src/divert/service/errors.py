@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from divert.cases.decision import NotDivertible
@@ -79,6 +80,9 @@ def plain(exc: Exception) -> str:
         return messages.step_refused(exc.state, exc.event, exc.allowed)
     if isinstance(exc, ApiError):
         return exc.message
+    if isinstance(exc, ValidationError):  # a form's field: "contact_date: Input should be…"
+        err: Any = exc.errors()[0]
+        return f"{'.'.join(str(p) for p in err['loc']) or 'form'}: {err['msg']}"
     return str(exc)
 
 

@@ -66,12 +66,11 @@ def list_cases(
             raise ApiError(403, f"The {user.role} role does not work the {queue!r} queue.",
                            loc=("query", "queue"))
         saved = queues.queue_filters(queue, user.role, clock.now().date())
-    filters = CaseFilters(**{
+    filters = CaseFilters(**queues.under_queue({
         "state": state.value if state else None, "outcome": outcome.value if outcome else None,
         "filed_from": filed_from, "filed_to": filed_to, "search": q or None,
         "proposal": proposal.value if proposal else None, "vehicle": vehicle,
-        "provider_id": provider_id, **{k: v for k, v in saved.items() if k != "sort"},
-        "sort": sort or saved.get("sort") or "filed_desc"})
+        "provider_id": provider_id}, saved, sort))
     found = repo.list_cases(db, actor_of(user), page.page, page.page_size, filters)
     return {
         "items": [CasePublic.of(c).model_dump(mode="json") for c in found.items],

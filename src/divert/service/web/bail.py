@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
 
 from divert.cases import access
 from divert.errors import DivertError
@@ -63,11 +62,7 @@ def record_request(case_id: str, request: Request, db: SessionDep, clock: ClockD
         event = request_event(request, db, user, case_id, body, clock.now().date())
         repo.append_event(db, actor_of(user), case_id, event, expected_version=version,
                           at=clock.now())
-    except ValidationError as exc:
-        err: Any = exc.errors()[0]
-        return _again(request, db, clock, user, case_id,
-                      f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}")
-    except (ApiError, DivertError, ValueError) as exc:
+    except (ApiError, DivertError, ValueError) as exc:  # ValidationError names its field
         return _again(request, db, clock, user, case_id, plain(exc))
     return RedirectResponse(f"/cases/{quote_id(case_id)}#bail", status_code=303)
 
@@ -84,10 +79,6 @@ def record_court(case_id: str, request: Request, db: SessionDep, clock: ClockDep
             "bail_type": bail_type, "amount": int(amount) if amount.strip() else None})
         repo.append_event(db, actor_of(user), case_id, court_event(body, clock.now().date()),
                           expected_version=version, at=clock.now())
-    except ValidationError as exc:
-        err: Any = exc.errors()[0]
-        return _again(request, db, clock, user, case_id,
-                      f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}")
-    except (ApiError, DivertError, ValueError) as exc:
+    except (ApiError, DivertError, ValueError) as exc:  # ValidationError names its field
         return _again(request, db, clock, user, case_id, plain(exc))
     return RedirectResponse(f"/cases/{quote_id(case_id)}#bail", status_code=303)

@@ -51,9 +51,7 @@ def _run(request: Request, db: SessionDep, clock: ClockDep, user: Principal, cas
         return again(str(exc), 404)
     except ValidationError as exc:
         db.rollback()
-        err: Any = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or "form"
-        return again(f"{field}: {err['msg']}", 422)
+        return again(plain(exc), 422)
     except ValueError as exc:
         db.rollback()
         return again(str(exc), 422)

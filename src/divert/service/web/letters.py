@@ -20,7 +20,7 @@ from fastapi.responses import Response
 
 from divert.errors import DivertError
 from divert.policy.model import PolicyVersion
-from divert.policy.vehicles import Vehicle, load_vehicles, vehicles_file
+from divert.policy.vehicles import Vehicle
 from divert.service.auth import actor_of
 from divert.service.deps import ClockDep, Principal, SessionDep
 from divert.store import repo
@@ -28,6 +28,7 @@ from divert.store.views import NotFound
 
 from . import words
 from .guard import TEMPLATES, PageError, page, page_user
+from .pages import vehicles_at
 
 router = APIRouter(tags=["pages"])
 PageUser = Annotated[Principal, Depends(page_user)]
@@ -51,7 +52,7 @@ def _version(request: Request, decision: dict[str, Any]) -> PolicyVersion | None
 def _vehicle(version: PolicyVersion | None, vehicle_id: str | None) -> Vehicle | None:
     if version is None or not vehicle_id or not version.path:
         return None
-    return load_vehicles(vehicles_file(version.path)).get(vehicle_id)
+    return vehicles_at(version.path).get(vehicle_id)
 
 
 def letter_context(request: Request, db: SessionDep, user: Principal, case_id: str,

@@ -125,12 +125,11 @@ def _list_filters(user: Principal, asked: dict[str, str], today: date) -> CaseFi
             raise PageError(403, f"The {user.role.replace('_', ' ')} role does not work the "
                                  f"{queues.BY_NAME[queue].label!r} queue.")
         saved = queues.queue_filters(queue, user.role, today)
-    return CaseFilters(**{
+    return CaseFilters(**queues.under_queue({
         "outcome": outcome or None, "state": state or None, "search": asked["q"][:200] or None,
         "proposal": asked["proposal"] or None, "vehicle": asked["vehicle"][:32] or None,
         "provider_id": asked["provider"][:64] or None, "filed_from": dates["filed_from"],
-        "filed_to": dates["filed_to"], **{k: v for k, v in saved.items() if k != "sort"},
-        "sort": asked["sort"] or saved.get("sort") or "filed_desc"})
+        "filed_to": dates["filed_to"]}, saved, asked["sort"]))
 
 
 def _asked(request: Request) -> dict[str, str]:
@@ -228,19 +227,22 @@ def _vehicles(request: Request) -> list[tuple[str, str]]:
 
 def _vehicle_of(request: Request, decision: dict[str, Any]) -> Any:
     """The vehicle a divert names, with its conditions and bars (vehicles.yaml)."""
-    from divert.policy.vehicles import load_vehicles, vehicles_file
-
     policy = request.app.state.policies().get(decision["policy"]["id"])
     if not decision.get("vehicle") or policy is None or not policy.latest().path:
         return None
-    return load_vehicles(vehicles_file(policy.latest().path)).get(decision["vehicle"])
+    return vehicles_at(policy.latest().path).get(decision["vehicle"])
 
 
 @cache
-def _vehicle_names(version_path: str) -> dict[str, str]:
+def vehicles_at(version_path: str) -> dict[str, Any]:
+    """The vehicles file beside a policy version, read once per process (pages and letters)."""
     from divert.policy.vehicles import load_vehicles, vehicles_file
 
-    return {v.id: v.short for v in load_vehicles(vehicles_file(version_path)).values()}
+    return load_vehicles(vehicles_file(version_path))
+
+
+def _vehicle_names(version_path: str) -> dict[str, str]:
+    return {v.id: v.short for v in vehicles_at(version_path).values()}
 
 
 def _list_url(page_no: int, asked: dict[str, str]) -> str:

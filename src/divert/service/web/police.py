@@ -98,7 +98,7 @@ def pad_submit(request: Request, db: SessionDep, clock: ClockDep, user: PageUser
     except ValidationError as exc:
         db.rollback()
         return render(request, db, user, now.date(), form=form, status=422,
-                      error=_first_problem(exc))
+                      error=plain(exc))
     except ApiError as exc:
         db.rollback()
         return render(request, db, user, now.date(), form=form, status=exc.status,
@@ -110,9 +110,3 @@ def pad_submit(request: Request, db: SessionDep, clock: ClockDep, user: PageUser
     # '#' and '/' are common in incident numbers: quoted, the id survives the redirect.
     return RedirectResponse(f"/pad?done={quote(result.case.id, safe='')}", status_code=303)
 
-
-def _first_problem(exc: ValidationError) -> str:
-    """One sentence naming the field: "contact_date: Input should be a valid date…"."""
-    err: Any = exc.errors()[0]
-    field = ".".join(str(p) for p in err["loc"]) or "form"
-    return f"{field}: {err['msg']}"

@@ -88,8 +88,7 @@ def _referral_step(request: Request, db: SessionDep, user: Principal, referral_i
         db.rollback()
         raise PageError(404, f"No referral with id '{referral_id}'.") from exc
     except ValidationError as exc:
-        err: Any = exc.errors()[0]
-        return again(f"{'.'.join(str(p) for p in err['loc']) or 'form'}: {err['msg']}", 422)
+        return again(plain(exc), 422)
     except InputRefused as exc:  # a date before the referral or in the future
         return again(str(exc), exc.status)
     except ConsentInvalid as exc:
