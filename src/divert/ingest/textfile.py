@@ -67,6 +67,8 @@ def csv_rows(text: str, path: str, *, open_quotes: bool = False
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     previous_end = 0
     columns = 0  # the header's, once read
+    # physical lines in the file, counted once (counting per row made reading quadratic)
+    lines = text.count("\n") + (not text.endswith("\n"))
     while True:
         start = previous_end + 1
         try:
@@ -78,7 +80,7 @@ def csv_rows(text: str, path: str, *, open_quotes: bool = False
             yield Refusal(path, start, None, None, f"cannot be read as CSV ({error})")
             continue
         previous_end = reader.line_num
-        if open_quotes and columns and _swallowed(fields, columns, reader.line_num, text):
+        if open_quotes and columns and _swallowed(fields, columns, reader.line_num, lines):
             yield Refusal(path, start, None, None, _open_quote(start, reader.line_num))
             continue
         columns = columns or len(fields)
@@ -87,11 +89,11 @@ def csv_rows(text: str, path: str, *, open_quotes: bool = False
         yield start, fields
 
 
-def _swallowed(fields: list[str], columns: int, end: int, text: str) -> bool:
+def _swallowed(fields: list[str], columns: int, end: int, lines: int) -> bool:
     """Whether a quote left open has read other rows (or the file's end) into a field: a
     field with a line break in a row of the wrong width, or followed by a whole row's worth
     of commas, or running to the end of the file with its line break."""
-    at_end = end >= text.count("\n") + (not text.endswith("\n"))
+    at_end = end >= lines
     for field in fields:
         if "\n" not in field and "\r" not in field:
             continue
