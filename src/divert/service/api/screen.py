@@ -1,5 +1,8 @@
-"""POST /api/screen: screen an ad-hoc case under a policy and return the Decision, stored
-nowhere — how an ADA asks "what would the policy say?" before a case is filed.
+"""POST /api/screen and /api/screen/batch: screen ad-hoc cases under a policy and return the
+Decisions, stored nowhere — how an ADA asks "what would the policy say?" before a case is
+filed, one case or a whole morning's docket at once.
+
+Neither writes anything, so neither is audited (a refused attempt is, by the role check).
 """
 
 from __future__ import annotations
@@ -7,12 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from pydantic import ValidationError
 
 from divert.engines.inprocess import screen_case
 from divert.errors import DivertError
 from divert.service.deps import op
 from divert.service.errors import ApiError
-from divert.service.schemas.screen import ScreenRequest
+from divert.service.schemas.screen import (
+    SCREEN_BATCH_LIMIT,
+    CaseIn,
+    ScreenBatchRequest,
+    ScreenRequest,
+)
 from divert.service.screening import policy_of
 
 router = APIRouter(prefix="/api", tags=["screen"])
@@ -27,3 +36,42 @@ def screen(body: ScreenRequest, request: Request) -> dict[str, Any]:
     except DivertError as exc:  # e.g. no version of the policy in force on the case's date
         raise ApiError(422, str(exc), loc=("body", "case", "filing_date")) from exc
     return decision.to_json()
+
+
+def _refusal(index: int, errors: list[tuple[tuple[str | int, ...], str]]) -> dict[str, Any]:
+    return {"index": index, "ok": False,
+            "error": "; ".join(f"{'.'.join(str(p) for p in loc[2:]) or 'case'}: {msg}"
+                               for loc, msg in errors),
+            "errors": [{"loc": list(loc), "msg": msg} for loc, msg in errors]}
+
+
+@router.post("/screen/batch", summary="Screen up to 1,000 ad-hoc cases",
+             **op("screenings.create", 413))
+def screen_batch(body: ScreenBatchRequest, request: Request) -> dict[str, Any]:
+    """Apply the policy to each case; `results[i]` answers `cases[i]`: its Decision, or the
+    reason it was refused (a malformed case, no version in force on its date) — a refused
+    case never stops the others. At most 1,000 cases (413 past that: split the batch).
+    Nothing is stored."""
+    if len(body.cases) > SCREEN_BATCH_LIMIT:
+        raise ApiError(413, f"A batch holds at most {SCREEN_BATCH_LIMIT:,} cases; this one has "
+                       f"{len(body.cases):,}. Split it into batches of {SCREEN_BATCH_LIMIT:,}.",
+                       loc=("body", "cases"))
+    if not body.cases:
+        raise ApiError(422, "A batch needs at least one case.", loc=("body", "cases"))
+    policy = policy_of(request, body.policy_id)
+    results: list[dict[str, Any]] = []
+    for i, raw in enumerate(body.cases):
+        try:
+            case = CaseIn.model_validate(raw)
+        except ValidationError as exc:
+            results.append(_refusal(i, [
+                (("body", "cases", i, *e["loc"]), e["msg"]) for e in exc.errors()]))
+            continue
+        try:
+            decision = screen_case(case.to_case(), policy)
+        except DivertError as exc:  # no version of the policy in force on the case's date
+            results.append(_refusal(i, [(("body", "cases", i, "filing_date"), str(exc))]))
+            continue
+        results.append({"index": i, "ok": True, "decision": decision.to_json()})
+    refused = sum(not r["ok"] for r in results)
+    return {"screened": len(results) - refused, "refused": refused, "results": results}

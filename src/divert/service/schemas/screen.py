@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -80,3 +81,24 @@ class ScreenRequest(BaseModel):
     )
     case: CaseIn
 
+
+
+SCREEN_BATCH_LIMIT = 1000  # cases in one POST /api/screen/batch; more is a 413
+
+
+class ScreenBatchRequest(BaseModel):
+    """Up to SCREEN_BATCH_LIMIT ad-hoc cases screened under one policy.
+
+    Each case is checked on its own (so one bad case is refused by its index and the others
+    are still screened); the document shows each as a CaseIn."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    policy_id: str | None = Field(
+        None, description="Policy to screen every case under; the service's default policy "
+        "when omitted.")
+    cases: list[dict[str, Any]] = Field(
+        description=f"The cases (at most {SCREEN_BATCH_LIMIT:,}; more is refused with 413). "
+        "Each has the shape of `case` in POST /api/screen.",
+        json_schema_extra={"items": {"$ref": "#/components/schemas/CaseIn"},
+                           "maxItems": SCREEN_BATCH_LIMIT, "minItems": 1})
