@@ -33,6 +33,7 @@ from divert.service.paths import KeepEncodedSlashes
 from divert.service.settings import Settings
 from divert.service.web.guard import install_page_handlers
 from divert.store.db import make_engine, make_sessionmaker
+from divert.store.groupcommit import AuditGroup
 from divert.store.handles import Engine
 
 HERE = Path(__file__).parent
@@ -124,6 +125,9 @@ def create_app(
     app.state.sessionmaker = make_sessionmaker(
         app.state.engine, audit_key_file=settings.audit_key_file,
         audit_heads_file=settings.audit_heads_file)
+    # audited reads' entries are group-committed: one durable transaction for all the reads
+    # under way, each answered only once its entry is in (store/groupcommit.py)
+    app.state.audit_group = AuditGroup(app.state.sessionmaker)
 
     lock = threading.Lock()
 

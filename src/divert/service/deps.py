@@ -98,6 +98,15 @@ def current_user(
 CurrentUser = Annotated[Principal, Depends(current_user)]
 
 
+def audited_reads(request: Request, db: Session) -> Any:
+    """`with audited_reads(request, db):` around pure reads of the API: their audit entries
+    are group-committed with other requests' (store/groupcommit.py), durably, before the
+    route returns; an error inside writes none (as a unit of work would roll it back)."""
+    from divert.store.groupcommit import deferred
+
+    return deferred(db, request.app.state.audit_group)
+
+
 def refuse(db: Session, user: Principal, operation: str, resource: str, now: Any) -> None:
     """Audit a refused attempt (who tried what, from where), then nothing else is done."""
     from divert.cases.access import Actor

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from divert.cases.access import ROLES, Actor, Role
 from divert.store import audit
+from divert.store.db import reading
 from divert.store.tables import ProviderRow, SessionRow, UserRow
 from divert.store.unit import as_utc, unit_of_work, utcnow
 from divert.store.views import Conflict, NotFound, Page, StaleVersion, UserView
@@ -165,12 +166,39 @@ def open_session(session: Session, user_id: int, token_sha256: str, source: str,
     return True
 
 
-@unit_of_work
 def resume_session(
     session: Session, token_sha256: str, *, at: datetime, idle: timedelta, total: timedelta,
 ) -> Credentials | None:
     """The session's account if the session is alive (touching its last-seen time at most
-    once per LAST_SEEN_EVERY); else end it and return None."""
+    once per LAST_SEEN_EVERY); else end it and return None.
+
+    The check is a read (`db.reading`: on SQLite it neither takes nor waits for the write
+    lock), so a request within LAST_SEEN_EVERY of the last touch writes nothing; only a touch
+    or an ending is written, in its own transaction that checks again under the lock."""
+    if session.in_transaction():  # inside a caller's unit of work: keep it one transaction
+        return _resume_writing(session, token_sha256, at=at, idle=idle, total=total)
+    with reading():
+        row = session.get(SessionRow, token_sha256)
+        user = None if row is None else session.get(UserRow, row.user_id)
+        found = None if user is None else _credentials(user)
+        quiet = (row is not None and row.ended_at is None and user is not None
+                 and not user.locked and at - as_utc(row.created_at) <= total
+                 and at - as_utc(row.last_seen_at) < LAST_SEEN_EVERY
+                 and at - as_utc(row.last_seen_at) <= idle)
+        gone = row is None or row.ended_at is not None
+        session.commit()  # ends the read; nothing was written
+    if gone:
+        return None
+    if quiet:
+        return found
+    session.expire_all()  # the write checks again what it reads, under the lock
+    return _resume_writing(session, token_sha256, at=at, idle=idle, total=total)
+
+
+@unit_of_work
+def _resume_writing(
+    session: Session, token_sha256: str, *, at: datetime, idle: timedelta, total: timedelta,
+) -> Credentials | None:
     row = session.get(SessionRow, token_sha256)
     if row is None or row.ended_at is not None:
         return None

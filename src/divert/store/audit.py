@@ -86,7 +86,15 @@ def append_many(
     session: Session, actor: Actor, entries: list[Entry], at: datetime | None = None
 ) -> None:
     """Append many entries at once (bulk import), chained exactly as `append` would chain them."""
-    if not entries:
+    when = at or datetime.now(UTC)
+    append_each(session, [(actor, e, when) for e in entries])
+
+
+def append_each(session: Session, items: Sequence[tuple[Actor, Entry, datetime]]) -> None:
+    """Append entries of several actors at once, in order, chained exactly as `append` would
+    chain them one by one; the chain's head is read under the chain lock, inside the caller's
+    transaction, so several processes appending at once still make one chain."""
+    if not items:
         return
     _lock_chain(session)
     last = session.execute(
@@ -94,11 +102,11 @@ def append_many(
     ).first()
     seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
     key = _key(session)
-    when = (at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
     rows: list[dict[str, Any]] = []
-    for e in entries:
+    for actor, e, at in items:
         seq += 1
-        row = AuditRow(seq=seq, at=when, actor=actor.username, role=actor.role,
+        row = AuditRow(seq=seq, at=at.astimezone(UTC).isoformat(timespec="microseconds"),
+                       actor=actor.username, role=actor.role,
                        source=actor.source, action=e.action, resource=e.resource,
                        person_id=e.person_id, outcome=e.outcome, detail=canonical(e.detail or {}),
                        prev_hash=prev)
@@ -106,6 +114,11 @@ def append_many(
         rows.append(_content(row) | {"hash": prev,
                                      "mac": entry_mark(key, prev) if key else None})
     session.execute(insert(AuditRow), rows)
+
+
+# session.info key: while set (a list), `append` collects entries there instead of writing
+# them, for a group commit to write after the reads are done (store/groupcommit.py).
+DEFER_INFO = "divert.audit_deferred"
 
 
 def append(
@@ -119,7 +132,19 @@ def append(
     detail: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> AuditRow:
-    """Append one entry to the chain in the caller's transaction (flushed, not committed)."""
+    """Append one entry to the chain in the caller's transaction (flushed, not committed).
+
+    Inside `groupcommit.deferred(session)` the entry is collected instead (and written,
+    durably, by the group commit before the answer goes out); the row returned then has no
+    seq or hash yet."""
+    deferred: list[tuple[Actor, Entry, datetime]] | None = session.info.get(DEFER_INFO)
+    if deferred is not None:
+        when = (at or datetime.now(UTC)).astimezone(UTC)
+        deferred.append((actor, Entry(action, resource, person_id, detail, outcome), when))
+        return AuditRow(at=when.isoformat(timespec="microseconds"), actor=actor.username,
+                        role=actor.role, source=actor.source, action=action,
+                        resource=resource, person_id=person_id, outcome=outcome,
+                        detail=canonical(detail or {}))
     _lock_chain(session)
     last = session.execute(
         select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)

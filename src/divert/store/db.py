@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,21 @@ from sqlalchemy.orm import Session, sessionmaker
 DEFAULT_URL = "sqlite:///var/divert.sqlite"
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Set by `reading()`: SQLite transactions begun meanwhile are plain (deferred) BEGINs.
+_READING: ContextVar[bool] = ContextVar("divert_reading", default=False)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Transactions begun inside only read: on SQLite they start with a deferred BEGIN, so
+    they neither take nor wait for the single write lock (WAL readers see the last commit).
+    Writing inside one may fail with "database is locked" instead of queueing: only pure
+    reads belong here. No effect on PostgreSQL, whose readers never block."""
+    token = _READING.set(True)
+    try:
+        yield
+    finally:
+        _READING.reset(token)
 
 
 def database_url() -> str:
@@ -61,7 +77,7 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if _READING.get() else "BEGIN IMMEDIATE")
 
     return engine
 

@@ -15,7 +15,7 @@ from divert.policy.explain import Outcome
 from divert.service import pad
 from divert.service.api.referrals import referral_public
 from divert.service.auth import actor_of
-from divert.service.deps import ClockDep, CurrentUser, SessionDep, op
+from divert.service.deps import ClockDep, CurrentUser, SessionDep, audited_reads, op
 from divert.service.errors import ApiError
 from divert.service.idempotency import fingerprint, run_once
 from divert.service.pagination import PageDep
@@ -30,6 +30,7 @@ IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 @router.get("/cases", summary="List cases", **op("cases.list"))
 def list_cases(
+    request: Request,
     user: CurrentUser,
     db: SessionDep,
     page: PageDep,
@@ -71,7 +72,8 @@ def list_cases(
         "filed_from": filed_from, "filed_to": filed_to, "search": q or None,
         "proposal": proposal.value if proposal else None, "vehicle": vehicle,
         "provider_id": provider_id}, saved, sort))
-    found = repo.list_cases(db, actor_of(user), page.page, page.page_size, filters)
+    with audited_reads(request, db):
+        found = repo.list_cases(db, actor_of(user), page.page, page.page_size, filters)
     return {
         "items": [CasePublic.of(c).model_dump(mode="json") for c in found.items],
         "page": found.page, "page_size": found.page_size, "total": found.total,
@@ -93,9 +95,11 @@ def list_what_ifs(case_id: str, request: Request, user: CurrentUser, db: Session
 
 
 @router.get("/cases/{case_id:id}", summary="Read a case", **op("cases.read", 404))
-def get_case(case_id: str, user: CurrentUser, db: SessionDep, response: Response) -> CasePublic:
+def get_case(case_id: str, request: Request, user: CurrentUser, db: SessionDep,
+             response: Response) -> CasePublic:
     """The case and its charges; the read is audited. ETag carries the row version."""
-    view = repo.get_case(db, actor_of(user), case_id)
+    with audited_reads(request, db):
+        view = repo.get_case(db, actor_of(user), case_id)
     response.headers["ETag"] = f'"{view.version}"'
     return CasePublic.of(view)
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from divert.service.auth import actor_of
 from divert.service.bounds import IdPath
 from divert.service.concurrency import IfMatch, expected_version
-from divert.service.deps import ClockDep, CurrentUser, SessionDep, op
+from divert.service.deps import ClockDep, CurrentUser, SessionDep, audited_reads, op
 from divert.service.idempotency import fingerprint, run_once
 from divert.service.pagination import PageDep
 from divert.store import treatment
@@ -39,11 +39,12 @@ def referral_public(r: ReferralView) -> dict[str, Any]:
 
 
 @router.get("", summary="List referrals (a provider: only its own)", **op("referrals.read"))
-def list_referrals(user: CurrentUser, db: SessionDep, page: PageDep,
+def list_referrals(request: Request, user: CurrentUser, db: SessionDep, page: PageDep,
                    case_id: str | None = None, provider_id: str | None = None
                    ) -> dict[str, Any]:
-    found = treatment.list_referrals(db, actor_of(user), provider_id=provider_id,
-                                     case_id=case_id)
+    with audited_reads(request, db):
+        found = treatment.list_referrals(db, actor_of(user), provider_id=provider_id,
+                                         case_id=case_id)
     return {"items": [referral_public(r) for r in page.slice(found)], "page": page.page,
             "page_size": page.page_size, "total": len(found)}
 
