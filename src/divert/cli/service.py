@@ -14,6 +14,11 @@ import typer
 
 HostOpt = Annotated[str, typer.Option(help="Address to listen on (loopback by default).")]
 PortOpt = Annotated[int, typer.Option(help="Port to listen on.")]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option("--workers", min=1, max=64, help="Server processes (default: DIVERT_WORKERS, "
+                 "else 1)."),
+]
 DbOpt = Annotated[
     str | None,
     typer.Option("--database-url", help="Database URL (default: DIVERT_DATABASE_URL or "
@@ -21,29 +26,39 @@ DbOpt = Annotated[
 ]
 
 
-def _serve(host: str, port: int, database_url: str | None) -> None:
+def _serve(host: str, port: int, database_url: str | None, workers: int | None) -> None:
     import uvicorn
 
     from divert.service.app import create_app
-    from divert.service.settings import settings_for
+    from divert.service.settings import export_for_workers, settings_for
 
     settings = settings_for(database_url)
-    typer.echo(f"divert is serving on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    if workers is not None:
+        settings = settings.model_copy(update={"workers": workers})
+    typer.echo(f"divert is serving on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)"
+               + (f"  with {settings.workers} worker processes" if settings.workers > 1 else ""))
     # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1;
     # the service reads it itself, only from DIVERT_TRUSTED_PROXIES (service/clientaddr.py)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
-                proxy_headers=False)
+    if settings.workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
+                    proxy_headers=False)
+        return
+    export_for_workers(settings)  # each worker builds its app from the same settings
+    uvicorn.run("divert.service.app:app_from_env", factory=True, workers=settings.workers,
+                host=host, port=port, log_level="info", proxy_headers=False)
 
 
-def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, database_url: DbOpt = None) -> None:
+def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, database_url: DbOpt = None,
+          workers: WorkersOpt = None) -> None:
     """Serve the API and the web pages (the database must already be migrated)."""
-    _serve(host, port, database_url)
+    _serve(host, port, database_url, workers)
 
 
 def demo(
     host: HostOpt = "127.0.0.1",
     port: PortOpt = 8000,
     database_url: DbOpt = None,
+    workers: WorkersOpt = None,
     serve: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Serve after preparing the demo.")
     ] = True,
@@ -65,7 +80,7 @@ def demo(
         typer.echo(f"  {report.accounts[0].uri} )")
     typer.echo("")
     if serve:
-        _serve(host, port, settings.database_url)
+        _serve(host, port, settings.database_url, workers)
 
 
 def users_add(

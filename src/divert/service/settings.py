@@ -6,6 +6,8 @@ list them; nothing else in the service reads the environment.
 
 from __future__ import annotations
 
+import os
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -100,6 +102,13 @@ class Settings(BaseSettings):
         description="Where the audit log's heads are recorded outside the database (at each "
         "backup and on the schedule below); verify checks every one of them by default.",
     )
+    workers: int = Field(
+        default=1, ge=1, le=64,
+        description="Server processes `divert serve` and `divert demo` start (uvicorn "
+        "workers); each has its own pool and audit group commit, and the audit chain stays "
+        "one chain (its head is read under the chain lock in the writing transaction). On "
+        "this 2-core machine 2-4 serve best; 1 is one process, as before.",
+    )
     audit_head_minutes: int = Field(
         default=60, ge=0,
         description="Record the audit log's head every this many minutes while serving "
@@ -110,6 +119,14 @@ class Settings(BaseSettings):
 def settings_for(database_url: str | None) -> Settings:
     """Settings from the environment, with the database overridden when one is given."""
     return Settings(database_url=database_url) if database_url else Settings()
+
+
+def export_for_workers(settings: Settings) -> None:
+    """Put `settings` in this process's DIVERT_* environment, so worker processes that build
+    their own (app_from_env) get the same ones, command-line overrides included."""
+    for name, value in settings.model_dump().items():
+        if value is not None:
+            os.environ[f"DIVERT_{name.upper()}"] = str(value)
 
 
 def setting_docs() -> dict[str, str]:
