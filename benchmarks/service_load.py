@@ -207,6 +207,9 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--postgres", help="PostgreSQL URL (its public schema is dropped)")
     parser.add_argument("--before-src", type=Path, help="serve from this src/ folder instead")
+    parser.add_argument("--no-batch", action="store_true",
+                        help="leave POST /api/screen/batch out of the mix (to compare with a "
+                        "checkout that lacks it)")
     args = parser.parse_args()
     if args.seconds > 600 or args.users > 200:
         raise SystemExit("bounded: at most 600 s and 200 virtual users")
@@ -254,7 +257,7 @@ def main() -> None:
                 r.raise_for_status()
                 tokens[user] = r.json()["token"]
             paths = httpx.get(f"{base}/openapi.json").json()["paths"]
-            batch_ok = "/api/screen/batch" in paths
+            batch_ok = "/api/screen/batch" in paths and not args.no_batch
             # warm every worker (the first screen loads the policies), not measured
             asyncio.run(drive(base, tokens, users, 3.0, args.batch, args.cases, batch_ok))
             db = "PostgreSQL" if args.postgres else "SQLite"
