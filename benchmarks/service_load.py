@@ -150,7 +150,9 @@ async def user_loop(base: str, token: str, kind: str, ops: list[tuple[str, float
                 s.cases += n
 
 
-def mix(batch_ok: bool) -> dict[str, list[tuple[str, float]]]:
+def mix(batch_ok: bool, screening_only: bool = False) -> dict[str, list[tuple[str, float]]]:
+    if screening_only:
+        return {"ada": [("POST /api/screen/batch", 1.0)]}
     ada = [("POST /api/screen", 25.0), ("GET /api/cases/{id}", 65.0)]
     if batch_ok:
         ada.append(("POST /api/screen/batch", 10.0))
@@ -167,9 +169,10 @@ def pct(sorted_values: list[float], p: float) -> float:
 
 
 async def drive(base: str, tokens: dict[str, str], users: dict[str, int], seconds: float,
-                batch: int, cases: int, batch_ok: bool) -> tuple[dict[str, Stats], float]:
+                batch: int, cases: int, batch_ok: bool, screening_only: bool = False
+                ) -> tuple[dict[str, Stats], float]:
     stats: dict[str, Stats] = defaultdict(Stats)
-    ops = mix(batch_ok)
+    ops = mix(batch_ok, screening_only)
     stop = time.perf_counter() + seconds
     started = time.perf_counter()
     await asyncio.gather(*[
@@ -210,6 +213,9 @@ def main() -> None:
     parser.add_argument("--no-batch", action="store_true",
                         help="leave POST /api/screen/batch out of the mix (to compare with a "
                         "checkout that lacks it)")
+    parser.add_argument("--screening-only", action="store_true",
+                        help="every virtual user an ADA sending only batches (the screening "
+                        "capacity)")
     args = parser.parse_args()
     if args.seconds > 600 or args.users > 200:
         raise SystemExit("bounded: at most 600 s and 200 virtual users")
@@ -217,6 +223,8 @@ def main() -> None:
     users = {"ada": max(1, args.users - 2 * others - max(1, round(args.users * 0.2))),
              "supervisor": max(1, round(args.users * 0.2)), "provider": others,
              "analyst": others}
+    if args.screening_only:
+        users = {"ada": args.users}
     with tempfile.TemporaryDirectory() as tmp:
         if args.postgres:
             fresh_postgres(args.postgres)
@@ -259,14 +267,15 @@ def main() -> None:
             paths = httpx.get(f"{base}/openapi.json").json()["paths"]
             batch_ok = "/api/screen/batch" in paths and not args.no_batch
             # warm every worker (the first screen loads the policies), not measured
-            asyncio.run(drive(base, tokens, users, 3.0, args.batch, args.cases, batch_ok))
+            asyncio.run(drive(base, tokens, users, 3.0, args.batch, args.cases, batch_ok,
+                              args.screening_only))
             db = "PostgreSQL" if args.postgres else "SQLite"
             print(f"{db}, uvicorn --workers {args.workers}, {sum(users.values())} virtual users "
                   f"{users}, {args.seconds:.0f} s, batch {args.batch}, "
                   f"{'before: ' + str(args.before_src) if args.before_src else 'this tree'}; "
                   f"load average {load()}")
             stats, elapsed = asyncio.run(drive(base, tokens, users, args.seconds, args.batch,
-                                               args.cases, batch_ok))
+                                               args.cases, batch_ok, args.screening_only))
             report(stats, elapsed)
             print(f"load average after: {load()}")
         finally:
