@@ -38,7 +38,9 @@ class Settings(BaseSettings):
         "against.",
     )
     session_idle_minutes: int = Field(
-        default=30, ge=1, description="A session ends after this many minutes without a request."
+        default=30, ge=1, description="A session ends after this many minutes without a "
+        "request (to within a minute: its last-seen time is written at most once a minute, "
+        "so reads do not write).",
     )
     session_max_hours: int = Field(
         default=12, ge=1, description="A session ends this many hours after login, however busy."
