@@ -10,10 +10,10 @@ from datetime import date
 import pytest
 
 from conftest import FILINGS
-from divert.cases.model import Case, Charge, ChargeScope, PersonRecord, Stage
 from divert.engines.base import Engine
 from divert.engines.inprocess import TOP_CHARGE_NOTE, InProcessEngine, screen_case, screen_cases
 from divert.errors import DivertError
+from divert.model.case import Case, Charge, ChargeScope, PersonRecord, Stage
 from divert.policy import whatif
 from divert.policy.explain import Disposition, Outcome, Truth
 from divert.policy.load import load_policies

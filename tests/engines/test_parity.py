@@ -24,11 +24,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FILINGS
-from divert.cases.model import Case, Charge, ChargeScope, PersonRecord
 from divert.engines.duckdb import screen_duckdb
 from divert.engines.sql import BECAUSE_SEPARATOR, TRUTH_PREFIX
 from divert.engines.tables import CaseTables, TableBuilder
 from divert.errors import DivertError
+from divert.model.case import Case, Charge, ChargeScope, PersonRecord
 from divert.policy import dispose, whatif
 from divert.policy.condition import And, Compare, Condition, Not, Op, Or, Quantified, Quantifier
 from divert.policy.evaluate import Facts, Value, evaluate

@@ -86,7 +86,7 @@ def _days_held(events: Sequence[BailEvent]) -> float | None:
 def _case(events: tuple[BailEvent, ...]) -> FiledCase:  # for the doctest
     from datetime import datetime
 
-    from divert.cases.model import Case
+    from divert.model.case import Case
 
     return FiledCase(Case("c", ()), "p", "name+dob", datetime(2021, 9, 1), 30, None, None,
                      None, events)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from divert.analytics.measures import Filing
-from divert.cases.model import Case, Charge, ChargeScope, PersonRecord
+from divert.model.case import Case, Charge, ChargeScope, PersonRecord
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from divert.cases.model import Case
 from divert.ingest.screening import screen_all
+from divert.model.case import Case
 from divert.policy.model import Policy
 from divert.policy.outcome_diff import (
     CSV_COLUMNS,

@@ -15,7 +15,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from divert.cases.model import Case
 from divert.cli.decision_text import decision_lines
 from divert.cli.ingest import FORMAT_ERROR_EXIT, print_input_summary, read_or_exit
 from divert.errors import DivertError, InputFormatError, PolicyErrors
@@ -28,6 +27,7 @@ from divert.ingest.screening import (
     unread_wordings,
 )
 from divert.ingest.tables import output_format, write_decisions, write_decisions_json
+from divert.model.case import Case
 from divert.policy.explain import Decision, Disposition
 from divert.policy.model import Policy, PolicyVersion
 

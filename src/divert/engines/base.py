@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Protocol, runtime_checkable
 
-from divert.cases.model import Case
+from divert.model.case import Case
 from divert.policy.explain import Decision
 from divert.policy.model import Policy
 

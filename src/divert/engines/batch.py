@@ -18,9 +18,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from divert.cases.model import Case
 from divert.engines.sql import BECAUSE_SEPARATOR, TRUTH_PREFIX
 from divert.errors import DivertError
+from divert.model.case import Case
 from divert.policy import dispose
 from divert.policy.explain import Decision, Disposition, Outcome, RuleResult, Truth
 from divert.policy.model import Policy

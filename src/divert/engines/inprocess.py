@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from functools import lru_cache
 
-from divert.cases.model import Case, ChargeScope
 from divert.catalog.model import Match, Reading
 from divert.errors import DivertError
+from divert.model.case import Case, ChargeScope
 from divert.policy import dispose, whatif
 from divert.policy.evaluate import Facts, Value, evaluate, witnesses
 from divert.policy.explain import ChargeFinding, Decision, Outcome, RuleResult, Truth

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from divert.cases.model import Case
 from divert.errors import DivertError
+from divert.model.case import Case
 from divert.policy.explain import Decision
 from divert.policy.model import Policy
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from divert.cases.access import Actor
-from divert.cases.model import Charge
 from divert.ingest.filed_case import Ingested
 from divert.ingest.phl_filings import read_phl_filings
+from divert.model.case import Charge
 from divert.policy.load import load_policies
 from divert.policy.model import Policy
 from divert.resources import sample_filings

@@ -17,9 +17,9 @@ from typing import Any
 
 from divert.cases import checks
 from divert.cases.access import Actor
-from divert.cases.model import Case, Charge, PersonRecord
 from divert.engines.inprocess import screen_case
 from divert.errors import DivertError
+from divert.model.case import Case, Charge, PersonRecord
 from divert.policy.explain import Decision
 from divert.policy.model import Policy
 from divert.service import messages

@@ -32,7 +32,7 @@ from divert.cases.events import (
     to_payload,
 )
 from divert.cases.lifecycle import State
-from divert.cases.model import Charge
+from divert.model.case import Charge
 from divert.store import audit
 from divert.store.tables import CaseEventRow, CaseRow, ChargeRow, Person
 from divert.store.unit import dumps

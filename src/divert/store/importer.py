@@ -25,10 +25,10 @@ from divert.cases import lifecycle
 from divert.cases.access import Actor
 from divert.cases.events import CaseFiled, Event, Screened, kind_of, to_payload
 from divert.cases.lifecycle import State
-from divert.cases.model import Case, PersonRecord, Stage
 from divert.engines.inprocess import screen_case
 from divert.errors import DivertError
 from divert.ingest.filed_case import FiledCase, Ingested
+from divert.model.case import Case, PersonRecord, Stage
 from divert.policy.explain import Decision
 from divert.policy.model import Policy
 from divert.store import audit

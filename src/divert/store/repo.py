@@ -30,8 +30,8 @@ from divert.cases.events import (
     ReArrestRecorded,
 )
 from divert.cases.lifecycle import State
-from divert.cases.model import Charge, ChargeScope, PersonRecord, Stage
 from divert.errors import InputRefused
+from divert.model.case import Charge, ChargeScope, PersonRecord, Stage
 from divert.store import audit
 from divert.store.caselog import (
     OPEN_DIVERSION,

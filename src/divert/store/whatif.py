@@ -19,8 +19,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from divert.cases.access import Actor
-from divert.cases.model import Case, Charge, ChargeScope, Stage
 from divert.engines.inprocess import screen_version
+from divert.model.case import Case, Charge, ChargeScope, Stage
 from divert.policy.model import Policy, PolicyVersion
 from divert.store import audit
 from divert.store.importer import person_records

@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from divert.cases.model import Case, Charge, ChargeScope, PersonRecord, Stage
+from divert.model.case import Case, Charge, ChargeScope, PersonRecord, Stage
 from divert.service.bounds import Count
 
 
