@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from divert.errors import PolicyError, PolicyErrors
+from divert.errors import PolicyError, PolicyErrors, UnknownPolicy
 from divert.policy import charge_list as lists
 from divert.policy import load_legal as legal
 from divert.policy.explain import KIND_OUTCOMES, Outcome
@@ -355,6 +355,18 @@ def load_policies(root: Path | None = None) -> dict[str, Policy]:
         raise PolicyErrors(errors)
     return {pid: Policy(pid, tuple(sorted(vs, key=lambda v: v.version)))
             for pid, vs in sorted(versions.items())}
+
+
+def find_policy(policy_id: str, policies: dict[str, Policy] | None = None) -> Policy:
+    """The policy with this id, from `policies` or the policies folder.
+
+    Raises:
+        UnknownPolicy: naming the id and the known ones (every door's one message).
+    """
+    policies = load_policies() if policies is None else policies
+    if policy_id not in policies:
+        raise UnknownPolicy(policy_id, sorted(policies))
+    return policies[policy_id]
 
 
 def check_recorded(versions: list[PolicyVersion]) -> list[PolicyError]:
