@@ -1,11 +1,12 @@
 """The case repository: filing, reading, listing and changing cases in the case store.
 
 Only `divert.store` talks SQL (an import-linter contract keeps the service off SQLAlchemy);
-this module holds the case aggregate. Every public write is one unit of work (store/unit.py): the change, its case event and its
-audit entry commit together, or nothing is written; `atomic(session)` joins several calls
-into one transaction. Every read of a person's record is audited. Sibling modules hold the
-rest of the store's API: treatment.py (providers, referrals, consents, engagement),
-accounts.py (users, lockout, sessions), idempotency.py, importer.py (bulk import), audit.py.
+this module holds the case aggregate. Every public write is one unit of work
+(store/unit.py): the change, its case event and its audit entry commit together, or nothing
+is written; `atomic(session)` joins several calls into one transaction. Every read of a
+person's record is audited. Sibling modules hold the rest of the store's API: treatment.py
+(providers, referrals, consents, engagement), accounts.py (users, lockout, sessions),
+idempotency.py, importer.py (bulk import), audit.py.
 """
 
 from __future__ import annotations
