@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 
 from conftest import FILINGS
 from divert.engines.duckdb import screen_duckdb
+from divert.engines.layout import CaseTables, TableBuilder
 from divert.engines.sql import BECAUSE_SEPARATOR, TRUTH_PREFIX
-from divert.engines.tables import CaseTables, TableBuilder
 from divert.errors import DivertError
 from divert.model.case import Case, Charge, ChargeScope, PersonRecord
 from divert.policy import dispose, whatif

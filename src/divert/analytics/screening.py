@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from divert.analytics.filings import CaseRow
+from divert.analytics.filings import FilingRow
 from divert.errors import DivertError
 from divert.policy.explain import Decision
 from divert.policy.model import Policy
@@ -19,7 +19,7 @@ from divert.policy.select import Mode
 
 
 def screen_rows(
-    rows: Sequence[CaseRow],
+    rows: Sequence[FilingRow],
     policy: Policy,
     on: date | None = None,
     progress: Callable[[int], None] | None = None,

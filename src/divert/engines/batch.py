@@ -66,7 +66,7 @@ def screen_cases_batch(cases: Sequence[Case], policy: Policy, *, engine: str = "
     date and reason recorded come from `select` for the same case, and must agree with it.
     """
     from divert.engines.inprocess import read_charges
-    from divert.engines.tables import tables_from_cases
+    from divert.engines.layout import tables_from_cases
 
     tables = tables_from_cases(cases)
     result: pa.Table = screen_table(policy, tables.cases, tables.charges, tables.persons,
