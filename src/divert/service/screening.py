@@ -66,15 +66,15 @@ def screen_and_store(
     the screening; a case dated before any version of it gets none (the page says so).
     """
     view = repo.get_case(db, actor, case_id)
-    person = repo.person_record(db, view.person_id, view.id)
+    case = repo.screening_case(db, view)
     try:
-        decision = screen_one(view.to_screening_case(person), policy)
+        decision = screen_one(case, policy)
     except DivertError as exc:  # e.g. no version of the policy in force on the filing date
         raise ApiError(422, str(exc), loc=("path", "case_id")) from exc
     stored = repo.record_screening(db, actor, view.id, decision, expected_version, now)
     if bail_policy is not None:
         try:
-            bail = screen_one(view.to_screening_case(person), bail_policy)
+            bail = screen_one(case, bail_policy)
         except DivertError:  # no version of the bail policy in force on the filing date
             bail = None
         if bail is not None:
@@ -94,7 +94,7 @@ def what_would_change(request: Request, db: Session, view: CaseView,
                    None) if policy else None
     if version is None:
         return []
-    case = view.to_screening_case(repo.person_record(db, view.person_id, view.id))
+    case = repo.screening_case(db, view)
     shown = [c.get("as_read") or c.get("citation") or c["as_written"]
              for c in decision["charges"]]
     facts = case_facts(case, readings_of(case), frozenset(decision.get("assumptions") or ()))

@@ -33,7 +33,7 @@ from divert.cases.events import (
 )
 from divert.cases.lifecycle import State
 from divert.errors import InputRefused
-from divert.model.case import Charge, ChargeScope, PersonRecord, Stage
+from divert.model.case import Case, Charge, ChargeScope, PersonRecord, Stage
 from divert.store import audit
 from divert.store.caselog import (
     OPEN_DIVERSION,
@@ -377,3 +377,9 @@ def person_record(session: Session, person_id: str, excluding_case: str) -> Pers
     return PersonRecord(person_id, None, open_div, pad,
                         this.bench_warrants_5y if this is not None else None,
                         open_pwid_cases=this.open_pwid_cases if this is not None else None)
+
+
+def screening_case(session: Session, view: CaseView) -> Case:
+    """The stored case as screening reads it (`model.case.Case`), with the person's record
+    from the store: the one edge where a stored case becomes a case to screen."""
+    return view.to_screening_case(person_record(session, view.person_id, view.id))

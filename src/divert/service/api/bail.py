@@ -166,7 +166,7 @@ def supervision_event(request: Request, db: SessionDep, user: Principal, case_id
 
     policy = supervision_policy_of(request)
     view = repo.get_case(db, actor_of(user), case_id)
-    case = replace(view.to_screening_case(repo.person_record(db, view.person_id, view.id)),
+    case = replace(repo.screening_case(db, view),
                    mandatory_supervision_months=body.mandatory_months)
     try:
         decision = screen_one(case, policy)
