@@ -151,6 +151,24 @@ def select(policy: Policy, case: Case, mode: Mode = Mode.LIVE,
            on: date | None = None) -> Selection:
     """The version of `policy` that governs `case` in `mode`, the day that chose it, and why.
 
+    >>> from divert.model.case import Case
+    >>> from divert.policy.model import Default
+    >>> from divert.policy.explain import Outcome
+    >>> def v(n, start, end):
+    ...     return PolicyVersion("p", "t", "j", n, "adopted", start, end, "filing_date", {},
+    ...                          (), Default(Outcome.NEEDS_REVIEW, ""), "")
+    >>> p = Policy("p", (v(1, date(2026, 1, 1), date(2026, 6, 30)), v(2, date(2026, 7, 1), None)))
+    >>> old, mid = Case("A", (), date(2025, 5, 1)), Case("B", (), date(2026, 3, 1))
+    >>> def show(s): return s.version.version, s.on.isoformat(), s.selected_by
+    >>> show(select(p, mid))
+    (1, '2026-03-01', 'filing_date')
+    >>> show(select(p, old, Mode.PAST_AS_LATEST)), show(select(p, mid, Mode.LATEST))
+    ((2, '2026-07-01', 'as_of'), (2, '2026-07-01', 'what_if'))
+    >>> show(select(p, old, Mode.AS_OF, date(2026, 8, 1)))
+    (2, '2026-08-01', 'as_of')
+    >>> governs(p, old), governs(p, old, Mode.PAST_AS_LATEST)
+    (False, True)
+
     Raises:
         DivertError: the case lacks the date the policy selects by, or no version is in
             force on the chosen day (the message says which dates are covered).
@@ -177,6 +195,15 @@ def select(policy: Policy, case: Case, mode: Mode = Mode.LIVE,
                          f"the policy's first version (a what-if)")
     return Selection(select_version(policy, own), own, rule.column,
                      f"the {words}")
+
+
+def governs(policy: Policy, case: Case, mode: Mode = Mode.LIVE, on: date | None = None) -> bool:
+    """Whether some version of `policy` governs `case` in `mode` (`select` would not refuse)."""
+    try:
+        select(policy, case, mode, on)
+    except DivertError:
+        return False
+    return True
 
 
 def spans(policy: Policy) -> tuple[tuple[int, date, date | None], ...]:
