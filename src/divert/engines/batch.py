@@ -53,7 +53,6 @@ def screen_table(policy: Policy, cases: Any, charges: Any = None, persons: Any =
 class BatchScreening:
     decisions: tuple[Decision, ...]
     not_screened: tuple[tuple[str, str], ...]  # (case_id, why)
-    what_if: int  # cases read as of the latest version's first day (past_as_latest)
 
 
 def screen_cases_batch(cases: Sequence[Case], policy: Policy, *, engine: str = "duckdb",
@@ -77,7 +76,6 @@ def screen_cases_batch(cases: Sequence[Case], policy: Policy, *, engine: str = "
     versions = {v.version: v for v in policy.versions}
     decisions: list[Decision] = []
     refused: list[tuple[str, str]] = []
-    what_if = 0
     for case in cases:
         row = rows[case.case_id]
         try:
@@ -89,7 +87,6 @@ def screen_cases_batch(cases: Sequence[Case], policy: Policy, *, engine: str = "
         if version is None or version.version != chosen.version.version:
             raise DivertError(f"{engine} chose v{row['policy_version']} of {policy.id} for case "
                               f"{case.case_id}, policy/select.py v{chosen.version.version}")
-        what_if += mode is Mode.PAST_AS_LATEST and chosen.selected_by == "as_of"
         results = tuple(
             RuleResult(r.id, r.clause, _TRUTH[row[TRUTH_PREFIX + r.id]],
                        r.outcome if row[TRUTH_PREFIX + r.id] else None, "")
@@ -104,4 +101,4 @@ def screen_cases_batch(cases: Sequence[Case], policy: Policy, *, engine: str = "
             case.case_id, outcome, because, results, read_charges(case), (),
             version.ref, chosen.on, chosen.selected_by, engine,
             vehicle=row["vehicle"], dispositions=dispositions, assumptions=tuple(sorted(assume))))
-    return BatchScreening(tuple(decisions), tuple(refused), what_if)
+    return BatchScreening(tuple(decisions), tuple(refused))

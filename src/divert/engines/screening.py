@@ -91,7 +91,6 @@ def screen(cases: Sequence[Case], policy: Policy, mode: Mode = Mode.LIVE, *,
     chosen = choose_engine(engine, len(cases))
     decisions: list[Decision] = []
     refused: list[NotScreened] = []
-    what_if = 0
     if chosen == "inprocess":
         for case in cases:
             try:
@@ -99,7 +98,6 @@ def screen(cases: Sequence[Case], policy: Policy, mode: Mode = Mode.LIVE, *,
             except DivertError as error:
                 refused.append(NotScreened(case.case_id, str(error)))
             else:
-                what_if += mode is Mode.PAST_AS_LATEST and selection.selected_by == "as_of"
                 decisions.append(screen_version(case, selection.version, selection.on,
                                                 selection.selected_by, assume))
             if advance is not None:
@@ -110,6 +108,6 @@ def screen(cases: Sequence[Case], policy: Policy, mode: Mode = Mode.LIVE, *,
         got = screen_cases_batch(cases, policy, engine=chosen, mode=mode, on=on,
                                  master=master, assume=assume)
         decisions, refused = list(got.decisions), [NotScreened(*n) for n in got.not_screened]
-        what_if = got.what_if
+    what_if = sum(mode is Mode.PAST_AS_LATEST and d.selected_by == "as_of" for d in decisions)
     return ScreeningRun(tuple(decisions), tuple(refused), what_if,
                         time.perf_counter() - started)
