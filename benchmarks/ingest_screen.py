@@ -16,8 +16,9 @@ import platform
 import statistics
 import time
 
+from divert.cli.output import outcome_counts
+from divert.engines.screening import screen
 from divert.ingest.phl_filings import read_phl_filings
-from divert.ingest.screening import outcome_counts, screen_all
 from divert.policy.load import load_policies
 from divert.resources import sample_filings
 
@@ -45,7 +46,7 @@ def main() -> None:
     for policy_id, policy in sorted(load_policies().items()):
         rates = []
         for _ in range(args.repeat):
-            screened = screen_all(cases, policy)
+            screened = screen(cases, policy)
             rates.append(screened.cases_per_second)
         counts = ", ".join(f"{k} {v:,}" for k, v in outcome_counts(screened.decisions)) or "none"
         print(

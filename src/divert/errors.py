@@ -52,6 +52,16 @@ class PolicyErrors(DivertError):
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
+class UnknownPolicy(DivertError):
+    """A policy id the policies folder does not hold; the one message every door gives."""
+
+    def __init__(self, policy_id: str, known: Sequence[str]) -> None:
+        self.policy_id = policy_id
+        self.known = tuple(known)
+        super().__init__(f"no policy '{policy_id}'; known policies: "
+                         f"{', '.join(self.known) or 'none'}")
+
+
 class CatalogError(DivertError):
     """A mistake in the statute catalog's data files."""
 

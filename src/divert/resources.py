@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from divert.settings import common
 
 _PACKAGE_DATA = Path(__file__).parent / "_data"
 _CHECKOUT = Path(__file__).resolve().parents[2]
@@ -18,13 +19,13 @@ def _bundled(name: str) -> Path:
 
 def policy_root() -> Path:
     """The policies folder: DIVERT_POLICY_PATH if set (an office's own), else the bundled one."""
-    override = os.environ.get("DIVERT_POLICY_PATH")
+    override = common().policy_path
     return Path(override) if override else _bundled("policies")
 
 
 def catalog_root() -> Path:
     """The statute catalog folder: DIVERT_CATALOG_PATH if set, else the bundled one."""
-    override = os.environ.get("DIVERT_CATALOG_PATH")
+    override = common().catalog_path
     return Path(override) if override else _bundled("catalog")
 
 

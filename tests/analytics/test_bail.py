@@ -9,9 +9,9 @@ from typer.testing import CliRunner
 
 from conftest import FILINGS
 from divert.analytics.bail import BailRow, CourtBail, court_bail, group
-from divert.cases.model import Case
 from divert.cli import app
 from divert.ingest.filed_case import BailEvent, FiledCase
+from divert.model.case import Case
 from divert.policy.explain import Outcome
 
 T0 = datetime(2021, 9, 1, 9, 0)

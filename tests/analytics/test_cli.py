@@ -9,10 +9,11 @@ from typer.testing import CliRunner
 
 from conftest import FILINGS
 from divert.cli import app
-from divert.engines.inprocess import screen_cases
+from divert.engines.screening import screen
 from divert.ingest.phl_filings import read_phl_filings
 from divert.policy import whatif
 from divert.policy.load import load_policies
+from divert.policy.select import Mode
 
 runner = CliRunner()
 
@@ -36,8 +37,9 @@ def test_simulate_prints_the_changes_and_writes_every_case(tmp_path: Path) -> No
     policy = load_policies()["phl-dao-simple-possession"]
     cases = [fc.case for fc in read_phl_filings(FILINGS).cases]
     assume = whatif.parse(["hidden_charges_lesser", "no_unpublished_record"])
-    expected = {d.case_id for d in screen_cases(cases, policy, policy.latest().effective_from,
-                                                assume=assume) if d.outcome.value == "divert"}
+    expected = {d.case_id for d in screen(cases, policy, Mode.AS_OF,
+                                          on=policy.latest().effective_from,
+                                          assume=assume).decisions if d.outcome.value == "divert"}
     assert {r["case_id"] for r in rows if r["candidate"] == "divert"} == expected
     assert len(expected) > 400
 

@@ -21,7 +21,7 @@ from divert.analytics.report.build import html_to_pdf, render_html
 from divert.analytics.report.content import Content, build_content
 from divert.analytics.report.figures import Figures, build_figures
 from divert.analytics.report.settings import load_settings
-from divert.analytics.screening import find_policy
+from divert.policy.load import find_policy
 
 from .independent import (
     DIVERTED_UNDER_ASSUMPTIONS,

@@ -10,7 +10,7 @@ import pytest
 
 from divert.analytics.assumptions import load_assumptions
 from divert.analytics.capacity import slots_needed, waiting_list
-from divert.analytics.filings import CaseRow
+from divert.analytics.filings import FilingRow
 from divert.analytics.montecarlo import Inputs, simulate_ranges, sweep
 from divert.analytics.simulate import (
     bail_summary,
@@ -34,8 +34,8 @@ def decision(case_id: str, outcome: Outcome, because: str, category: str = "simp
 
 
 def row(case_id: str, person: str, filed: date, bail: str | None = "ROR",
-        amount: float | None = 0.0, held: bool = False, for_money: bool = False) -> CaseRow:
-    return CaseRow(case_id, person, filed, "Int Poss Contr Subst By Per Not Reg", 30, "19134",
+        amount: float | None = 0.0, held: bool = False, for_money: bool = False) -> FilingRow:
+    return FilingRow(case_id, person, filed, "Int Poss Contr Subst By Per Not Reg", 30, "19134",
                    "public_defender", "Active", bail, amount, bail == "Monetary", held,
                    for_money)
 

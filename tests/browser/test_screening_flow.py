@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from divert.cases.model import Charge
+from divert.model.case import Charge
 from divert.policy.load import load_policies
 from divert.service.accounts import add_account
 from divert.service.screening import screen_and_store

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
 from divert.cases import decision
 from divert.cases.events import (
+    ChargesWithdrawn,
     DecisionConfirmed,
     DecisionOverridden,
+    Disposed,
     Event,
     ReviewApproved,
     ReviewRefused,
@@ -42,6 +45,17 @@ def test_a_review_that_needs_approval_counts_only_once_approved() -> None:
         "prosecute", "ada", "sup", None)
     refused = decision.step(waiting, 3, ReviewRefused(2, "sup", "policy says divert"))
     assert (refused.outcome, refused.pending) == ("divert", None)
+
+
+@pytest.mark.parametrize("closing", [ChargesWithdrawn(date(2026, 7, 9), "no evidence"),
+                                     Disposed(date(2026, 7, 9), "guilty plea")])
+def test_a_review_still_waiting_lapses_when_the_case_closes(closing: Event) -> None:
+    # Found by the lifecycle model: an override waiting for approval, then the case closed;
+    # nobody can approve it any more, so it must leave the approvals queue.
+    waiting = fold(SCREENED_DIVERT,
+                   DecisionOverridden(1, "prosecute", "asked for trial", "ada", "supervisor"))
+    closed = decision.step(waiting, 3, closing)
+    assert (closed.outcome, closed.pending) == ("divert", None)
 
 
 def test_a_confirmation_can_wait_for_the_approval_its_clause_names() -> None:

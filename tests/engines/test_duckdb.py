@@ -123,8 +123,8 @@ def test_a_file_that_does_not_exist_is_refused(tmp_path: Path) -> None:
 
 
 def test_charges_given_as_wording_are_read_once_per_distinct_wording() -> None:
-    from divert.cases.model import Case, Charge
-    from divert.engines.tables import tables_from_cases
+    from divert.engines.layout import tables_from_cases
+    from divert.model.case import Case, Charge
 
     wordings = ["Int Poss Contr Subst By Per Not Reg",
                 "Manufacture, Delivery, or Possession With Intent to Manufacture or Deliver",

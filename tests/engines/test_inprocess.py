@@ -10,14 +10,15 @@ from datetime import date
 import pytest
 
 from conftest import FILINGS
-from divert.cases.model import Case, Charge, ChargeScope, PersonRecord, Stage
-from divert.engines.base import Engine
-from divert.engines.inprocess import TOP_CHARGE_NOTE, InProcessEngine, screen_case, screen_cases
+from divert.engines.inprocess import TOP_CHARGE_NOTE, screen_case
+from divert.engines.screening import screen
 from divert.errors import DivertError
+from divert.model.case import Case, Charge, ChargeScope, PersonRecord, Stage
 from divert.policy import whatif
 from divert.policy.explain import Disposition, Outcome, Truth
 from divert.policy.load import load_policies
 from divert.policy.model import Policy
+from divert.policy.select import Mode
 
 POLICIES = load_policies()
 PROPOSAL = POLICIES["phl-dao-simple-possession"]
@@ -116,12 +117,10 @@ def test_a_case_outside_every_version_is_refused_with_the_dates_covered() -> Non
         screen_case(Case("C-2", (Charge(POSSESSION),)), PROPOSAL)
 
 
-def test_the_engine_meets_the_batch_protocol_and_keeps_input_order() -> None:
-    engine = InProcessEngine()
-    assert isinstance(engine, Engine)
+def test_the_door_keeps_input_order() -> None:
     cases = [Case(f"C-{i}", (Charge(c),), filing_date=date(2026, 7, 2), age=30)
              for i, c in enumerate([PWID, "CS-POSS ??", "Simple Assault"])]
-    assert [(d.case_id, d.outcome) for d in engine.screen_cases(cases, PROPOSAL)] == [
+    assert [(d.case_id, d.outcome) for d in screen(cases, PROPOSAL).decisions] == [
         ("C-0", Outcome.PROSECUTE), ("C-1", Outcome.NEEDS_REVIEW), ("C-2", Outcome.PROSECUTE)]
 
 
@@ -135,7 +134,7 @@ def real_cases() -> list[Case]:
 def _by_top_charge(cases: list[Case], policy: Policy, on: date) -> Counter[tuple[str, str]]:
     return Counter(
         (d.charges[0].citation or "unread", d.outcome.value)
-        for d in screen_cases(cases, policy, on)
+        for d in screen(cases, policy, Mode.AS_OF, on=on).decisions
     )
 
 

@@ -24,11 +24,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FILINGS
-from divert.cases.model import Case, Charge, ChargeScope, PersonRecord
 from divert.engines.duckdb import screen_duckdb
+from divert.engines.layout import CaseTables, TableBuilder
 from divert.engines.sql import BECAUSE_SEPARATOR, TRUTH_PREFIX
-from divert.engines.tables import CaseTables, TableBuilder
 from divert.errors import DivertError
+from divert.model.case import Case, Charge, ChargeScope, PersonRecord
 from divert.policy import dispose, whatif
 from divert.policy.condition import And, Compare, Condition, Not, Op, Or, Quantified, Quantifier
 from divert.policy.evaluate import Facts, Value, evaluate
@@ -291,24 +291,18 @@ def real_cases() -> tuple[Case, ...]:
 def in_process(cases: tuple[Case, ...], policy: Policy,
                assume: frozenset[str] = frozenset()) -> dict[str, object]:
     """What `divert screen` decides in process (cases older than the policy as a what-if)."""
-    from divert.ingest.screening import screen_one
-
-    out: dict[str, object] = {}
-    for case in cases:
-        try:
-            out[case.case_id] = _essence(screen_one(case, policy, None, True, assume))
-        except DivertError:
-            out[case.case_id] = "not screened"
-    return out
+    return batch(cases, policy, "inprocess", assume)
 
 
 def batch(cases: tuple[Case, ...], policy: Policy, engine: str,
           assume: frozenset[str] = frozenset()) -> dict[str, object]:
-    from divert.engines.batch import screen_cases_batch
+    """What the one door (engines/screening.py) decides on `engine`, as `divert screen` asks."""
+    from divert.engines.screening import screen
+    from divert.policy.select import Mode
 
-    got = screen_cases_batch(cases, policy, engine=engine, past_as_latest=True, assume=assume)
+    got = screen(cases, policy, Mode.PAST_AS_LATEST, engine=engine, assume=assume)
     out: dict[str, object] = {d.case_id: _essence(d) for d in got.decisions}
-    out.update({case_id: "not screened" for case_id, _ in got.not_screened})
+    out.update({n.case_id: "not screened" for n in got.not_screened})
     return out
 
 

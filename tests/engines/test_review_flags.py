@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from divert.cases.model import Case, Charge
 from divert.engines.batch import screen_cases_batch
 from divert.engines.inprocess import screen_case
+from divert.model.case import Case, Charge
 from divert.policy.explain import Outcome, Truth
 from divert.policy.language import parse_condition
 from divert.policy.model import Default, Policy, PolicyVersion, Rule

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from divert.cases.model import Case
 from divert.ingest.filed_case import BailEvent
 from divert.ingest.filed_case import held_in_custody as held
 from divert.ingest.filed_case import money_bail_set as money_bail
 from divert.ingest.phl_filings import read_phl_filings
 from divert.ingest.phl_rows import COLUMNS
+from divert.model.case import Case
 
 CHARGE = "Int Poss Contr Subst By Per Not Reg"
 

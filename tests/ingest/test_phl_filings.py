@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from conftest import FILINGS
-from divert.cases.model import ChargeScope
 from divert.errors import InputFormatError
 from divert.ingest.filed_case import Ingested
 from divert.ingest.phl_filings import read_phl_filings
 from divert.ingest.refusals import count_by_reason
+from divert.model.case import ChargeScope
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 BROKEN = FIXTURES / "phl_filings_broken.csv"

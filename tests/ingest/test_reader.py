@@ -10,9 +10,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from divert.cases.model import Charge, ChargeScope, PersonRecord
 from divert.errors import InputFormatError
 from divert.ingest.reader import read_cases
+from divert.model.case import Charge, ChargeScope, PersonRecord
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CASES = FIXTURES / "cases_generic.csv"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from divert.analytics.supervision import averages
-from divert.cases.model import Case, Charge, PersonRecord
 from divert.engines.inprocess import screen_case
+from divert.model.case import Case, Charge, PersonRecord
 from divert.policy.departure import bail_departure, supervision_departure
 from divert.policy.explain import Outcome
 from divert.policy.load import load_policies

@@ -27,7 +27,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 
 from divert.cases.access import ROLES, Actor
-from divert.cases.model import Charge
+from divert.model.case import Charge
 from divert.policy.load import load_policies
 from divert.service.accounts import add_account
 from divert.service.app import create_app

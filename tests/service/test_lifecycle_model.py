@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from divert.cases.lifecycle import TRANSITIONS, State
+from divert.cases.lifecycle import CLOSED, TRANSITIONS, State
 
 from .conftest import Env
 
@@ -213,6 +213,8 @@ def make_machine(env: Env) -> type[RuleBasedStateMachine]:
                 "kind": kind, "reason": "the model", "disposition": "guilty plea"}, legal)
             if legal:
                 self.state = TRANSITIONS[(self.state, EVENT_OF[kind])]
+                if self.state in CLOSED:  # a review still waiting for approval lapses
+                    self.pending = None
 
         @rule()
         def rearrest(self) -> None:

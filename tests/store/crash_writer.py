@@ -12,7 +12,7 @@ import threading
 from datetime import date
 
 from divert.cases.access import Actor
-from divert.cases.model import Charge
+from divert.model.case import Charge
 from divert.store import db, repo
 
 from .kit import decision

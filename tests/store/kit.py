@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from divert.cases.access import Actor
-from divert.cases.model import Charge
+from divert.model.case import Charge
 from divert.policy.condition import Compare, Op, Quantified, Quantifier
 from divert.policy.explain import Decision, Outcome, PolicyRef, RuleResult, Truth
 from divert.policy.model import Default, Policy, PolicyVersion, Rule

@@ -76,8 +76,7 @@ def test_reordered_entries_are_found(logged: Session) -> None:
 
 def test_the_auditors_read_is_itself_audited(logged: Session) -> None:
     auditor = ADA.__class__("aud", "auditor", "127.0.0.1")
-    rows = audit.read_log(logged, auditor, limit=3)
-    logged.commit()
+    rows = audit.read_page(logged, auditor, page_size=3).items
     assert [r["seq"] for r in rows] == [1, 2, 3]
     last = logged.scalars(select(AuditRow).order_by(AuditRow.seq.desc())).first()
     assert last is not None and (last.actor, last.resource) == ("aud", "audit_log")

@@ -67,7 +67,7 @@ def test_import_twice_then_verify_then_tamper(tmp_path: Path) -> None:
 def test_an_unknown_policy_or_a_bad_file_is_refused(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'd.sqlite'}"
     code, out = run("import", str(BROKEN), "--url", url, "--policy", "no-such-policy")
-    assert code == 2 and "unknown policy id(s) no-such-policy" in out
+    assert code == 2 and "no policy 'no-such-policy'; known policies: " in out
     code, out = run("import", str(REPO / "tests" / "fixtures" / "not_filings.csv"), "--url", url)
     assert code == 2 and "is not the Philadelphia filings format" in out
 

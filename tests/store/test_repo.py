@@ -19,8 +19,8 @@ from divert.cases.events import (
     ReviewApproved,
     ReviewRefused,
 )
-from divert.cases.model import Charge
 from divert.errors import IllegalTransition, InputRefused
+from divert.model.case import Charge
 from divert.policy.explain import Outcome
 from divert.store import audit, repo
 from divert.store.tables import AuditRow, CaseEventRow, CaseRow, ScreeningRow

@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from divert.cases.model import Charge
 from divert.ingest.phl_filings import read_phl_filings
+from divert.model.case import Charge
 from divert.policy.load import load_policies
 from divert.store import repo, whatif
 from divert.store.importer import import_filings

@@ -86,7 +86,7 @@ def _days_held(events: Sequence[BailEvent]) -> float | None:
 def _case(events: tuple[BailEvent, ...]) -> FiledCase:  # for the doctest
     from datetime import datetime
 
-    from divert.cases.model import Case
+    from divert.model.case import Case
 
     return FiledCase(Case("c", ()), "p", "name+dob", datetime(2021, 9, 1), 30, None, None,
                      None, events)
@@ -203,10 +203,14 @@ def measure_bail(cases: Sequence[FiledCase], policies: dict[str, Policy], *,
     `changed` (the cases the proposal changes under its what-if, and live) saves screening
     the proposal again when the caller has already done so (the report).
     """
-    from divert.ingest.screening import screen_one
+    from divert.engines.screening import screen_one
+    from divert.policy.load import find_policy
+    from divert.policy.select import Mode
 
     def screen(policy: str, on: frozenset[str]) -> dict[str, Decision]:
-        return {c.case_id: screen_one(c.case, policies[policy], None, True, on) for c in cases}
+        chosen = find_policy(policy, policies)
+        return {c.case_id: screen_one(c.case, chosen, Mode.PAST_AS_LATEST, assume=on)
+                for c in cases}
 
     what_if = frozenset(assume)
     live, decided = screen(bail, frozenset()), screen(bail, what_if)

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from divert.analytics.measures import Filing
-from divert.cases.model import Case, Charge, ChargeScope, PersonRecord
+from divert.model.case import Case, Charge, ChargeScope, PersonRecord
 
 
 @dataclass(frozen=True, slots=True)
-class CaseRow:
+class FilingRow:
     """One filed case as analytics needs it; None means the data does not say."""
 
     case_id: str
@@ -64,7 +64,7 @@ class CaseRow:
 class CaseTable:
     """The cases, where they came from, and how many source rows were refused."""
 
-    rows: tuple[CaseRow, ...]
+    rows: tuple[FilingRow, ...]
     source: str
     refused: int
     people: int  # distinct people after joining pseudonyms published on the same case
@@ -110,14 +110,14 @@ def person_links(id_groups: Iterable[Sequence[str]]) -> dict[str, str]:
     return {x: root(x) for x in parent}
 
 
-def rows_from_ingested(cases: Sequence[Any]) -> list[CaseRow]:
+def rows_from_ingested(cases: Sequence[Any]) -> list[FilingRow]:
     """CaseRows from the ingest reader's FiledCase values, pseudonyms of one person joined."""
     links = person_links([fc.person_ids or (fc.person_id,) for fc in cases])
     rows = []
     for fc in cases:
         last = fc.final_bail
         rows.append(
-            CaseRow(
+            FilingRow(
                 case_id=fc.case_id,
                 person_id=links[fc.person_id],
                 filed=_as_date(fc.filed_at),

@@ -10,27 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from pathlib import Path
 
-from divert.analytics.filings import CaseRow
+from divert.analytics.filings import FilingRow
 from divert.errors import DivertError
 from divert.policy.explain import Decision
 from divert.policy.model import Policy
-
-
-def find_policy(policy_id: str, root: Path | None = None) -> Policy:
-    """The policy with this id from the policies folder, or an error listing the known ids."""
-    from divert.policy.load import load_policies
-
-    policies = load_policies(root)
-    if policy_id not in policies:
-        known = ", ".join(sorted(policies)) or "none"
-        raise DivertError(f"no policy with id {policy_id!r}; the policies folder has: {known}")
-    return policies[policy_id]
+from divert.policy.select import Mode
 
 
 def screen_rows(
-    rows: Sequence[CaseRow],
+    rows: Sequence[FilingRow],
     policy: Policy,
     on: date | None = None,
     progress: Callable[[int], None] | None = None,
@@ -40,11 +29,21 @@ def screen_rows(
 
     `assume` switches on what-if assumptions (policy/whatif.py); every decision says so.
     """
-    from divert.engines.inprocess import screen_cases
+    from divert.engines.screening import screen
 
-    when = on or policy.latest().effective_from
-    decisions = screen_cases((r.to_case() for r in rows), policy, when, progress, assume)
-    out = {d.case_id: d for d in decisions}
+    done = 0
+
+    def advance() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done)
+
+    run = screen([r.to_case() for r in rows], policy, Mode.AS_OF,
+                 on=on or policy.latest().effective_from, assume=assume, advance=advance)
+    if run.not_screened:
+        raise DivertError(run.not_screened[0].reason)
+    out = {d.case_id: d for d in run.decisions}
     if len(out) != len(rows):
         raise DivertError(
             f"screened {len(out)} decisions for {len(rows)} cases; case ids must be unique"

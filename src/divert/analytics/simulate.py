@@ -15,9 +15,9 @@ from dataclasses import dataclass, fields
 from datetime import timedelta
 from pathlib import Path
 
-from divert.analytics.filings import CaseRow
+from divert.analytics.filings import FilingRow
 from divert.policy.explain import Decision
-from divert.policy.outcome_diff import side
+from divert.policy.outcome_diff import compare, side
 
 DIVERT = "divert"
 
@@ -78,23 +78,27 @@ class BailSummary:
 
 
 def diff_cases(
-    rows: Sequence[CaseRow], baseline: Mapping[str, Decision], candidate: Mapping[str, Decision]
+    rows: Sequence[FilingRow], baseline: Mapping[str, Decision], candidate: Mapping[str, Decision]
 ) -> list[CaseDiff]:
     """Every case with both outcomes; a case missing from either side is an error, not skipped."""
-    missing = [r.case_id for r in rows if r.case_id not in baseline or r.case_id not in candidate]
-    if missing:
-        raise ValueError(f"{len(missing)} cases lack a decision (first: {missing[0]})")
+    ids = [r.case_id for r in rows]
+    try:  # the outcome diff of `divert policy diff`, with the filing's facts beside it
+        changes = compare(ids, {r.case_id: r.person_id for r in rows},
+                          {k: side(d) for k, d in baseline.items()},
+                          {k: side(d) for k, d in candidate.items()})
+    except ValueError:
+        missing = [i for i in ids if i not in baseline or i not in candidate]
+        raise ValueError(f"{len(missing)} cases lack a decision (first: {missing[0]})") from None
     out = []
-    for r in rows:
-        b, c = baseline[r.case_id], candidate[r.case_id]
+    for r, change in zip(rows, changes, strict=True):
+        c = candidate[r.case_id]
         cat = (c.charges[0].category if c.charges else None) or "unread"
-        direction = "unchanged" if b.outcome == c.outcome else f"{b.outcome} → {c.outcome}"
         out.append(CaseDiff(
             r.case_id, r.person_id, r.filed.isoformat(), r.top_charge, cat,
-            b.outcome.value, c.outcome.value, direction, side(b).because,
-            side(c).because, r.bail_type or "", "" if r.bail_amount is None
+            change.old.outcome, change.new.outcome, change.direction, change.old.because,
+            change.new.because, r.bail_type or "", "" if r.bail_amount is None
             else f"{r.bail_amount:.0f}", r.held, r.held_for_money,
-            " ".join(sorted(set(b.unknowns) | set(c.unknowns))),
+            " ".join(sorted({*change.old.unknowns, *change.new.unknowns})),
         ))
     return out
 
@@ -112,7 +116,7 @@ def deciding_rules(diffs: Sequence[CaseDiff]) -> Counter[tuple[str, str, str]]:
     )
 
 
-def monthly(diffs: Sequence[CaseDiff], rows: Sequence[CaseRow]) -> list[MonthVolume]:
+def monthly(diffs: Sequence[CaseDiff], rows: Sequence[FilingRow]) -> list[MonthVolume]:
     """Volumes per calendar month; the first and last months are flagged when partial."""
     filed = {r.case_id: r.filed for r in rows}
     first, last = min(filed.values()), max(filed.values())

@@ -17,8 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from divert.cases.events import (
+    ChargesWithdrawn,
     DecisionConfirmed,
     DecisionOverridden,
+    Disposed,
     Event,
     ReviewApproved,
     ReviewRefused,
@@ -91,6 +93,8 @@ def step(now: Effective, seq: int, event: Event) -> Effective:
             return replace(now, outcome=p.outcome, source="review", by=p.by,
                            reason=p.reason or None, approved_by=approver, pending=None)
         case ReviewRefused(review_seq=review) if _waiting(now, review):
+            return replace(now, pending=None)
+        case ChargesWithdrawn() | Disposed():  # a closed case: a waiting review lapses
             return replace(now, pending=None)
     return now
 

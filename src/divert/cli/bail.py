@@ -94,9 +94,6 @@ def bail(
     except (DivertError, OSError) as exc:
         Console(stderr=True).print(f"error: {exc}", highlight=False)
         raise typer.Exit(2) from exc
-    except KeyError as exc:
-        Console(stderr=True).print(f"error: no policy {exc}", highlight=False)
-        raise typer.Exit(2) from exc
     print_measure(m, console)
     if out is not None:
         write_rows(m, out)

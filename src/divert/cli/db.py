@@ -190,7 +190,7 @@ def import_file(
                              "`divert screen --help` lists them)."),
 ) -> None:
     """Import a filings file: idempotent (a re-import adds nothing), screened on arrival."""
-    from divert.errors import DivertError, InputFormatError, PolicyErrors
+    from divert.errors import DivertError, InputFormatError, PolicyErrors, UnknownPolicy
     from divert.ingest.phl_filings import read_phl_filings
     from divert.policy import whatif as assumptions
     from divert.policy.load import load_policies
@@ -216,8 +216,9 @@ def import_file(
     if proposal is not None and proposal not in loaded:
         unknown.append(proposal)
     if unknown:
-        console.print(f"unknown policy id(s) {', '.join(unknown)}; known: "
-                      f"{', '.join(sorted(loaded))}", markup=False, soft_wrap=True)
+        for policy_id in unknown:
+            console.print(str(UnknownPolicy(policy_id, sorted(loaded))), markup=False,
+                          soft_wrap=True)
         raise typer.Exit(2)
     chosen = [] if no_screen else [loaded[p] for p in policy]
     target = _url(url)

@@ -12,10 +12,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from divert.cli.output import write_refusals
 from divert.errors import InputFormatError
 from divert.ingest.reader import CaseInput, read_cases
 from divert.ingest.refusals import Refusal, count_by_reason
-from divert.ingest.tables import write_refusals
 
 FORMAT_ERROR_EXIT = 2
 

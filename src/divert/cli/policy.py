@@ -11,11 +11,11 @@ from pathlib import Path
 
 import typer
 
-from divert.errors import DivertError, PolicyError, PolicyErrors
+from divert.errors import DivertError, PolicyError, PolicyErrors, UnknownPolicy
 from divert.policy import whatif
 from divert.policy.check import check_policy
 from divert.policy.diff import diff_versions
-from divert.policy.load import load_policies
+from divert.policy.load import find_policy, load_policies
 from divert.policy.model import Policy, PolicyVersion
 from divert.policy.render import version_in_words
 
@@ -41,11 +41,11 @@ def _load(path: Path | None) -> dict[str, Policy]:
 def _version(policies: dict[str, Policy], ref: str) -> PolicyVersion:
     """`ID` (the latest version) or `ID@N`."""
     policy_id, _, number = ref.partition("@")
-    policy = policies.get(policy_id)
-    if policy is None:
-        known = ", ".join(sorted(policies)) or "none"
-        typer.echo(f"no policy '{policy_id}'; known policies: {known}", err=True)
-        raise typer.Exit(1)
+    try:
+        policy = find_policy(policy_id, policies)
+    except UnknownPolicy as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
     if not number:
         return policy.latest()
     for version in policy.versions:

@@ -1,6 +1,6 @@
 """`divert policy diff … --data FILE`: re-screen past cases under two policies and compare.
 
-Each side is screened exactly as `divert screen` would screen it (ingest/screening.py): a bare
+Each side is screened exactly as `divert screen` would (engines/screening.py): a bare
 policy id by the version in force on each case's date, a case filed before the policy existed
 under its latest version as a what-if (or refused with --by-case-date), every case on one
 date with --as-of. `ID@N` pins version N: every case is screened under it, by its own date
@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from divert.cases.model import Case
-from divert.ingest.screening import screen_all
+from divert.cli.screen import screening_mode
+from divert.engines.screening import screen
+from divert.model.case import Case
 from divert.policy.model import Policy
 from divert.policy.outcome_diff import (
     CSV_COLUMNS,
@@ -29,6 +29,7 @@ from divert.policy.outcome_diff import (
     csv_row,
     side,
 )
+from divert.policy.select import pin
 
 
 def applied(policies: dict[str, Policy], ref: str, by_case_date: bool) -> Policy:
@@ -38,12 +39,7 @@ def applied(policies: dict[str, Policy], ref: str, by_case_date: bool) -> Policy
     """
     policy_id, _, number = ref.partition("@")
     policy = policies[policy_id]
-    if not number:
-        return policy
-    version = next(v for v in policy.versions if str(v.version) == number)
-    if not by_case_date:
-        version = replace(version, effective_to=None)  # later cases too are screened under N
-    return Policy(policy.id, (version,))
+    return pin(policy, int(number), open_ended=not by_case_date) if number else policy
 
 
 def screen_side(cases: tuple[Case, ...], policy: Policy, on: date | None, by_case_date: bool,
@@ -51,8 +47,8 @@ def screen_side(cases: tuple[Case, ...], policy: Policy, on: date | None, by_cas
                 assume: frozenset[str] = frozenset()) -> tuple[dict[str, Side], str]:
     """Every case under one policy as a diff side (a case not screened keeps its reason),
     and a sentence on the cases screened as a what-if ("" when none were)."""
-    screened = screen_all(cases, policy, on, advance, past_as_latest=not by_case_date,
-                          assume=assume)
+    mode, day = screening_mode(on, by_case_date)
+    screened = screen(cases, policy, mode, on=day, assume=assume, advance=advance)
     sides = {d.case_id: side(d) for d in screened.decisions}
     sides.update((n.case_id, side(None, n.reason)) for n in screened.not_screened)
     note = ""

@@ -15,21 +15,22 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from divert.cases.model import Case
 from divert.cli.decision_text import decision_lines
 from divert.cli.ingest import FORMAT_ERROR_EXIT, print_input_summary, read_or_exit
-from divert.errors import DivertError, InputFormatError, PolicyErrors
-from divert.ingest.screening import (
-    Screened,
+from divert.cli.output import (
     deciding_rule_counts,
     outcome_counts,
-    screen_all,
-    screen_one,
+    output_format,
     unread_wordings,
+    write_decisions,
+    write_decisions_json,
 )
-from divert.ingest.tables import output_format, write_decisions, write_decisions_json
+from divert.engines.screening import ScreeningRun, screen, screen_one
+from divert.errors import DivertError, InputFormatError, PolicyErrors, UnknownPolicy
+from divert.model.case import Case
 from divert.policy.explain import Decision, Disposition
 from divert.policy.model import Policy, PolicyVersion
+from divert.policy.select import Mode
 
 NOT_SCREENED_EXIT = 1
 
@@ -56,7 +57,7 @@ ENGINE_OPTION = typer.Option(
 
 
 def _engine_or_exit(engine: str, cases: int, console: Console) -> str:
-    from divert.engines.batch import choose_engine
+    from divert.engines.screening import choose_engine
 
     try:
         return choose_engine(engine, cases)
@@ -65,22 +66,16 @@ def _engine_or_exit(engine: str, cases: int, console: Console) -> str:
         raise typer.Exit(FORMAT_ERROR_EXIT) from None
 
 
-def _screen_batch(cases: tuple[Case, ...], policy: Policy, on: date | None,
-                  past_as_latest: bool, engine: str, assume: frozenset[str]) -> Screened:
-    """The same screening on a batch engine (engines/batch.py), as a Screened summary."""
-    from divert.engines.batch import screen_cases_batch
-    from divert.ingest.screening import NotScreened, what_if_date
-
-    got = screen_cases_batch(cases, policy, engine=engine, on=on, past_as_latest=past_as_latest,
-                             assume=assume)
-    what_if = sum(1 for c in cases if on is None and past_as_latest and what_if_date(c, policy))
-    refused = tuple(NotScreened(case_id, why) for case_id, why in got.not_screened)
-    return Screened(got.decisions, refused, what_if, got.seconds)
+def screening_mode(as_of: date | None, by_case_date: bool) -> tuple[Mode, date | None]:
+    """The mode `--as-of` and `--by-case-date` ask for (policy/select.py), and its date."""
+    if as_of is not None:
+        return Mode.AS_OF, as_of.date() if isinstance(as_of, datetime) else as_of
+    return (Mode.LIVE if by_case_date else Mode.PAST_AS_LATEST), None
 
 
 def load_policy_or_exit(policy_id: str, folder: Path | None, console: Console) -> Policy:
     """The policy with this id; its mistakes, or an unknown id, end the command with exit 2."""
-    from divert.policy.load import load_policies
+    from divert.policy.load import find_policy, load_policies
 
     try:
         policies = load_policies(folder)
@@ -89,11 +84,11 @@ def load_policy_or_exit(policy_id: str, folder: Path | None, console: Console) -
         for error in errors.errors:
             console.print(f"  {error}", soft_wrap=True, highlight=False, markup=False)
         raise typer.Exit(FORMAT_ERROR_EXIT) from None
-    if policy_id not in policies:
-        known = ", ".join(sorted(policies)) or "none"
-        console.print(f"[bold red]error:[/] no policy '{policy_id}'; known policies: {known}")
-        raise typer.Exit(FORMAT_ERROR_EXIT)
-    return policies[policy_id]
+    try:
+        return find_policy(policy_id, policies)
+    except UnknownPolicy as error:
+        console.print(f"[bold red]error:[/] {error}", highlight=False)
+        raise typer.Exit(FORMAT_ERROR_EXIT) from None
 
 
 ASSUME_OPTION = typer.Option(
@@ -114,11 +109,7 @@ def assumptions_or_exit(names: list[str], console: Console) -> frozenset[str]:
         raise typer.Exit(FORMAT_ERROR_EXIT) from None
 
 
-def _day(value: datetime | None) -> date | None:
-    return value.date() if value is not None else None
-
-
-def screen(
+def screen_command(
     file: Path = typer.Argument(..., help="Case file: Philadelphia filings CSV or a cases table."),
     policy: str = POLICY_OPTION,
     out: Path = typer.Option(..., "--out", help="One row per case: .csv, .parquet or .jsonl."),
@@ -149,15 +140,10 @@ def screen(
     ) as progress:  # fmt: skip
         task = progress.add_task("screening", total=len(got.cases))
         kind = _engine_or_exit(engine, len(got.cases), console)
-        if kind == "inprocess":
-            screened = screen_all(
-                got.cases, chosen, _day(as_of), lambda: progress.advance(task), not by_case_date,
-                assumed,
-            )
-        else:
-            screened = _screen_batch(got.cases, chosen, _day(as_of), not by_case_date, kind,
-                                     assumed)
-            progress.advance(task, len(got.cases))
+        mode, on = screening_mode(as_of, by_case_date)
+        screened = screen(got.cases, chosen, mode, on=on, engine=kind, assume=assumed,
+                          advance=lambda: progress.advance(task))
+        progress.update(task, completed=len(got.cases))
     write_decisions(screened.decisions, out)
     if decisions_jsonl is not None:
         write_decisions_json(screened.decisions, decisions_jsonl)
@@ -167,7 +153,7 @@ def screen(
         raise typer.Exit(NOT_SCREENED_EXIT)
 
 
-def print_screening_summary(screened: Screened, console: Console, policy: Policy) -> None:
+def print_screening_summary(screened: ScreeningRun, console: Console, policy: Policy) -> None:
     """Cases per outcome, per deciding rule, the unread wordings and the cases not screened."""
     outcomes = Table(title=f"{screened.cases:,} cases screened")
     outcomes.add_column("outcome")
@@ -238,7 +224,7 @@ def explain(
         )
         raise typer.Exit(FORMAT_ERROR_EXIT)
     try:
-        decision = screen_one(case, chosen, _day(as_of), not by_case_date, assumed)
+        decision = screen_one(case, chosen, *screening_mode(as_of, by_case_date), assumed)
     except DivertError as error:
         errors.print(f"[bold red]error:[/] {error}", highlight=False)
         raise typer.Exit(NOT_SCREENED_EXIT) from None
@@ -272,5 +258,5 @@ def explain_more(case: Case, version: PolicyVersion,
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `divert` app."""
-    app.command("screen")(screen)
+    app.command("screen")(screen_command)
     app.command("explain")(explain)

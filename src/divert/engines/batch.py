@@ -1,15 +1,13 @@
-"""The library's door to batch screening: choose an engine, screen tables or plain cases.
+"""Batch screening on DuckDB or Spark: tables in, or plain cases in and Decisions out.
 
-`screen_table` runs the compiled policy over the batch layout (files or Arrow tables) on
-DuckDB or Spark. `screen_cases_batch` takes the plain Case values the CLI has read and gives
-back Decisions like the in-process engine's, without the rendered sentences (a batch engine
-returns truths; explanations are rendered from them on demand), so the CLI's writing and
-summary work unchanged whichever engine ran.
+`screen_table` runs the compiled policy over the batch layout (files or Arrow tables).
+`screen_cases_batch`, reached through engines/screening.py (the one door), takes plain Case
+values and gives back Decisions like the in-process engine's, without the rendered
+sentences (a batch engine returns truths; explanations are rendered from them on demand).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -18,25 +16,15 @@ from typing import Any
 
 import pyarrow as pa
 
-from divert.cases.model import Case
 from divert.engines.sql import BECAUSE_SEPARATOR, TRUTH_PREFIX
 from divert.errors import DivertError
+from divert.model.case import Case
 from divert.policy import dispose
 from divert.policy.explain import Decision, Disposition, Outcome, RuleResult, Truth
 from divert.policy.model import Policy
+from divert.policy.select import Mode, select
 
-ENGINES = ("inprocess", "duckdb", "spark")
-IN_PROCESS_UP_TO = 20_000  # cases; past this the default is DuckDB (docs/engines.md)
 _TRUTH = {True: Truth.TRUE, False: Truth.FALSE, None: Truth.UNKNOWN}
-
-
-def choose_engine(engine: str, cases: int) -> str:
-    """The engine to use: as asked, or for "auto" in-process for small inputs, else DuckDB."""
-    if engine == "auto":
-        return "inprocess" if cases <= IN_PROCESS_UP_TO else "duckdb"
-    if engine not in ENGINES:
-        raise DivertError(f"unknown engine '{engine}'; choose one of: auto, {', '.join(ENGINES)}")
-    return engine
 
 
 def screen_table(policy: Policy, cases: Any, charges: Any = None, persons: Any = None, *,
@@ -65,39 +53,40 @@ def screen_table(policy: Policy, cases: Any, charges: Any = None, persons: Any =
 class BatchScreening:
     decisions: tuple[Decision, ...]
     not_screened: tuple[tuple[str, str], ...]  # (case_id, why)
-    seconds: float
 
 
 def screen_cases_batch(cases: Sequence[Case], policy: Policy, *, engine: str = "duckdb",
-                       on: date | None = None, past_as_latest: bool = False,
+                       mode: Mode = Mode.LIVE, on: date | None = None,
                        master: str = "local[*]",
                        assume: frozenset[str] = frozenset()) -> BatchScreening:
-    """Screen plain cases on a batch engine; Decisions in input order, or why not screened."""
-    from divert.engines.inprocess import read_charges
-    from divert.engines.tables import tables_from_cases
+    """Screen plain cases on a batch engine; Decisions in input order, or why not screened.
 
-    started = time.perf_counter()
+    The engine picks each version in SQL, compiled from policy/select.py's definition; the
+    date and reason recorded come from `select` for the same case, and must agree with it.
+    """
+    from divert.engines.inprocess import read_charges
+    from divert.engines.layout import tables_from_cases
+
     tables = tables_from_cases(cases)
     result: pa.Table = screen_table(policy, tables.cases, tables.charges, tables.persons,
-                                    engine=engine, on=on, past_as_latest=past_as_latest,
+                                    engine=engine, on=on if mode is Mode.AS_OF else None,
+                                    past_as_latest=mode is Mode.PAST_AS_LATEST,
                                     master=master, assume=assume)
     rows = {row["case_id"]: row for row in result.to_pylist()}
     versions = {v.version: v for v in policy.versions}
-    applies_by = policy.latest().applies_by
     decisions: list[Decision] = []
     refused: list[tuple[str, str]] = []
     for case in cases:
         row = rows[case.case_id]
-        version = versions.get(row["policy_version"])
-        when = case.date_for(applies_by)
-        if version is None:
-            refused.append((case.case_id, f"no version of policy {policy.id} is in force on "
-                            f"its {applies_by} ({when.isoformat() if when else 'missing'})"))
+        try:
+            chosen = select(policy, case, mode, on)
+        except DivertError as error:
+            refused.append((case.case_id, str(error)))
             continue
-        if on is None and past_as_latest and when and when < policy.live()[0].effective_from:
-            on_case: date | None = policy.latest().effective_from
-        else:
-            on_case = on
+        version = versions.get(row["policy_version"])
+        if version is None or version.version != chosen.version.version:
+            raise DivertError(f"{engine} chose v{row['policy_version']} of {policy.id} for case "
+                              f"{case.case_id}, policy/select.py v{chosen.version.version}")
         results = tuple(
             RuleResult(r.id, r.clause, _TRUTH[row[TRUTH_PREFIX + r.id]],
                        r.outcome if row[TRUTH_PREFIX + r.id] else None, "")
@@ -110,6 +99,6 @@ def screen_cases_batch(cases: Sequence[Case], policy: Policy, *, engine: str = "
             dispositions = tuple(Disposition(d) for d in row["dispositions"].split(";"))
         decisions.append(Decision(
             case.case_id, outcome, because, results, read_charges(case), (),
-            version.ref, on_case or when, "as_of" if on_case else applies_by, engine,
+            version.ref, chosen.on, chosen.selected_by, engine,
             vehicle=row["vehicle"], dispositions=dispositions, assumptions=tuple(sorted(assume))))
-    return BatchScreening(tuple(decisions), tuple(refused), time.perf_counter() - started)
+    return BatchScreening(tuple(decisions), tuple(refused))

@@ -8,13 +8,11 @@ render each rule's sentence. Pure: no clock, no database, no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from functools import lru_cache
 
-from divert.cases.model import Case, ChargeScope
 from divert.catalog.model import Match, Reading
-from divert.errors import DivertError
+from divert.model.case import Case, ChargeScope
 from divert.policy import dispose, whatif
 from divert.policy.evaluate import Facts, Value, evaluate, witnesses
 from divert.policy.explain import ChargeFinding, Decision, Outcome, RuleResult, Truth
@@ -22,7 +20,7 @@ from divert.policy.facts import FACTS
 from divert.policy.model import Policy, PolicyVersion, Rule
 from divert.policy.render import render
 from divert.policy.resolve import resolve
-from divert.policy.select import select_version
+from divert.policy.select import mode_of, select
 
 ENGINE = "inprocess"
 TOP_CHARGE_NOTE = (
@@ -184,34 +182,5 @@ def screen_case(case: Case, policy: Policy, on: date | None = None,
         DivertError: when the case lacks the date the policy selects by, or no version of
             the policy is in force on that date (the message says which dates are covered).
     """
-    applies_by = policy.latest().applies_by
-    when = on if on is not None else case.date_for(applies_by)
-    if when is None:
-        raise DivertError(f"case {case.case_id} has no {applies_by}, and policy {policy.id} "
-                          f"chooses its version by {applies_by}")
-    version = select_version(policy, when)
-    return screen_version(case, version, when, "as_of" if on is not None else applies_by, assume)
-
-
-def screen_cases(cases: Iterable[Case], policy: Policy, on: date | None = None,
-                 progress: Callable[[int], None] | None = None,
-                 assume: frozenset[str] = frozenset()) -> Iterator[Decision]:
-    """Screen many cases, one Decision each, in input order; `progress(n)` after each."""
-    for count, case in enumerate(cases, start=1):
-        yield screen_case(case, policy, on, assume)
-        if progress is not None:
-            progress(count)
-
-
-class InProcessEngine:
-    """The in-process engine as an `engines.base.Engine`."""
-
-    name = ENGINE
-
-    def screen_case(self, case: Case, policy: Policy, on: date | None = None) -> Decision:
-        return screen_case(case, policy, on)
-
-    def screen_cases(self, cases: Iterable[Case], policy: Policy,
-                     on: date | None = None) -> Iterator[Decision]:
-        return screen_cases(cases, policy, on)
-
+    chosen = select(policy, case, mode_of(on, False), on)
+    return screen_version(case, chosen.version, chosen.on, chosen.selected_by, assume)

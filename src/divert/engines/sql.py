@@ -37,6 +37,7 @@ from divert.policy import whatif
 from divert.policy.condition import And, Compare, Condition, Not, Op, Or, Quantified, Quantifier
 from divert.policy.explain import FOLLOWS_OUTCOME, Disposition, Outcome
 from divert.policy.model import Policy, PolicyVersion
+from divert.policy.select import day_rule, mode_of, spans
 
 TRUTH_PREFIX = "truth:"  # output column per rule id: TRUE, FALSE or NULL (unknown)
 BECAUSE_SEPARATOR = SEPARATOR
@@ -133,24 +134,23 @@ class _Compiler:
 
 
 def _version_selector(policy: Policy, on: date | None, past_as_latest: bool) -> str:
-    """CASE choosing each case's version by its date; NULL when none is in force.
-
-    As policy/select.py: the latest version's `applies_by` names the date for every version
-    (or `on`, screening as if on that day), and the newest version in force governs. With
-    `past_as_latest`, a case dated before the first version is screened as if on the latest
-    version's first day (ingest/screening.py's what-if).
-    """
-    col = f"DATE '{on.isoformat()}'" if on else f"k.{date_column(policy.latest().applies_by)}"
-    if on is None and past_as_latest and policy.live():
-        first = policy.live()[0].effective_from.isoformat()
-        latest = policy.latest().effective_from.isoformat()
-        col = f"(CASE WHEN {col} < DATE '{first}' THEN DATE '{latest}' ELSE {col} END)"
+    """CASE choosing each case's version: policy/select.py's `day_rule` and `spans`, compiled
+    (the same definition `select` applies to one case); NULL when none is in force."""
+    rule = day_rule(policy, mode_of(on, past_as_latest), on)
+    col = f"DATE '{rule.on.isoformat()}'" if rule.on else f"k.{date_column(rule.column)}"
+    if rule.fallback is not None and rule.before is not None:
+        col = (f"(CASE WHEN {col} < DATE '{rule.before.isoformat()}' "
+               f"THEN DATE '{rule.fallback.isoformat()}' ELSE {col} END)")
     arms = []
-    for v in sorted(policy.live(), key=lambda v: v.version, reverse=True):
-        test = f"{col} >= DATE '{v.effective_from.isoformat()}'"
-        if v.effective_to is not None:
-            test += f" AND {col} <= DATE '{v.effective_to.isoformat()}'"
-        arms.append(f"WHEN {test} THEN {v.version}")
+    for number, first, last in spans(policy):
+        if number not in rule.candidates:
+            continue
+        test = f"{col} >= DATE '{first.isoformat()}'"
+        if last is not None:
+            test += f" AND {col} <= DATE '{last.isoformat()}'"
+        if rule.fallback is not None and rule.before is None:  # latest: outside → its first day
+            test = "TRUE"
+        arms.append(f"WHEN {test} THEN {number}")
     return "CASE " + " ".join(arms) + " END" if arms else "CAST(NULL AS INTEGER)"
 
 

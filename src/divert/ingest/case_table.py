@@ -14,10 +14,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Literal
 
-from divert.cases.model import Case, Charge, ChargeScope, PersonRecord
 from divert.errors import InputFormatError
 from divert.ingest.refusals import Refusal
 from divert.ingest.table_rows import Row, Table, read_table
+from divert.model.case import Case, Charge, ChargeScope, PersonRecord
 from divert.policy.facts import DRUGS, FACTS
 
 REQUIRED = ("case_id", "filing_date", "charge")

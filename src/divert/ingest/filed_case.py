@@ -1,6 +1,6 @@
 """A case as the Philadelphia filings feed publishes it: one top charge and its bail events.
 
-The screening model (`cases.model.Case`) is kept inside; the rest is what analytics reads
+The screening model (`model.case.Case`) is kept inside; the rest is what analytics reads
 (bail, custody, defense, status). Everything the feed does not say stays None (unknown).
 """
 
@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from divert.cases.model import Case
 from divert.ingest.refusals import Refusal
+from divert.model.case import Case
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from divert.cases.model import Case, Charge, ChargeScope, PersonRecord, Stage
 from divert.errors import InputFormatError
 from divert.ingest.filed_case import BailEvent, FiledCase, Ingested, held_in_custody, money_bail_set
 from divert.ingest.phl_rows import COLUMNS, PhlRow, parse_row
 from divert.ingest.refusals import Refusal
 from divert.ingest.textfile import read_text, split_header
+from divert.model.case import Case, Charge, ChargeScope, PersonRecord, Stage
 
 EXPECTED = "the Philadelphia filings CSV (a header row naming " + ", ".join(COLUMNS) + ")"
 

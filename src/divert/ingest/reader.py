@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from divert.cases.model import Case, PersonRecord
 from divert.errors import InputFormatError
 from divert.ingest import case_table
 from divert.ingest.filed_case import FiledCase
@@ -18,6 +17,7 @@ from divert.ingest.phl_filings import is_phl_filings_header, read_phl_filings
 from divert.ingest.refusals import Refusal
 from divert.ingest.table_rows import format_of, read_table
 from divert.ingest.textfile import read_text, split_header
+from divert.model.case import Case, PersonRecord
 
 EXPECTED = f"either {PHL_EXPECTED} or {case_table.EXPECTED}"
 

@@ -1,7 +1,7 @@
 """The examples kept beside each policy version, run as tests by `divert policy test` and pytest.
 
 An example is `{name, case, expect}`. `case` is written as a lawyer would (dates, charge
-wordings, a few person facts) and becomes a `cases.model.Case`; `expect` may hold
+wordings, a few person facts) and becomes a `model.case.Case`; `expect` may hold
 `outcome`, `because` (rule ids), `unknown` (fact paths), `policy_version`, `says` (rule id →
 the exact sentence), `notes` (sentences that must appear), `vehicle`, `dispositions` (one
 per charge) and `error` (a phrase of the error expected instead of a decision, e.g. on a
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from divert.cases.model import Case, Charge, ChargeScope, PersonRecord, Stage
 from divert.errors import DivertError
+from divert.model.case import Case, Charge, ChargeScope, PersonRecord, Stage
 from divert.policy import whatif
 from divert.policy.explain import Decision
 from divert.policy.facts import FACTS

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from divert.cases.model import ChargeScope, Stage
 from divert.catalog.model import Category, Inchoate
 from divert.catalog.offense_names import default_offense_names
+from divert.model.case import ChargeScope, Stage
 
 
 class Kind(StrEnum):

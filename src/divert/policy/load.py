@@ -15,19 +15,18 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from divert.errors import PolicyError, PolicyErrors
+from divert.errors import PolicyError, PolicyErrors, UnknownPolicy
 from divert.policy import charge_list as lists
 from divert.policy import load_legal as legal
-from divert.policy.explain import KIND_OUTCOMES, Outcome
-from divert.policy.language import parse_condition
-from divert.policy.model import Default, Example, Policy, PolicyVersion, Rule, Term
+from divert.policy import load_rules
+from divert.policy.explain import KIND_OUTCOMES
+from divert.policy.model import Example, Policy, PolicyVersion
 from divert.policy.reader import Reader, load_list, shown
-from divert.policy.yamlpos import LocDict, LocList, load_yaml
+from divert.policy.yamlpos import LocDict, load_yaml
 
 TOP_KEYS = {
     "id": True, "title": True, "jurisdiction": True, "version": True, "status": True,
@@ -36,71 +35,10 @@ TOP_KEYS = {
     "assumptions": False, "charge_rules": False, "notes": False, "kind": False,
     "charge_list": False, "terms": False,
 }  # fmt: skip
-RULE_KEYS = {
-    "id": True, "clause": True, "when": True, "outcome": True, "says": True,
-    "says_not": False, "overrides": False, "vehicle": False, "bars": False, "approval": False,
-    "override_approval": False, "allows": False,
-}  # fmt: skip
 STATUSES = ("draft", "adopted", "retired")
 APPLIES_BY = ("filing_date", "contact_date")
-OUTCOMES = tuple(o.value for o in KIND_OUTCOMES["charging"])  # a policy of no stated kind
-_RULE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _VERSION_FILE = re.compile(r"^v(\d+)\.ya?ml$")
 _RECORDED = re.compile(r"sha256 of v(\d+):\s*`?([0-9a-f]{64})")
-
-
-def _rule(reader: Reader, data: Any, at: tuple[int, int],
-          outcomes: tuple[str, ...] = OUTCOMES) -> Rule | None:
-    if not isinstance(data, LocDict):
-        reader.error("each rule must be a mapping with id, clause, when, outcome and says", at)
-        return None
-    rule_id = data.get("id") if isinstance(data.get("id"), str) else None
-    reader.keys(data, {**RULE_KEYS, "clause": False}, "the rule", rule_id)  # check.py: clause
-    if rule_id is not None and not _RULE_ID.match(rule_id):
-        reader.error(f"the rule id '{rule_id}' must be kebab-case (lower case words joined by -)",
-                     data.where("id"), rule=rule_id)
-    clause = data.get("clause")
-    clause_text = "" if clause is None else reader.text(data, "clause", "the clause", rule_id)
-    outcome = reader.choice(data, "outcome", outcomes, "the outcome", rule_id)
-    says = reader.text(data, "says", "'says'", rule_id) if "says" in data else ""
-    says_not = data.get("says_not")
-    overrides = data.get("overrides", [])
-    if isinstance(overrides, str):
-        overrides = [overrides]
-    if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):
-        reader.error("'overrides' must be a list of rule ids", data.where("overrides"),
-                     rule=rule_id)
-        overrides = []
-    when_text = data.get("when")
-    condition = None
-    if isinstance(when_text, str):
-        try:
-            condition = parse_condition(when_text)
-        except PolicyError as exc:
-            line, column = data.where("when")
-            reader.error(exc.message, (line, column + max((exc.column or 1) - 1, 0)),
-                         rule=rule_id, hint=exc.hint)
-    elif "when" in data:
-        reader.error("'when' must be a condition written as text", data.where("when"), rule=rule_id)
-    vehicle = reader.text(data, "vehicle", "'vehicle'", rule_id) if "vehicle" in data else None
-    bars = data.get("bars", [])
-    if not isinstance(bars, list) or not all(isinstance(b, str) for b in bars):
-        reader.error("'bars' must be a list of vehicle bars, each 'vehicle/bar'",
-                     data.where("bars"), rule=rule_id)
-        bars = []
-    needs = legal.approval(reader, data, "approval", rule_id)
-    departing = legal.approval(reader, data, "override_approval", rule_id)
-    allows = data.get("allows", [])
-    if not isinstance(allows, list) or not all(a in outcomes for a in allows):
-        reader.error("'allows' must be a list of outcomes (requests that are no departure)",
-                     data.where("allows"), rule=rule_id)
-        allows = []
-    if rule_id is None or condition is None or outcome is None or not isinstance(when_text, str):
-        return None
-    return Rule(rule_id, clause_text, condition, when_text.strip(), Outcome(outcome), says,
-                says_not if isinstance(says_not, str) else None, tuple(overrides),
-                data.position[0], vehicle, tuple(bars), needs, departing,
-                tuple(Outcome(a) for a in allows))
 
 
 def canonical_sha256(data: Any) -> str:
@@ -151,8 +89,8 @@ def _version(reader: Reader, data: LocDict, path: Path) -> PolicyVersion | None:
     kind = reader.choice(data, "kind", tuple(KIND_OUTCOMES), "the kind") \
         if "kind" in data else "charging"
     outcomes = tuple(o.value for o in KIND_OUTCOMES[kind or "charging"])
-    default = _default(reader, data, outcomes)
-    rules = _rules(reader, data, outcomes)
+    default = load_rules.default(reader, data, outcomes)
+    rules = load_rules.rules(reader, data, outcomes)
     sources = data.get("sources", [])
     if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
         reader.error("'sources' must be a list of {title, href}", data.where("sources"))
@@ -163,8 +101,8 @@ def _version(reader: Reader, data: LocDict, path: Path) -> PolicyVersion | None:
     baseline = reader.text(data, "baseline", "'baseline'") if "baseline" in data else None
     notes = legal.notes(reader, data)
     charges = _charge_list(reader, data, path)
-    rules = _expanded(reader, data, rules, charges)
-    terms = _terms(reader, data, outcomes)
+    rules = load_rules.expanded(reader, data, rules, charges)
+    terms = load_rules.terms(reader, data, outcomes)
     if reader.errors or start is None or default is None or not isinstance(number, int):
         return None
     hashed = data if charges is None else {**data, "\x00charge_list": charges.raw}
@@ -179,34 +117,6 @@ def _version(reader: Reader, data: LocDict, path: Path) -> PolicyVersion | None:
         baseline=baseline, notes=notes, kind=kind or "charging", charge_list=charges,
         terms=terms,
     )
-
-
-def _terms(reader: Reader, data: LocDict, outcomes: tuple[str, ...]) -> dict[str, Term]:
-    """`terms: {outcome: {cap_months, average_months, clause}}` of a supervision policy."""
-    found = data.get("terms")
-    if found is None:
-        return {}
-    if not isinstance(found, LocDict):
-        reader.error("'terms' must map outcomes to {cap_months, average_months, clause}",
-                     data.where("terms"))
-        return {}
-    out = {}
-    for name, value in found.items():
-        if name not in outcomes or not isinstance(value, LocDict):
-            reader.error(f"'terms' names '{name}', which is not an outcome of this policy "
-                         "mapped to {cap_months, average_months, clause}", found.key_at(name))
-            continue
-        reader.keys(value, {"cap_months": True, "average_months": True, "clause": True},
-                    f"the term of {name}")
-        cap, average = value.get("cap_months"), value.get("average_months")
-        if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
-                   for v in (cap, average)):
-            reader.error("cap_months and average_months must be whole months, 0 or more",
-                         value.position)
-            continue
-        assert isinstance(cap, int) and isinstance(average, int)
-        out[name] = Term(cap, average, str(value.get("clause", "")))
-    return out
 
 
 def _charge_list(reader: Reader, data: LocDict, path: Path) -> lists.ChargeList | None:
@@ -226,26 +136,6 @@ def _charge_list(reader: Reader, data: LocDict, path: Path) -> lists.ChargeList 
         return None
 
 
-def _expanded(reader: Reader, data: LocDict, rules: tuple[Rule, ...],
-              charges: lists.ChargeList | None) -> tuple[Rule, ...]:
-    """Rules with `listed` / `maybe_listed` replaced by the list's items (charge_list.py)."""
-    out = []
-    for rule in rules:
-        if not lists.mentions_list(rule.when):
-            out.append(rule)
-            continue
-        if charges is None:
-            reader.error("the rule reads 'listed' or 'maybe_listed', but the policy names no "
-                         "'charge_list'", (rule.line, 1), rule=rule.id)
-            continue
-        try:
-            out.append(replace(rule, when=lists.expand(rule.when, charges)))
-        except PolicyError as exc:
-            reader.error(exc.message, (rule.line, 1), rule=rule.id)
-    return tuple(out)
-
-
-
 def _effective(reader: Reader, data: LocDict) -> tuple[date | None, date | None]:
     effective = data.get("effective")
     if not isinstance(effective, LocDict):
@@ -260,30 +150,6 @@ def _effective(reader: Reader, data: LocDict) -> tuple[date | None, date | None]
         reader.error(f"'effective.to' ({end}) is before 'effective.from' ({start})",
                      effective.where("to"))
     return start, end
-
-
-def _default(reader: Reader, data: LocDict,
-             outcomes: tuple[str, ...] = OUTCOMES) -> Default | None:
-    default = data.get("default")
-    if not isinstance(default, LocDict):
-        if "default" in data:
-            reader.error("'default' must be {outcome, says}", data.where("default"))
-        return None
-    reader.keys(default, {"outcome": True, "says": True}, "the default")
-    outcome = reader.choice(default, "outcome", outcomes, "the default outcome")
-    says = reader.text(default, "says", "the default's 'says'")
-    return Default(Outcome(outcome), says) if outcome else None
-
-
-def _rules(reader: Reader, data: LocDict,
-           outcomes: tuple[str, ...] = OUTCOMES) -> tuple[Rule, ...]:
-    rules = data.get("rules")
-    if not isinstance(rules, LocList):
-        if "rules" in data:
-            reader.error("'rules' must be a list of rules", data.where("rules"))
-        return ()
-    parsed = (_rule(reader, item, rules.where(i), outcomes) for i, item in enumerate(rules))
-    return tuple(rule for rule in parsed if rule is not None)
 
 
 def _examples(path: Path, number: int, policy_id: str) -> tuple[Example, ...]:
@@ -355,6 +221,18 @@ def load_policies(root: Path | None = None) -> dict[str, Policy]:
         raise PolicyErrors(errors)
     return {pid: Policy(pid, tuple(sorted(vs, key=lambda v: v.version)))
             for pid, vs in sorted(versions.items())}
+
+
+def find_policy(policy_id: str, policies: dict[str, Policy] | None = None) -> Policy:
+    """The policy with this id, from `policies` or the policies folder.
+
+    Raises:
+        UnknownPolicy: naming the id and the known ones (every door's one message).
+    """
+    policies = load_policies() if policies is None else policies
+    if policy_id not in policies:
+        raise UnknownPolicy(policy_id, sorted(policies))
+    return policies[policy_id]
 
 
 def check_recorded(versions: list[PolicyVersion]) -> list[PolicyError]:

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 from divert.cases.access import Actor
 from divert.service import messages
-from divert.service.deps import Principal
 from divert.service.errors import ApiError
 from divert.service.security import (
     new_session_token,
@@ -26,6 +25,22 @@ from divert.service.settings import Settings
 from divert.service.throttle import LoginThrottle
 from divert.store import accounts
 from divert.store.handles import Session
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: the account, its role, and its provider organisation if any."""
+
+    user_id: int
+    username: str
+    role: str
+    provider_id: str | None
+    session_id: str
+    source: str  # client address, for the audit log
+
+    @property
+    def actor(self) -> str:
+        return self.username
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from divert.cases.access import Actor
-from divert.cases.model import Charge
 from divert.ingest.filed_case import Ingested
 from divert.ingest.phl_filings import read_phl_filings
+from divert.model.case import Charge
 from divert.policy.load import load_policies
 from divert.policy.model import Policy
+from divert.policy.select import governs
 from divert.resources import sample_filings
 from divert.service.accounts import NewAccount, add_account
 from divert.service.screening import screen_and_store
@@ -104,10 +105,9 @@ def import_policy(policies: dict[str, Policy], preferred: str, ingested: Ingeste
     """
     if not ingested.cases:
         return policies[preferred]
-    first = min(fc.filed_at.date() for fc in ingested.cases)
-    in_force = [p for p in policies.values()
-                if any(v.applies_by == "filing_date" and v.is_in_force(first)
-                       for v in p.versions)]
+    earliest = min(ingested.cases, key=lambda fc: fc.filed_at)
+    case = replace(earliest.case, filing_date=earliest.filed_at.date())
+    in_force = [p for p in policies.values() if governs(p, case)]
     by_preference = sorted(in_force, key=lambda p: (p.id != preferred, p.id))
     return by_preference[0] if by_preference else policies[preferred]
 

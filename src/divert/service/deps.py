@@ -9,7 +9,6 @@ OpenAPI document as `x-operation`, so a test generated from /openapi.json covers
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -17,6 +16,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from divert.cases import access
 from divert.service import messages
+from divert.service.auth import Principal, resume_session
 from divert.service.clientaddr import client_address
 from divert.service.clock import Clock
 from divert.service.errors import ApiError, responses
@@ -29,22 +29,6 @@ PUBLIC = "public"  # the x-operation of the few routes anyone may call (login, d
 SESSION = "session"  # any logged-in account, whatever its role (logout, "who am I")
 
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /api/auth/login")
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """Who is calling: the account, its role, and its provider organisation if any."""
-
-    user_id: int
-    username: str
-    role: str
-    provider_id: str | None
-    session_id: str
-    source: str  # client address, for the audit log
-
-    @property
-    def actor(self) -> str:
-        return self.username
 
 
 def get_settings(request: Request) -> Settings:
@@ -83,12 +67,10 @@ def current_user(
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     """The logged-in user, or 401; an idle or too-old session is ended and refused."""
-    from divert.service import auth  # auth imports deps; import here to avoid a cycle
-
     token = session_token(request, creds)
     if not token:
         raise ApiError(401, messages.NOT_AUTHENTICATED, headers={"WWW-Authenticate": "Bearer"})
-    principal = auth.resume_session(db, token, clock.now(), settings, client_address(request))
+    principal = resume_session(db, token, clock.now(), settings, client_address(request))
     if principal is None:
         raise ApiError(401, messages.SESSION_EXPIRED, headers={"WWW-Authenticate": "Bearer"})
     request.state.principal = principal

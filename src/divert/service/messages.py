@@ -36,7 +36,6 @@ IDEMPOTENCY_MISMATCH = (
 )
 BODY_TOO_LARGE = "The request body is larger than {limit} bytes; send less."
 PAGE_SIZE_TOO_LARGE = "page_size may be at most {limit}; found {value}."
-UNKNOWN_POLICY = "No policy '{policy_id}'; known policies: {known}."
 REASON_REQUIRED = "An override needs a written reason (at least {min} characters)."
 NUMBER_OUT_OF_RANGE = ("A number in the request is too large (or too small) to be stored: ids, "
                        "counts and page numbers go from 0 or 1 to 2147483647.")
@@ -113,3 +112,9 @@ def step_refused(state: str, event: str, allowed: tuple[str, ...]) -> str:
     nxt = STEP_NEXT.format(steps="; ".join(steps)) if steps else STEP_NONE
     return STEP_REFUSED.format(step=STEP_WORDS.get(event, event),
                                state=STATE_WORDS.get(state, state.lower()), next=nxt)
+
+
+def sentence(said: str) -> str:
+    """A core error's message as a sentence of the API: capital first, full stop last."""
+    said = said[:1].upper() + said[1:]
+    return said if said.endswith((".", "?", "!")) else said + "."

@@ -17,9 +17,9 @@ from typing import Any
 
 from divert.cases import checks
 from divert.cases.access import Actor
-from divert.cases.model import Case, Charge, PersonRecord
-from divert.engines.inprocess import screen_case
+from divert.engines.screening import screen_one
 from divert.errors import DivertError
+from divert.model.case import Case, Charge, PersonRecord
 from divert.policy.explain import Decision
 from divert.policy.model import Policy
 from divert.service import messages
@@ -145,7 +145,7 @@ def refer(
         person = dataclasses.replace(repo.person_record(db, person_id, view.id),
                                      pad_contacts=len(counted))
         try:
-            decision = screen_case(screening_case(view, person, police_district), policy)
+            decision = screen_one(screening_case(view, person, police_district), policy)
         except DivertError as exc:  # no version of the policy in force on the contact date
             raise ApiError(422, str(exc), loc=("body", "contact_date")) from exc
         repo.store_screening(db, actor, view.id, decision, at=now)

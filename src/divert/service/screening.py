@@ -10,9 +10,10 @@ from typing import Any
 from fastapi import Request
 
 from divert.cases.access import Actor
-from divert.engines.inprocess import screen_case
-from divert.errors import DivertError
+from divert.engines.screening import screen_one
+from divert.errors import DivertError, UnknownPolicy
 from divert.policy.counterfactual import Change
+from divert.policy.load import find_policy
 from divert.policy.model import Policy
 from divert.service import messages
 from divert.service.auth import actor_of
@@ -28,11 +29,10 @@ def policy_of(request: Request, policy_id: str | None = None) -> Policy:
     """The named policy (default: the service's), or 422 naming the known ones."""
     policies: dict[str, Policy] = request.app.state.policies()
     wanted = policy_id or request.app.state.settings.policy_id
-    if wanted not in policies:
-        known = ", ".join(sorted(policies)) or "none"
-        raise ApiError(422, messages.UNKNOWN_POLICY.format(policy_id=wanted, known=known),
-                       loc=("body", "policy_id"))
-    return policies[wanted]
+    try:
+        return find_policy(wanted, policies)
+    except UnknownPolicy as error:
+        raise ApiError(422, messages.sentence(str(error)), loc=("body", "policy_id")) from None
 
 
 def screen_stored_case(
@@ -66,15 +66,15 @@ def screen_and_store(
     the screening; a case dated before any version of it gets none (the page says so).
     """
     view = repo.get_case(db, actor, case_id)
-    person = repo.person_record(db, view.person_id, view.id)
+    case = repo.screening_case(db, view)
     try:
-        decision = screen_case(view.to_screening_case(person), policy)
+        decision = screen_one(case, policy)
     except DivertError as exc:  # e.g. no version of the policy in force on the filing date
         raise ApiError(422, str(exc), loc=("path", "case_id")) from exc
     stored = repo.record_screening(db, actor, view.id, decision, expected_version, now)
     if bail_policy is not None:
         try:
-            bail = screen_case(view.to_screening_case(person), bail_policy)
+            bail = screen_one(case, bail_policy)
         except DivertError:  # no version of the bail policy in force on the filing date
             bail = None
         if bail is not None:
@@ -94,7 +94,7 @@ def what_would_change(request: Request, db: Session, view: CaseView,
                    None) if policy else None
     if version is None:
         return []
-    case = view.to_screening_case(repo.person_record(db, view.person_id, view.id))
+    case = repo.screening_case(db, view)
     shown = [c.get("as_read") or c.get("citation") or c["as_written"]
              for c in decision["charges"]]
     facts = case_facts(case, readings_of(case), frozenset(decision.get("assumptions") or ()))

@@ -1,7 +1,7 @@
 """The service's settings: one place, each with help text, read from DIVERT_* variables.
 
-Every setting is documented here (datasette's Setting idea) so `docs/api.md` and the tests can
-list them; nothing else in the service reads the environment.
+Every setting is documented here or in divert/settings.py, which these extend (datasette's
+Setting idea), so `docs/api.md` and the tests can list them; nothing else reads the environment.
 """
 
 from __future__ import annotations
@@ -9,19 +9,14 @@ from __future__ import annotations
 import os
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from divert.settings import CommonSettings
 
 
-class Settings(BaseSettings):
-    """How one running service is configured; defaults are the embedded demo."""
+class Settings(CommonSettings):
+    """How one running service is configured; defaults are the embedded demo. The database,
+    the policies, the catalog and the audit key are divert's common settings (settings.py)."""
 
-    model_config = SettingsConfigDict(env_prefix="DIVERT_", extra="ignore")
-
-    database_url: str = Field(
-        default="sqlite:///var/divert.sqlite",
-        description="Where the case store lives: sqlite:///PATH (embedded) or "
-        "postgresql+psycopg://user@host/db for a real office.",
-    )
     policy_id: str = Field(
         default="phl-dao-simple-possession",
         description="The policy imported cases are screened under, and the default of "
@@ -91,18 +86,6 @@ class Settings(BaseSettings):
     )
     totp_issuer: str = Field(
         default="divert", description="Issuer name shown by authenticator apps for TOTP secrets."
-    )
-    audit_key_file: str | None = Field(
-        default=None,
-        description="File holding the audit key (64 hex digits; `divert audit keygen`): every "
-        "audit entry carries its HMAC, so no one without the file can forge or rewrite one. "
-        "Unset: var/audit.key when it exists, else entries are hashed but not keyed; empty: "
-        "no key.",
-    )
-    audit_heads_file: str = Field(
-        default="var/audit-heads.jsonl",
-        description="Where the audit log's heads are recorded outside the database (at each "
-        "backup and on the schedule below); verify checks every one of them by default.",
     )
     workers: int = Field(
         default=1, ge=1, le=64,

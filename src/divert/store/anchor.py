@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from divert.errors import DivertError
+from divert.settings import common
 
 DEFAULT_KEY_FILE = Path("var/audit.key")
 DEFAULT_HEADS_FILE = Path("var/audit-heads.jsonl")
@@ -46,7 +47,7 @@ class AuditKeyError(DivertError):
 def key_disabled(explicit: str | Path | None = None) -> bool:
     """True when the key is switched off on purpose: an empty `explicit` or an empty
     DIVERT_AUDIT_KEY_FILE (the tests do this, so a demo's var/audit.key never leaks in)."""
-    named = explicit if explicit is not None else os.environ.get("DIVERT_AUDIT_KEY_FILE")
+    named = explicit if explicit is not None else common().audit_key_file
     return named is not None and str(named) == ""
 
 
@@ -56,7 +57,7 @@ def key_file(explicit: str | Path | None = None) -> Path | None:
     means no key, whatever var/ holds."""
     if key_disabled(explicit):
         return None
-    named = explicit or os.environ.get("DIVERT_AUDIT_KEY_FILE")
+    named = explicit or common().audit_key_file
     if named:
         return Path(named)
     return DEFAULT_KEY_FILE if DEFAULT_KEY_FILE.exists() else None
@@ -64,7 +65,7 @@ def key_file(explicit: str | Path | None = None) -> Path | None:
 
 def heads_file(explicit: str | Path | None = None) -> Path:
     """Where heads are recorded: `explicit`, else DIVERT_AUDIT_HEADS_FILE, else the default."""
-    return Path(explicit or os.environ.get("DIVERT_AUDIT_HEADS_FILE") or DEFAULT_HEADS_FILE)
+    return Path(explicit or common().audit_heads_file or DEFAULT_HEADS_FILE)
 
 
 def load_key(path: Path | None) -> bytes | None:

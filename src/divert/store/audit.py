@@ -311,20 +311,6 @@ def record_head(session: Session, reason: str, at: datetime | None = None
     return anchor.append_head(path, head, _key(session))
 
 
-def read_log(
-    session: Session, actor: Actor, *, person_id: str | None = None, limit: int = 100,
-    after_seq: int = 0,
-) -> list[dict[str, Any]]:
-    """Entries for the auditor (the service checks the role); the read is itself audited."""
-    query = select(AuditRow).where(AuditRow.seq > after_seq).order_by(AuditRow.seq).limit(limit)
-    if person_id is not None:
-        query = query.where(AuditRow.person_id == person_id)
-    rows = [_content(r) | {"hash": r.hash} for r in session.scalars(query)]
-    append(session, actor, "read", "audit_log", person_id=person_id,
-           detail={"after_seq": after_seq, "returned": len(rows)})
-    return rows
-
-
 @unit_of_work
 def read_page(
     session: Session, actor: Actor, *, person_id: str | None = None, page: int = 1,

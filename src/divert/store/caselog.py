@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 from divert.cases import decision, lifecycle
 from divert.cases.access import Actor
 from divert.cases.events import (
+    ChargesWithdrawn,
     DecisionConfirmed,
     DecisionOverridden,
+    Disposed,
     EngagementReported,
     Event,
     OfferMade,
@@ -32,7 +34,7 @@ from divert.cases.events import (
     to_payload,
 )
 from divert.cases.lifecycle import State
-from divert.cases.model import Charge
+from divert.model.case import Charge
 from divert.store import audit
 from divert.store.tables import CaseEventRow, CaseRow, ChargeRow, Person
 from divert.store.unit import dumps
@@ -46,7 +48,7 @@ ENGAGEMENT_GRACE = timedelta(days=14)
 _DUE_STATES = frozenset({State.OFFERED, State.IN_TREATMENT})
 # Events that change the decision in effect, or need it (an offer needs an effective divert).
 _DECISION_EVENTS = (Screened, DecisionConfirmed, DecisionOverridden, ReviewApproved,
-                    ReviewRefused, OfferMade)
+                    ReviewRefused, OfferMade, ChargesWithdrawn, Disposed)
 
 
 def case_row(session: Session, case_id: str) -> CaseRow:

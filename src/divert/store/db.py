@@ -8,7 +8,6 @@ alembic.ini is needed anywhere.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,7 +18,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-DEFAULT_URL = "sqlite:///var/divert.sqlite"
+from divert.settings import DEFAULT_DATABASE_URL, common
+
+DEFAULT_URL = DEFAULT_DATABASE_URL
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Set by `reading()`: SQLite transactions begun meanwhile are plain (deferred) BEGINs.
@@ -41,7 +42,7 @@ def reading() -> Iterator[None]:
 
 def database_url() -> str:
     """The configured database: DIVERT_DATABASE_URL, else the embedded SQLite file."""
-    return os.environ.get("DIVERT_DATABASE_URL", DEFAULT_URL)
+    return common().database_url
 
 
 def _normalize(url: str) -> str:

@@ -3,7 +3,7 @@
 The file is read by the same ingest as the CLI (`divert.ingest.phl_filings`). A case already
 in the store is left exactly as it is, so re-importing a file changes nothing and a newer
 file adds only its new cases. Each new case is screened under the policy version in force
-on its filing date (engines.inprocess.screen_case); a case no version covers is stored
+on its filing date (policy/select.py, live); a case no version covers is stored
 unscreened and counted with the reason. Batches commit with their audit entries.
 
 New cases are written in bulk with exactly the rows, events and audit entries that
@@ -25,12 +25,13 @@ from divert.cases import lifecycle
 from divert.cases.access import Actor
 from divert.cases.events import CaseFiled, Event, Screened, kind_of, to_payload
 from divert.cases.lifecycle import State
-from divert.cases.model import Case, PersonRecord, Stage
-from divert.engines.inprocess import screen_case
+from divert.engines.screening import screen_one
 from divert.errors import DivertError
 from divert.ingest.filed_case import FiledCase, Ingested
+from divert.model.case import PersonRecord, Stage
 from divert.policy.explain import Decision
 from divert.policy.model import Policy
+from divert.policy.select import Mode
 from divert.store import audit
 from divert.store.bail import store_recommendation
 from divert.store.caselog import insert_people
@@ -132,30 +133,25 @@ def _records(session: Session, people: set[str]) -> dict[str, PersonRecord]:
 person_records = _records  # the what-if screenings read person facts the same way
 
 
-def _in_force(case: Case, policies: Sequence[Policy]) -> Policy | None:
-    """The first policy (in the caller's order of preference) with a version in force."""
-    when = case.filing_date
-    for policy in policies:
-        if when is not None and any(v.is_in_force(when) for v in policy.live()):
-            return policy
-    return None
-
-
 def _screen(fc: FiledCase, person: PersonRecord, policies: Sequence[Policy],
             tally: _Tally) -> Decision | None:
+    """The first policy (in the caller's order of preference) with a version governing the
+    case live (policy/select.py, by the date its `applies_by` names) decides it."""
     if not policies:
         return None
     case = replace(fc.case, filing_date=fc.filed_at.date(), person=person,
                    stage=Stage.CHARGED, pad_referred=False)
-    policy = _in_force(case, policies)
-    if policy is None:
-        ids = ", ".join(p.id for p in policies)
-        tally.unscreened[f"no version of {ids} is in force on the filing date"] += 1
-        return None
-    decision = screen_case(case, policy)
-    tally.screened += 1
-    tally.outcomes[decision.outcome.value] += 1
-    return decision
+    for policy in policies:
+        try:  # the one door; it refuses only a case no version of this policy governs
+            decision = screen_one(case, policy, Mode.LIVE)
+        except DivertError:
+            continue
+        tally.screened += 1
+        tally.outcomes[decision.outcome.value] += 1
+        return decision
+    ids = ", ".join(p.id for p in policies)
+    tally.unscreened[f"no version of {ids} is in force on the filing date"] += 1
+    return None
 
 
 def _bail(fc: FiledCase, person: PersonRecord, bail: Policy | None) -> Decision | None:
@@ -165,7 +161,7 @@ def _bail(fc: FiledCase, person: PersonRecord, bail: Policy | None) -> Decision 
     case = replace(fc.case, filing_date=fc.filed_at.date(), person=person,
                    stage=Stage.CHARGED, pad_referred=False)
     try:
-        return screen_case(case, bail)
+        return screen_one(case, bail, Mode.LIVE)
     except DivertError:
         return None
 

@@ -1,10 +1,12 @@
-"""The case repository: the ONLY code that talks SQL to the case store.
+"""The case repository: filing, reading, listing and changing cases in the case store.
 
-Every public write is one unit of work (store/unit.py): the change, its case event and its
-audit entry commit together, or nothing is written; `atomic(session)` joins several calls
-into one transaction. Every read of a person's record is audited. Sibling modules hold the
-rest of the store's API: treatment.py (providers, referrals, consents, engagement),
-accounts.py (users, lockout, sessions), idempotency.py, importer.py (bulk import), audit.py.
+Only `divert.store` talks SQL (an import-linter contract keeps the service off SQLAlchemy);
+this module holds the case aggregate. Every public write is one unit of work
+(store/unit.py): the change, its case event and its audit entry commit together, or nothing
+is written; `atomic(session)` joins several calls into one transaction. Every read of a
+person's record is audited. Sibling modules hold the rest of the store's API: treatment.py
+(providers, referrals, consents, engagement), accounts.py (users, lockout, sessions),
+idempotency.py, importer.py (bulk import), audit.py.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ from divert.cases.events import (
     ReArrestRecorded,
 )
 from divert.cases.lifecycle import State
-from divert.cases.model import Charge, ChargeScope, PersonRecord, Stage
 from divert.errors import InputRefused
+from divert.model.case import Case, Charge, ChargeScope, PersonRecord, Stage
 from divert.store import audit
 from divert.store.caselog import (
     OPEN_DIVERSION,
@@ -375,3 +377,9 @@ def person_record(session: Session, person_id: str, excluding_case: str) -> Pers
     return PersonRecord(person_id, None, open_div, pad,
                         this.bench_warrants_5y if this is not None else None,
                         open_pwid_cases=this.open_pwid_cases if this is not None else None)
+
+
+def screening_case(session: Session, view: CaseView) -> Case:
+    """The stored case as screening reads it (`model.case.Case`), with the person's record
+    from the store: the one edge where a stored case becomes a case to screen."""
+    return view.to_screening_case(person_record(session, view.person_id, view.id))

@@ -12,9 +12,9 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from divert.cases.consent import Consent, Disclosure, NoConsent
-from divert.cases.model import Case as ScreeningCase
-from divert.cases.model import Charge, ChargeScope, PersonRecord, Stage
 from divert.errors import DivertError
+from divert.model.case import Case as ScreeningCase
+from divert.model.case import Charge, ChargeScope, PersonRecord, Stage
 
 T = TypeVar("T")
 
@@ -101,7 +101,7 @@ class CaseView:
     bail_facts: BailFacts | None = None  # what the ADA stated for the bail policy's exceptions
 
     def to_screening_case(self, person: PersonRecord | None) -> ScreeningCase:
-        """The pure `cases.model.Case` screening reads: no engagement, no consent, by design."""
+        """The pure `model.case.Case` screening reads: no engagement, no consent, by design."""
         return ScreeningCase(
             case_id=self.id, charges=self.charges, filing_date=self.filing_date,
             contact_date=self.contact_date, person=person,

@@ -19,9 +19,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from divert.cases.access import Actor
-from divert.cases.model import Case, Charge, ChargeScope, Stage
-from divert.engines.inprocess import screen_version
-from divert.policy.model import Policy, PolicyVersion
+from divert.engines.screening import screen_one
+from divert.model.case import Case, Charge, ChargeScope, Stage
+from divert.policy.model import Policy
+from divert.policy.select import Mode
 from divert.store import audit
 from divert.store.importer import person_records
 from divert.store.tables import CaseRow, ChargeRow, WhatIfRow
@@ -43,12 +44,6 @@ class WhatIfView:
     says: tuple[str, ...]  # the deciding rules' sentences
 
 
-def what_if_day(version: PolicyVersion, case_day: date) -> date:
-    """The day a case is screened as of: its own date if the version covers it, else the
-    version's first day (a filing older than the proposal is read as if filed then)."""
-    return case_day if version.is_in_force(case_day) else version.effective_from
-
-
 def _cases(session: Session, rows: list[CaseRow]) -> list[Case]:
     charges: dict[str, list[Charge]] = defaultdict(list)
     for c in session.scalars(select(ChargeRow).where(ChargeRow.case_id.in_(
@@ -66,7 +61,7 @@ def screen_what_if(
     batch_size: int = 1000, progress: Callable[[int], None] | None = None,
 ) -> Counter[str]:
     """Screen every filed case with no what-if under `label` yet under `policy`'s latest
-    version (draft or not), each as of `what_if_day`; returns the outcomes counted.
+    version (draft or not), in mode `latest` (policy/select.py); returns the outcomes counted.
 
     Idempotent: a re-run screens only cases added since. Each batch commits with one audit
     entry naming the label, the policy version, the assumptions and the case ids.
@@ -82,9 +77,8 @@ def screen_what_if(
         rows = list(session.scalars(select(CaseRow).where(CaseRow.id.in_(ids))))
         values: list[dict[str, Any]] = []
         for case in _cases(session, rows):
-            assert case.filing_date is not None
-            day = what_if_day(version, case.filing_date)
-            decision = screen_version(case, version, day, "what_if", assume)
+            decision = screen_one(case, policy, Mode.LATEST, assume=assume)
+            day = decision.as_of
             outcomes[decision.outcome.value] += 1
             values.append({
                 "case_id": case.case_id, "label": label, "outcome": decision.outcome.value,

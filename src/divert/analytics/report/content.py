@@ -18,7 +18,7 @@ from divert.analytics.capacity import QueueMonth, waiting_list
 from divert.analytics.compare import Comparison
 from divert.analytics.disparity import ABSENT_IN_PHL, GroupRate
 from divert.analytics.drift import DriftMonth, pwid_share_by_month
-from divert.analytics.filings import CaseRow, CaseTable
+from divert.analytics.filings import CaseTable, FilingRow
 from divert.analytics.measures import Measure, first_per_person, rearrest
 from divert.analytics.montecarlo import (
     HORIZON_MONTHS,
@@ -204,7 +204,7 @@ def _subsets(assumed: frozenset[str]) -> list[frozenset[str]]:
     return [frozenset()] + [frozenset({a}) for a in sorted(assumed)]
 
 
-def per_full_month_of(rows: Sequence[CaseRow], ids: Collection[str], full: frozenset[str]
+def per_full_month_of(rows: Sequence[FilingRow], ids: Collection[str], full: frozenset[str]
                       ) -> float:
     """Cases among `ids` per month the data cover in full."""
     if not full:
@@ -212,7 +212,7 @@ def per_full_month_of(rows: Sequence[CaseRow], ids: Collection[str], full: froze
     return sum(1 for r in rows if r.case_id in ids and r.month in full) / len(full)
 
 
-def _scenario(rows: Sequence[CaseRow], base: Mapping[str, Decision],
+def _scenario(rows: Sequence[FilingRow], base: Mapping[str, Decision],
               cand: Mapping[str, Decision], assumed: Collection[str], reviewed: bool,
               full: frozenset[str]) -> Scenario:
     newly = {r.case_id: r.person_id for r in rows if cand[r.case_id].outcome.value == "divert"
@@ -227,7 +227,7 @@ def _scenario(rows: Sequence[CaseRow], base: Mapping[str, Decision],
                     per_full_month_of(rows, newly, full), people_pm)
 
 
-def _cleared_bail(rows: Sequence[CaseRow], cand: Mapping[str, Decision], candidate: Policy,
+def _cleared_bail(rows: Sequence[FilingRow], cand: Mapping[str, Decision], candidate: Policy,
                   assumed: frozenset[str]) -> dict[str, Decision]:
     """The cases in review screened again as if no money bail was set and nobody was held:
     those that divert then are in review only because of bail or custody."""

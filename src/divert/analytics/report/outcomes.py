@@ -17,7 +17,7 @@ from divert.analytics.disparity import (
     age_band,
     rates_by_group,
 )
-from divert.analytics.filings import CaseRow, CaseTable
+from divert.analytics.filings import CaseTable, FilingRow
 from divert.analytics.measures import (
     Filing,
     Measure,
@@ -42,8 +42,8 @@ class Refiling:
     curve: Curve
 
 
-def in_group(rows: Sequence[CaseRow], decisions: Mapping[str, Decision], group: Group
-             ) -> list[CaseRow]:
+def in_group(rows: Sequence[FilingRow], decisions: Mapping[str, Decision], group: Group
+             ) -> list[FilingRow]:
     return [r for r in rows if category_of(decisions[r.case_id]) in group.categories]
 
 

@@ -22,7 +22,7 @@ from divert.cases.events import (
     Event,
     SupervisionRequested,
 )
-from divert.engines.inprocess import screen_case
+from divert.engines.screening import screen_one
 from divert.errors import DivertError
 from divert.policy.departure import Departure, bail_departure, supervision_departure
 from divert.policy.explain import Outcome
@@ -166,10 +166,10 @@ def supervision_event(request: Request, db: SessionDep, user: Principal, case_id
 
     policy = supervision_policy_of(request)
     view = repo.get_case(db, actor_of(user), case_id)
-    case = replace(view.to_screening_case(repo.person_record(db, view.person_id, view.id)),
+    case = replace(repo.screening_case(db, view),
                    mandatory_supervision_months=body.mandatory_months)
     try:
-        decision = screen_case(case, policy)
+        decision = screen_one(case, policy)
     except DivertError as exc:
         raise ApiError(422, str(exc), loc=("path", "case_id")) from exc
     version = next(v for v in policy.versions if v.version == decision.policy.version)

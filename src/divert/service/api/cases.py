@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 
 from divert.cases import queues
 from divert.cases.lifecycle import State
-from divert.cases.model import Charge
+from divert.model.case import Charge
 from divert.policy.explain import Outcome
 from divert.service import pad
 from divert.service.api.referrals import referral_public

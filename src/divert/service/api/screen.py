@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
-from divert.engines.inprocess import screen_case
+from divert.engines.screening import screen_one
 from divert.errors import DivertError
 from divert.service.deps import op
 from divert.service.errors import ApiError
@@ -33,7 +33,7 @@ def screen(body: ScreenRequest, request: Request) -> dict[str, Any]:
     """Apply the policy to the case in the body; returns the full Decision (nothing stored)."""
     policy = policy_of(request, body.policy_id)
     try:
-        decision = screen_case(body.case.to_case(), policy)
+        decision = screen_one(body.case.to_case(), policy)
     except DivertError as exc:  # e.g. no version of the policy in force on the case's date
         raise ApiError(422, str(exc), loc=("body", "case", "filing_date")) from exc
     return decision.to_json()
@@ -82,7 +82,7 @@ def screen_batch(body: ScreenBatchRequest, request: Request) -> Response:
                 (("body", "cases", i, *e["loc"]), e["msg"]) for e in exc.errors()]))
             continue
         try:
-            decision = screen_case(case.to_case(), policy)
+            decision = screen_one(case.to_case(), policy)
         except DivertError as exc:  # no version of the policy in force on the case's date
             results.append(_refusal(i, [(("body", "cases", i, "filing_date"), str(exc))]))
             continue

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from divert.cases.model import Case, Charge, ChargeScope, PersonRecord, Stage
+from divert.model.case import Case, Charge, ChargeScope, PersonRecord, Stage
 from divert.service.bounds import Count
 
 

@@ -1,4 +1,5 @@
-"""Writing screening results: one row per case, as CSV, Parquet or JSON Lines by extension.
+"""What `divert screen` and `divert ingest` write and summarize: one row per case (CSV,
+Parquet or JSON Lines by extension), refused rows, and the counts printed after a run.
 
 The first six columns are the contract other tools read (case_id, outcome, because,
 policy_id, policy_version, policy_sha256); the columns after them only add detail.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -115,3 +117,27 @@ def _write_parquet(rows: list[dict[str, Any]], out: Path) -> None:
     )
     table = pa.Table.from_pylist(rows, schema=schema)
     pq.write_table(table, out)
+
+
+def outcome_counts(decisions: Iterable[Decision]) -> list[tuple[str, int]]:
+    """Cases per outcome (a divert with its vehicle: `divert via amp-1`), most first."""
+    return Counter(d.outcome.value + (f" via {d.vehicle}" if d.vehicle else "")
+                   for d in decisions).most_common()
+
+
+def deciding_rule_counts(decisions: Iterable[Decision]) -> list[tuple[str, str, int]]:
+    """(outcome, deciding rule ids joined by ';' or '(default)', cases), most first."""
+    counts = Counter((d.outcome.value, ";".join(d.because) or "(default)") for d in decisions)
+    return [(outcome, rules, n) for (outcome, rules), n in counts.most_common()]
+
+
+def unread_wordings(decisions: Iterable[Decision]) -> list[tuple[str, int, str]]:
+    """Every charge wording the catalog could not read: (wording, charges, reason), most first."""
+    counts: Counter[str] = Counter()
+    reasons: dict[str, str] = {}
+    for decision in decisions:
+        for charge in decision.charges:
+            if charge.category is None:
+                counts[charge.as_written] += 1
+                reasons.setdefault(charge.as_written, charge.reason or "")
+    return [(wording, n, reasons[wording]) for wording, n in counts.most_common()]

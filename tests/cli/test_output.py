@@ -10,9 +10,16 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from divert.cli.output import (
+    COLUMNS,
+    deciding_rule_counts,
+    outcome_counts,
+    output_format,
+    unread_wordings,
+    write_decisions,
+    write_decisions_json,
+)
 from divert.errors import InputFormatError
-from divert.ingest.screening import deciding_rule_counts, outcome_counts, unread_wordings
-from divert.ingest.tables import COLUMNS, output_format, write_decisions, write_decisions_json
 from divert.policy.explain import ChargeFinding, Decision, Outcome, PolicyRef
 
 REF = PolicyRef("phl-test", 2, "ab" * 32, date(2026, 7, 1))

@@ -13,10 +13,10 @@ from datetime import date
 
 import pyarrow as pa
 
-from divert.cases.model import Case
 from divert.catalog.model import Reading
 from divert.engines.arrow import conform
 from divert.errors import InputFormatError
+from divert.model.case import Case
 from divert.policy.evaluate import Facts
 from divert.policy.facts import FACTS
 
