@@ -3,8 +3,9 @@
 A two-version test policy straddles the real filings' dates (v1 2021-09-01 to 2021-11-30,
 v2 from 2021-12-01), so the August filings predate it, some fall under v1 and the rest under
 v2. `policy/select.py` says which version and date govern each case in each mode; `divert
-screen` (CLI), the one door on each engine, the store's import, the API's `/api/screen`,
-the simulation and the report's screening, and the store's what-if must all say the same.
+screen` (CLI), the one door on each engine, the store's import, the API's `/api/screen` and
+`/api/screen/batch`, the simulation and the report's screening, and the store's what-if must
+all say the same.
 """
 
 from __future__ import annotations
@@ -214,3 +215,11 @@ def test_the_api_screens_by_the_version_select_picks(
             body = response.json()
             assert (body["policy"]["version"], date.fromisoformat(body["as_of"])) == \
                 want[case.case_id], body
+    batch = env.client.post("/api/screen/batch", headers=env.headers("charging_ada"), json={
+        "policy_id": POLICY_ID, "cases": [{
+            "filing_date": c.filing_date.isoformat() if c.filing_date else None,
+            "charges": [{"as_written": c.charges[0].as_written}]} for c in sample]})
+    assert batch.status_code == 200, batch.text
+    got = [(r["decision"]["policy"]["version"], date.fromisoformat(r["decision"]["as_of"]))
+           if r["ok"] else None for r in batch.json()["results"]]
+    assert got == [want[c.case_id] for c in sample]
