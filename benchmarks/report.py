@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "data" / "out" / "results.json"
-CHARGES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
+CHARGES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000, "50m": 50_000_000}
 
 
 def table(results: dict) -> str:  # type: ignore[type-arg]

@@ -7,12 +7,15 @@ outcome, because and rule truths as the per-record loop (or, where the loop was 
 as DuckDB).
 
     .venv/bin/python benchmarks/generate.py 100k 1m 10m
-    .venv/bin/python benchmarks/run.py --sizes 100k 1m 10m --engines duckdb numpy loop spark
+    .venv/bin/python benchmarks/run.py --sizes 100k 1m 10m --engines duckdb polars numpy loop spark
+
+The polars reference needs the [bench] extra: .venv/bin/pip install -e '.[bench]'.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -25,7 +28,7 @@ import duckdb
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "data" / "out"
-CHARGES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
+CHARGES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000, "50m": 50_000_000}
 
 
 def run_one(engine: str, size: str, timeout: float) -> dict[str, object]:
@@ -93,12 +96,17 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", nargs="+", default=["100k", "1m", "10m"])
-    parser.add_argument("--engines", nargs="+", default=["duckdb", "numpy", "loop", "spark"])
+    parser.add_argument("--engines", nargs="+",
+                        default=["duckdb", "polars", "numpy", "loop", "spark"])
     parser.add_argument("--timeout", type=float, default=600.0)
     parser.add_argument("--skip", nargs="*", default=[],
                         help="engine:size pairs not to run, e.g. loop:10m (too slow to wait for)")
     parser.add_argument("--json", type=Path, default=OUT / "results.json")
     args = parser.parse_args()
+    if "polars" in args.engines and importlib.util.find_spec("polars") is None:
+        parser.exit(2, "the polars reference needs Polars, a benchmark-only dependency:\n"
+                       "    .venv/bin/pip install -e '.[bench]'\n"
+                       "(or leave it out: --engines duckdb numpy loop spark)\n")
     results = {"machine": machine(), "runs": [], "agreement": {}}
     print(results["machine"], flush=True)
     for size in args.sizes:

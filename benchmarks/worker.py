@@ -82,6 +82,15 @@ def run_numpy(folder: Path, out: Path) -> dict[str, float]:
     return {"screen": time.perf_counter() - t}
 
 
+def run_polars(folder: Path, out: Path) -> dict[str, float]:
+    from reference_polars import screen_polars
+
+    policy = _policy()
+    t = time.perf_counter()
+    screen_polars(policy, folder, out)
+    return {"screen": time.perf_counter() - t}
+
+
 def run_loop(folder: Path, out: Path) -> dict[str, float]:
     from reference_loop import screen_loop
 
@@ -91,7 +100,8 @@ def run_loop(folder: Path, out: Path) -> dict[str, float]:
     return {"screen": time.perf_counter() - t}
 
 
-ENGINES = {"duckdb": run_duckdb, "spark": run_spark, "numpy": run_numpy, "loop": run_loop}
+ENGINES = {"duckdb": run_duckdb, "spark": run_spark, "numpy": run_numpy, "loop": run_loop,
+           "polars": run_polars}
 
 
 def main(engine: str, size: str) -> None:
