@@ -36,6 +36,33 @@ def run_duckdb(folder: Path, out: Path) -> dict[str, float]:
     return {"screen": time.perf_counter() - t}
 
 
+def run_duckdb_profiled(folder: Path, out: Path) -> dict[str, float]:
+    """DuckDB as run_duckdb, with its JSON profile on: where time goes and what spilled.
+
+    A separate engine name because profiling costs time of its own; run.py times `duckdb`.
+    """
+    import json
+
+    from divert.engines.duckdb import DuckDBSettings, _run, connect, prepare
+
+    policy = _policy()
+    t = time.perf_counter()
+    con, sql = prepare(policy, folder / "cases.parquet", folder / "charges.parquet",
+                       folder / "persons.parquet", con=connect(DuckDBSettings("800MB")))
+    profile = out.with_suffix(".profile.json")
+    con.execute("PRAGMA enable_profiling = 'json'")
+    con.execute(f"PRAGMA profiling_output = '{profile}'")
+    _run(con, sql, out)
+    con.execute("PRAGMA disable_profiling")
+    seconds = time.perf_counter() - t
+    con.close()
+    system = json.loads(profile.read_text()).get("system", {})
+    return {"screen": seconds,
+            "spilled_mb": system.get("total_bytes_spilled", 0) / 2**20,
+            "peak_temp_dir_mb": system.get("peak_temp_dir_size", 0) / 2**20,
+            "peak_buffer_mb": system.get("peak_buffer_memory", 0) / 2**20}
+
+
 def _jvm_peak_mb() -> float | None:
     """Peak RSS (VmHWM) of the JVM this Python process started, read from /proc."""
     import os
@@ -100,8 +127,8 @@ def run_loop(folder: Path, out: Path) -> dict[str, float]:
     return {"screen": time.perf_counter() - t}
 
 
-ENGINES = {"duckdb": run_duckdb, "spark": run_spark, "numpy": run_numpy, "loop": run_loop,
-           "polars": run_polars}
+ENGINES = {"duckdb": run_duckdb, "duckdb-profiled": run_duckdb_profiled, "spark": run_spark,
+           "numpy": run_numpy, "loop": run_loop, "polars": run_polars}
 
 
 def main(engine: str, size: str) -> None:
