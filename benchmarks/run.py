@@ -31,11 +31,13 @@ OUT = ROOT / "benchmarks" / "data" / "out"
 CHARGES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000, "50m": 50_000_000}
 
 
-def run_one(engine: str, size: str, timeout: float) -> dict[str, object]:
+def run_one(engine: str, size: str, timeout: float,
+            spark_master: str | None = None) -> dict[str, object]:
     """Run one worker, reaping it ourselves so that ru_maxrss is this child's own (in MB)."""
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "worker.py"), engine, size],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    extra = [spark_master] if spark_master and engine == "spark" else []
+    proc = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "worker.py"), engine, size,
+                             *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = started + timeout
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -53,8 +55,12 @@ def run_one(engine: str, size: str, timeout: float) -> dict[str, object]:
     result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
     result["wall"] = time.perf_counter() - started
     rss = usage.ru_maxrss / 1024
-    jvm = (result.get("phases") or {}).get("jvm_peak_mb")  # type: ignore[union-attr]
-    result["rss_mb"] = rss + (jvm or 0)
+    phases: dict[str, float | None] = result.get("phases") or {}  # type: ignore[assignment]
+    # Spark: plus the driver JVM's peak and, on a cluster, the executors' (all on this machine)
+    result["rss_mb"] = rss + (phases.get("jvm_peak_mb") or 0) + (
+        phases.get("executors_peak_mb") or 0)
+    if extra:
+        result["spark_master"] = spark_master
     return result
 
 
@@ -102,6 +108,9 @@ def main() -> None:
     parser.add_argument("--skip", nargs="*", default=[],
                         help="engine:size pairs not to run, e.g. loop:10m (too slow to wait for)")
     parser.add_argument("--json", type=Path, default=OUT / "results.json")
+    parser.add_argument("--spark-master", default=None,
+                        help="run the spark engine through this master URL (e.g. "
+                             "spark://127.0.0.1:7077, see spark_cluster.py) instead of local[2]")
     args = parser.parse_args()
     if "polars" in args.engines and importlib.util.find_spec("polars") is None:
         parser.exit(2, "the polars reference needs Polars, a benchmark-only dependency:\n"
@@ -113,7 +122,7 @@ def main() -> None:
         for engine in args.engines:
             if f"{engine}:{size}" in args.skip:
                 continue
-            r = run_one(engine, size, args.timeout)
+            r = run_one(engine, size, args.timeout, args.spark_master)
             results["runs"].append(r)  # type: ignore[attr-defined]
             print(json.dumps(r), flush=True)
         results["agreement"][size] = agree(size, args.engines)  # type: ignore[index]

@@ -1,6 +1,7 @@
 """One engine on one data size, in its own process, so peak RSS belongs to that engine alone.
 
     .venv/bin/python benchmarks/worker.py duckdb 1m
+    .venv/bin/python benchmarks/worker.py spark 1m spark://127.0.0.1:7077   # through a cluster
 prints one JSON line: engine, size, seconds (end to end from Parquet to Parquet: import,
 policy load, read, screen, write), phases, rows written, and for Spark the JVM's peak RSS.
 """
@@ -81,13 +82,38 @@ def _jvm_peak_mb() -> float | None:
     return None
 
 
-def run_spark(folder: Path, out: Path) -> dict[str, float | None]:
+def _executors_peak_mb(app_id: str) -> float | None:
+    """Summed peak RSS (VmHWM) of this application's executor JVMs on this machine.
+
+    On a standalone cluster the executors are the workers' children, not ours; each one's
+    command line names the application id.
+    """
+    total, found = 0.0, False
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes()
+            if b"CoarseGrainedExecutorBackend" not in args or app_id.encode() not in args:
+                continue
+            for line in (cmdline.parent / "status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total, found = total + int(line.split()[1]) / 1024, True
+        except OSError:
+            continue
+    return total if found else None
+
+
+def run_spark(folder: Path, out: Path, master: str | None = None) -> dict[str, float | None]:
+    """Spark on `local[2]`, or through a cluster's master URL (executors: 2 GB, 1 core)."""
     from divert.engines.spark import prepare, session
 
     policy = _policy()
+    conf = {"spark.driver.memory": "4g", "spark.sql.shuffle.partitions": "8"}
+    if master:
+        conf = {"spark.driver.memory": "2g", "spark.executor.memory": "2g",
+                "spark.executor.cores": "1", "spark.sql.shuffle.partitions": "8",
+                "spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"}
     t0 = time.perf_counter()
-    spark = session("local[2]", "divert-bench", **{"spark.driver.memory": "4g",
-                                                   "spark.sql.shuffle.partitions": "8"})
+    spark = session(master or "local[2]", "divert-bench", **conf)
     t1 = time.perf_counter()
     frame, _ = prepare(policy, str(folder / "cases.parquet"), str(folder / "charges.parquet"),
                        str(folder / "persons.parquet"), spark=spark)
@@ -96,8 +122,10 @@ def run_spark(folder: Path, out: Path) -> dict[str, float | None]:
     frame.write.mode("overwrite").parquet(str(out))
     t3 = time.perf_counter()
     jvm = _jvm_peak_mb()
+    executors = _executors_peak_mb(spark.sparkContext.applicationId) if master else None
     spark.stop()
-    return {"jvm_start": t1 - t0, "planning": t2 - t1, "execution": t3 - t2, "jvm_peak_mb": jvm}
+    return {"jvm_start": t1 - t0, "planning": t2 - t1, "execution": t3 - t2, "jvm_peak_mb": jvm,
+            "executors_peak_mb": executors}
 
 
 def run_numpy(folder: Path, out: Path) -> dict[str, float]:
@@ -131,13 +159,16 @@ ENGINES = {"duckdb": run_duckdb, "duckdb-profiled": run_duckdb_profiled, "spark"
            "numpy": run_numpy, "loop": run_loop, "polars": run_polars}
 
 
-def main(engine: str, size: str) -> None:
+def main(engine: str, size: str, spark_master: str | None = None) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     out = OUT / f"{engine}-{size}.parquet"
-    phases = ENGINES[engine](DATA / size, out)
+    if spark_master and engine == "spark":
+        phases = run_spark(DATA / size, out, spark_master)
+    else:
+        phases = ENGINES[engine](DATA / size, out)
     seconds = time.perf_counter() - STARTED
     print(json.dumps({"engine": engine, "size": size, "seconds": seconds, "phases": phases}))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
