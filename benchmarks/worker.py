@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/worker.py duckdb 1m
     .venv/bin/python benchmarks/worker.py spark 1m spark://127.0.0.1:7077   # through a cluster
+    .venv/bin/python benchmarks/worker.py duckdb@4GB 50m   # memory_limit 4GB, not 800MB
 prints one JSON line: engine, size, seconds (end to end from Parquet to Parquet: import,
 policy load, read, screen, write), phases, rows written, and for Spark the JVM's peak RSS.
 """
@@ -27,13 +28,13 @@ def _policy():  # type: ignore[no-untyped-def]
     return load_policies(ROOT / "benchmarks" / "policies")["bench-screening"]
 
 
-def run_duckdb(folder: Path, out: Path) -> dict[str, float]:
+def run_duckdb(folder: Path, out: Path, memory_limit: str = "800MB") -> dict[str, float]:
     from divert.engines.duckdb import DuckDBSettings, screen_duckdb
 
     policy = _policy()
     t = time.perf_counter()
     screen_duckdb(policy, folder / "cases.parquet", folder / "charges.parquet",
-                  folder / "persons.parquet", out=out, settings=DuckDBSettings("800MB"))
+                  folder / "persons.parquet", out=out, settings=DuckDBSettings(memory_limit))
     return {"screen": time.perf_counter() - t}
 
 
@@ -164,6 +165,8 @@ def main(engine: str, size: str, spark_master: str | None = None) -> None:
     out = OUT / f"{engine}-{size}.parquet"
     if spark_master and engine == "spark":
         phases = run_spark(DATA / size, out, spark_master)
+    elif engine.startswith("duckdb@"):  # another memory_limit, e.g. duckdb@4GB
+        phases = run_duckdb(DATA / size, out, engine.split("@", 1)[1])
     else:
         phases = ENGINES[engine](DATA / size, out)
     seconds = time.perf_counter() - STARTED
