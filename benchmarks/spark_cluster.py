@@ -81,7 +81,8 @@ class StandaloneCluster:
             return 0
         return sum(1 for w in workers if isinstance(w, dict) and w.get("state") == "ALIVE")
 
-    def __enter__(self) -> StandaloneCluster:
+    def start(self) -> StandaloneCluster:
+        """Start the daemons without waiting for them (the caller can work meanwhile)."""
         self.home.mkdir(parents=True, exist_ok=True)
         self._start("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
                     "--port", str(self.port), "--webui-port", str(self.ui_port))
@@ -92,6 +93,10 @@ class StandaloneCluster:
                         "--host", "127.0.0.1", "--webui-port", str(free_port()),
                         "--cores", str(self.cores), "--memory", self.memory,
                         "--work-dir", str(work))
+        return self
+
+    def wait(self) -> StandaloneCluster:
+        """Wait until every worker is ALIVE; stop everything and say why if one never is."""
         deadline = time.monotonic() + self.timeout
         while self.alive_workers() < self.workers:
             if time.monotonic() > deadline or any(p.poll() is not None for p in self.procs):
@@ -101,6 +106,9 @@ class StandaloneCluster:
                 raise RuntimeError(f"the Spark cluster did not come up:\n{logs}")
             time.sleep(0.5)
         return self
+
+    def __enter__(self) -> StandaloneCluster:
+        return self.start().wait()
 
     def stop(self) -> None:
         """Workers first, then the master: SIGTERM, then SIGKILL after 15 s."""

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -29,8 +30,9 @@ WHAT_IF = frozenset({"assume.hidden_charges_lesser", "assume.no_unpublished_reco
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A master URL with two ALIVE workers; every daemon is stopped afterwards."""
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A standalone cluster, started but not waited for (the test prepares its data while
+    the JVMs start); every daemon is stopped afterwards."""
     try:
         import pyspark  # noqa: F401
     except ImportError:
@@ -40,15 +42,17 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     sys.path.insert(0, str(REPO / "benchmarks"))
     from spark_cluster import StandaloneCluster
 
-    with StandaloneCluster(tmp_path_factory.mktemp("spark-cluster"), workers=2, cores=1,
-                           memory="1g") as running:
-        yield running.url
-        procs = running.procs
-    assert all(p.poll() is not None for p in procs), "a Spark daemon outlived the cluster"
+    running = StandaloneCluster(tmp_path_factory.mktemp("spark-cluster"), workers=2, cores=1,
+                                memory="1g").start()
+    try:
+        yield running
+    finally:
+        running.stop()
+    assert all(p.poll() is not None for p in running.procs), "a Spark daemon outlived it"
 
 
 def test_spark_on_a_standalone_cluster_agrees_with_duckdb_on_every_filing(
-    cluster: str, tmp_path: Path,
+    cluster: Any, tmp_path: Path,
 ) -> None:
     from divert.engines.tables import tables_from_cases
     from divert.ingest.reader import read_cases
@@ -59,12 +63,14 @@ def test_spark_on_a_standalone_cluster_agrees_with_duckdb_on_every_filing(
     expected = screen_duckdb(load_policies()[POLICY], tables.cases, tables.charges,
                              tables.persons, past_as_latest=True, assume=WHAT_IF)
     out = tmp_path / "spark-out"
+    cluster.wait()  # both workers ALIVE
     driver = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("spark_cluster_driver.py")), cluster,
+        [sys.executable, str(Path(__file__).with_name("spark_cluster_driver.py")), cluster.url,
          str(tmp_path), str(out), POLICY], capture_output=True, text=True, timeout=300)
     assert driver.returncode == 0, driver.stderr[-3000:]
     ran = json.loads(driver.stdout.strip().splitlines()[-1])
-    assert (ran["master"], ran["executors"]) == (cluster, 2)
+    print("driver:", ran)  # seconds to start the session and to screen (pytest -s)
+    assert (ran["master"], ran["executors"]) == (cluster.url, 2)
     got = pq.read_table(out).sort_by("case_id").to_pylist()
     assert got == expected.sort_by("case_id").to_pylist()
     assert len(got) == 9_288
