@@ -5,7 +5,7 @@ engine is run against a real master URL (driver, master and executors in separat
 tasks shipped to executors, shuffles between them), not only `local[*]`. Nothing beyond the
 [spark] extra and Java is needed; daemons log and keep their work folders under `home`.
 
-    .venv/bin/python benchmarks/spark_cluster.py --workers 2 --port 7077   # until Ctrl-C
+    .venv/bin/python benchmarks/spark_cluster.py --workers 2 --port 7077 &   # until killed
     .venv/bin/python benchmarks/run.py --sizes 1m 10m --engines spark \\
         --spark-master spark://127.0.0.1:7077
 """
@@ -136,9 +136,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=7077)
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="divert-spark-cluster-"))
+    # A background job ignores SIGINT: `kill <pid>` (SIGTERM) stops the cluster cleanly too.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     with StandaloneCluster(home, args.workers, args.cores, args.memory, args.port) as cluster:
         print(f"{cluster.url} ({args.workers} workers x {args.cores} core, {args.memory}); "
-              f"logs in {home}; Ctrl-C stops it", flush=True)
+              f"logs in {home}; Ctrl-C or kill stops it", flush=True)
         try:
             while all(p.poll() is None for p in cluster.procs):
                 time.sleep(1)

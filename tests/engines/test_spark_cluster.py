@@ -2,9 +2,10 @@
 
 `local[*]` runs every task inside the driver's JVM; here the driver, the master and two
 executors are separate JVMs, so the plan is shipped, the inputs read by executors and the
-aggregate and joins shuffled between them, as on a real cluster. The real filings are
-screened through the master URL and every output row must equal DuckDB's. Kept light for
-CI: 1 core and 1 GB per worker, one policy, about 30-50 s in all (mostly JVM starts).
+aggregate and joins shuffled between them, as on a real cluster. A sample of the real
+filings is screened through the master URL and every output row must equal DuckDB's. Kept
+light for CI: 1 core and 1 GB per worker, one policy, 2,000 filing rows; the time is mostly
+the JVMs starting (master, two workers, the driver, two executors).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from divert.policy.load import load_policies
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 POLICY = "phl-dao-simple-possession"
 WHAT_IF = frozenset({"assume.hidden_charges_lesser", "assume.no_unpublished_record"})
+SAMPLE = 2_000  # filing rows (of 12,564)
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +59,12 @@ def test_spark_on_a_standalone_cluster_agrees_with_duckdb_on_every_filing(
     from divert.engines.tables import tables_from_cases
     from divert.ingest.reader import read_cases
 
-    tables = tables_from_cases(read_cases(FILINGS).cases)
+    # A sample keeps the test light (the JVMs are most of its time); every filing is
+    # compared on local[2] in test_parity.py.
+    lines = FILINGS.read_text().splitlines(keepends=True)
+    sample = tmp_path / "sample.csv"
+    sample.write_text("".join(lines[: SAMPLE + 1]))
+    tables = tables_from_cases(read_cases(sample).cases)
     for name in ("cases", "charges", "persons"):
         pq.write_table(getattr(tables, name), tmp_path / f"{name}.parquet")
     expected = screen_duckdb(load_policies()[POLICY], tables.cases, tables.charges,
@@ -73,5 +80,5 @@ def test_spark_on_a_standalone_cluster_agrees_with_duckdb_on_every_filing(
     assert (ran["master"], ran["executors"]) == (cluster.url, 2)
     got = pq.read_table(out).sort_by("case_id").to_pylist()
     assert got == expected.sort_by("case_id").to_pylist()
-    assert len(got) == 9_288
-    assert sum(1 for row in got if row["outcome"] == "divert") > 400  # vehicles compared too
+    assert len(got) == tables.cases.num_rows > 1_000
+    assert sum(1 for row in got if row["outcome"] == "divert") > 20  # vehicles compared too
