@@ -10,7 +10,9 @@ the JVMs starting (master, two workers, the driver, two executors).
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -39,13 +41,17 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         import pyspark  # noqa: F401
     except ImportError:
         missing_part("PySpark is not installed: pip install 'divert[spark]'")
-    if shutil.which("java") is None:
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         missing_part("Java is not installed: Spark needs Java 17")
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    from spark_cluster import StandaloneCluster
-
-    running = StandaloneCluster(tmp_path_factory.mktemp("spark-cluster"), workers=2, cores=1,
-                                memory="1g").start()
+    # loaded by path: putting benchmarks/ on sys.path would let its run.py or report.py
+    # shadow other modules for the rest of the test session
+    spec = importlib.util.spec_from_file_location(
+        "divert_bench_spark_cluster", REPO / "benchmarks" / "spark_cluster.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    home = tmp_path_factory.mktemp("spark-cluster")
+    running = module.StandaloneCluster(home, workers=2, cores=1, memory="1g").start()
     try:
         yield running
     finally:
