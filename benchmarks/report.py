@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "data" / "out" / "results.json"
-CHARGES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
+CHARGES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000, "50m": 50_000_000}
 
 
 def table(results: dict) -> str:  # type: ignore[type-arg]
@@ -34,13 +34,17 @@ def table(results: dict) -> str:  # type: ignore[type-arg]
 
 
 def spark_phases(results: dict) -> str:  # type: ignore[type-arg]
-    lines = ["| charges | JVM start (s) | planning (s) | execution (s) | JVM peak RSS (MB) |",
-             "| ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| master | charges | JVM start (s) | planning (s) | execution (s) | driver JVM peak "
+             "RSS (MB) | executors' peak RSS (MB) |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in results["runs"]:
         if r["engine"] == "spark" and "error" not in r:
             p = r["phases"]
-            lines.append(f"| {CHARGES[r['size']]:,} | {p['jvm_start']:.1f} | {p['planning']:.1f} "
-                         f"| {p['execution']:.1f} | {p['jvm_peak_mb']:,.0f} |")
+            executors = p.get("executors_peak_mb")
+            lines.append(f"| {r.get('spark_master', 'local[2]')} | {CHARGES[r['size']]:,} | "
+                         f"{p['jvm_start']:.1f} | {p['planning']:.1f} | {p['execution']:.1f} | "
+                         f"{p['jvm_peak_mb']:,.0f} | "
+                         f"{'' if executors is None else f'{executors:,.0f}'} |")
     return "\n".join(lines)
 
 

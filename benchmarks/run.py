@@ -7,12 +7,15 @@ outcome, because and rule truths as the per-record loop (or, where the loop was 
 as DuckDB).
 
     .venv/bin/python benchmarks/generate.py 100k 1m 10m
-    .venv/bin/python benchmarks/run.py --sizes 100k 1m 10m --engines duckdb numpy loop spark
+    .venv/bin/python benchmarks/run.py --sizes 100k 1m 10m --engines duckdb polars numpy loop spark
+
+The polars reference needs the [bench] extra: .venv/bin/pip install -e '.[bench]'.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -25,14 +28,16 @@ import duckdb
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "data" / "out"
-CHARGES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
+CHARGES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000, "50m": 50_000_000}
 
 
-def run_one(engine: str, size: str, timeout: float) -> dict[str, object]:
+def run_one(engine: str, size: str, timeout: float,
+            spark_master: str | None = None) -> dict[str, object]:
     """Run one worker, reaping it ourselves so that ru_maxrss is this child's own (in MB)."""
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "worker.py"), engine, size],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    extra = [spark_master] if spark_master and engine == "spark" else []
+    proc = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "worker.py"), engine, size,
+                             *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = started + timeout
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -50,8 +55,12 @@ def run_one(engine: str, size: str, timeout: float) -> dict[str, object]:
     result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
     result["wall"] = time.perf_counter() - started
     rss = usage.ru_maxrss / 1024
-    jvm = (result.get("phases") or {}).get("jvm_peak_mb")  # type: ignore[union-attr]
-    result["rss_mb"] = rss + (jvm or 0)
+    phases: dict[str, float | None] = result.get("phases") or {}  # type: ignore[assignment]
+    # Spark: plus the driver JVM's peak and, on a cluster, the executors' (all on this machine)
+    result["rss_mb"] = rss + (phases.get("jvm_peak_mb") or 0) + (
+        phases.get("executors_peak_mb") or 0)
+    if extra:
+        result["spark_master"] = spark_master
     return result
 
 
@@ -93,19 +102,27 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", nargs="+", default=["100k", "1m", "10m"])
-    parser.add_argument("--engines", nargs="+", default=["duckdb", "numpy", "loop", "spark"])
+    parser.add_argument("--engines", nargs="+",
+                        default=["duckdb", "polars", "numpy", "loop", "spark"])
     parser.add_argument("--timeout", type=float, default=600.0)
     parser.add_argument("--skip", nargs="*", default=[],
                         help="engine:size pairs not to run, e.g. loop:10m (too slow to wait for)")
     parser.add_argument("--json", type=Path, default=OUT / "results.json")
+    parser.add_argument("--spark-master", default=None,
+                        help="run the spark engine through this master URL (e.g. "
+                             "spark://127.0.0.1:7077, see spark_cluster.py) instead of local[2]")
     args = parser.parse_args()
+    if "polars" in args.engines and importlib.util.find_spec("polars") is None:
+        parser.exit(2, "the polars reference needs Polars, a benchmark-only dependency:\n"
+                       "    .venv/bin/pip install -e '.[bench]'\n"
+                       "(or leave it out: --engines duckdb numpy loop spark)\n")
     results = {"machine": machine(), "runs": [], "agreement": {}}
     print(results["machine"], flush=True)
     for size in args.sizes:
         for engine in args.engines:
             if f"{engine}:{size}" in args.skip:
                 continue
-            r = run_one(engine, size, args.timeout)
+            r = run_one(engine, size, args.timeout, args.spark_master)
             results["runs"].append(r)  # type: ignore[attr-defined]
             print(json.dumps(r), flush=True)
         results["agreement"][size] = agree(size, args.engines)  # type: ignore[index]

@@ -67,11 +67,15 @@ def _frame(spark: SparkSession, name: str, table: SparkInput | None) -> DataFram
 
 def prepare(policy: Policy, cases: SparkInput, charges: SparkInput | None = None,
             persons: SparkInput | None = None, *, spark: SparkSession | None = None,
-            on: date | None = None, past_as_latest: bool = False,
+            master: str = "local[*]", on: date | None = None, past_as_latest: bool = False,
             resolution: str = "auto",
             assume: frozenset[str] = frozenset()) -> tuple[DataFrame, BatchQuery]:
-    """Register the inputs as temp views and plan the compiled query; nothing runs yet."""
-    spark = spark or session()
+    """Register the inputs as temp views and plan the compiled query; nothing runs yet.
+
+    Without `spark`, a session is started on `master` (`local[*]`, `spark://host:7077`, …);
+    a session already running in this process is reused whatever its master (Spark's rule).
+    """
+    spark = spark or session(master)
     query = compile_policy(policy, SPARK, cases="divert_cases", charges="divert_charges",
                            persons="divert_persons", on=on, past_as_latest=past_as_latest,
                            resolution=resolution, decisions="divert_decisions",
@@ -111,11 +115,14 @@ def _read_wording(spark: SparkSession, frame: DataFrame) -> DataFrame:
 
 def screen_spark(policy: Policy, cases: SparkInput, charges: SparkInput | None = None,
                  persons: SparkInput | None = None, *, spark: SparkSession | None = None,
-                 out: str | Path | None = None, on: date | None = None,
-                 past_as_latest: bool = False, resolution: str = "auto",
-                 assume: frozenset[str] = frozenset()) -> Any:
-    """Screen every case on Spark: an Arrow table, or with `out` a Parquet/CSV folder."""
-    frame, _ = prepare(policy, cases, charges, persons, spark=spark, on=on,
+                 master: str = "local[*]", out: str | Path | None = None,
+                 on: date | None = None, past_as_latest: bool = False,
+                 resolution: str = "auto", assume: frozenset[str] = frozenset()) -> Any:
+    """Screen every case on Spark: an Arrow table, or with `out` a Parquet/CSV folder.
+
+    `master` is used only when no `spark` session is given (see prepare).
+    """
+    frame, _ = prepare(policy, cases, charges, persons, spark=spark, master=master, on=on,
                        past_as_latest=past_as_latest, resolution=resolution,
                        assume=assume)
     if out is None:
