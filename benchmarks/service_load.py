@@ -44,7 +44,7 @@ import httpx
 import sqlalchemy as sa
 
 from divert.cases.access import Actor
-from divert.cases.model import Charge
+from divert.model.case import Charge
 from divert.policy.load import load_policies
 from divert.service.accounts import add_account
 from divert.service.screening import screen_and_store

@@ -62,7 +62,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 def test_spark_on_a_standalone_cluster_agrees_with_duckdb_on_every_filing(
     cluster: Any, tmp_path: Path,
 ) -> None:
-    from divert.engines.tables import tables_from_cases
+    from divert.engines.layout import tables_from_cases
     from divert.ingest.reader import read_cases
 
     # A sample keeps the test light (the JVMs are most of its time); every filing is
