@@ -26,7 +26,7 @@ DbOpt = Annotated[
 ]
 
 
-def _serve(host: str, port: int, database_url: str | None, workers: int | None) -> None:
+def _serve(host: str, port: int, database_url: str | None, workers: int | None = None) -> None:
     import uvicorn
 
     from divert.service.app import create_app
