@@ -22,6 +22,7 @@ for a before/after in one run; operations that checkout lacks are left out of it
     .venv/bin/python benchmarks/service_load.py --workers 2 --users 10 --seconds 30
     .venv/bin/python benchmarks/service_load.py --workers 2 --users 10 --seconds 30 \
         --postgres postgresql+psycopg://postgres@127.0.0.1:5432/divert_bench
+    .venv/bin/python benchmarks/service_load.py --workers 2 --rate 85 --seconds 30   # open loop
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -112,6 +114,34 @@ def load() -> str:
         return " ".join(f.read().split()[:3])
 
 
+async def send(c: httpx.AsyncClient, op: str, rng: random.Random, batch_body: Mapping[str, object],
+               batch: int, cases: int) -> tuple[httpx.Response, int]:
+    """One request of the mix; the number of cases it screens."""
+    if op == "POST /api/screen":
+        return await c.post("/api/screen", json={"case": screen_case(rng.randrange(99))}), 1
+    if op == "POST /api/screen/batch":
+        return await c.post("/api/screen/batch", json=batch_body), batch
+    if op == "GET /api/cases/{id}":
+        return await c.get(f"/api/cases/BENCH-{rng.randrange(cases):05d}"), 0
+    if op == "GET /api/cases":
+        return await c.get("/api/cases", params={"page_size": 50}), 0
+    if op == "GET /api/cases?queue=approvals":
+        return await c.get("/api/cases", params={"queue": "approvals", "page_size": 50}), 0
+    if op == "GET /api/referrals":
+        return await c.get("/api/referrals"), 0
+    return await c.get("/api/analytics/funnel"), 0
+
+
+def record(stats: dict[str, Stats], name: str, r: httpx.Response, n: int, took: float) -> None:
+    s = stats[name]
+    if r.status_code != 200:
+        s.errors += 1
+        s.first_error = s.first_error or f"{r.status_code} {r.text[:160]}"
+    else:
+        s.latencies.append(took)
+        s.cases += n
+
+
 async def user_loop(base: str, token: str, kind: str, ops: list[tuple[str, float]],
                     stop: float, batch: int, cases: int, seed: int,
                     stats: dict[str, Stats]) -> None:
@@ -122,32 +152,43 @@ async def user_loop(base: str, token: str, kind: str, ops: list[tuple[str, float
                                  headers={"Authorization": f"Bearer {token}"}) as c:
         while time.perf_counter() < stop:
             op = rng.choices(names, weights)[0]
-            n = 0
             t0 = time.perf_counter()
-            if op == "POST /api/screen":
-                r = await c.post("/api/screen", json={"case": screen_case(rng.randrange(99))})
-                n = 1
-            elif op == "POST /api/screen/batch":
-                r = await c.post("/api/screen/batch", json=batch_body)
-                n = batch
-            elif op == "GET /api/cases/{id}":
-                r = await c.get(f"/api/cases/BENCH-{rng.randrange(cases):05d}")
-            elif op == "GET /api/cases":
-                r = await c.get("/api/cases", params={"page_size": 50})
-            elif op == "GET /api/cases?queue=approvals":
-                r = await c.get("/api/cases", params={"queue": "approvals", "page_size": 50})
-            elif op == "GET /api/referrals":
-                r = await c.get("/api/referrals")
-            else:
-                r = await c.get("/api/analytics/funnel")
-            took = time.perf_counter() - t0
-            s = stats[f"{kind:<10} {op}"]
-            if r.status_code != 200:
-                s.errors += 1
-                s.first_error = s.first_error or f"{r.status_code} {r.text[:160]}"
-            else:
-                s.latencies.append(took)
-                s.cases += n
+            r, n = await send(c, op, rng, batch_body, batch, cases)
+            record(stats, f"{kind:<10} {op}", r, n, time.perf_counter() - t0)
+
+
+async def open_loop(base: str, tokens: dict[str, str], users: dict[str, int], rate: float,
+                    seconds: float, batch: int, cases: int, batch_ok: bool
+                    ) -> tuple[dict[str, Stats], float]:
+    """Requests arriving at `rate` per second (Poisson), whatever the answers' speed, each
+    role in proportion to its users; a latency counts from the moment the request was due
+    (so a server falling behind shows in it, not in fewer requests)."""
+    stats: dict[str, Stats] = defaultdict(Stats)
+    ops = mix(batch_ok)
+    rng = random.Random(7)
+    kinds, shares = list(users), list(users.values())
+    batch_body = {"cases": [screen_case(i) for i in range(batch)]}
+    clients = {k: httpx.AsyncClient(base_url=base, timeout=60,
+                                    limits=httpx.Limits(max_connections=256),
+                                    headers={"Authorization": f"Bearer {tokens[k]}"})
+               for k in kinds}
+
+    async def one(kind: str, op: str, due: float, seed: int) -> None:
+        r, n = await send(clients[kind], op, random.Random(seed), batch_body, batch, cases)
+        record(stats, f"{kind:<10} {op}", r, n, time.perf_counter() - due)
+
+    started = due = time.perf_counter()
+    tasks = []
+    while due < started + seconds:
+        due += rng.expovariate(rate)
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        kind = rng.choices(kinds, shares)[0]
+        op = rng.choices([o for o, _ in ops[kind]], [w for _, w in ops[kind]])[0]
+        tasks.append(asyncio.create_task(one(kind, op, due, rng.randrange(1 << 30))))
+    await asyncio.gather(*tasks)
+    for c in clients.values():
+        await c.aclose()
+    return stats, time.perf_counter() - started
 
 
 def mix(batch_ok: bool, screening_only: bool = False) -> dict[str, list[tuple[str, float]]]:
@@ -213,6 +254,10 @@ def main() -> None:
     parser.add_argument("--no-batch", action="store_true",
                         help="leave POST /api/screen/batch out of the mix (to compare with a "
                         "checkout that lacks it)")
+    parser.add_argument("--rate", type=float,
+                        help="open loop: requests arrive at this rate per second (Poisson), "
+                        "in the same mix, instead of --users closed loops; latencies count "
+                        "from when each request was due")
     parser.add_argument("--screening-only", action="store_true",
                         help="every virtual user an ADA sending only batches (the screening "
                         "capacity)")
@@ -274,8 +319,15 @@ def main() -> None:
                   f"{users}, {args.seconds:.0f} s, batch {args.batch}, "
                   f"{'before: ' + str(args.before_src) if args.before_src else 'this tree'}; "
                   f"load average {load()}")
-            stats, elapsed = asyncio.run(drive(base, tokens, users, args.seconds, args.batch,
-                                               args.cases, batch_ok, args.screening_only))
+            if args.rate:
+                print(f"open loop: {args.rate:g} requests/s offered")
+                stats, elapsed = asyncio.run(open_loop(base, tokens, users, args.rate,
+                                                       args.seconds, args.batch, args.cases,
+                                                       batch_ok))
+            else:
+                stats, elapsed = asyncio.run(drive(base, tokens, users, args.seconds,
+                                                   args.batch, args.cases, batch_ok,
+                                                   args.screening_only))
             report(stats, elapsed)
             print(f"load average after: {load()}")
         finally:
