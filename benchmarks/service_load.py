@@ -174,7 +174,13 @@ async def open_loop(base: str, tokens: dict[str, str], users: dict[str, int], ra
                for k in kinds}
 
     async def one(kind: str, op: str, due: float, seed: int) -> None:
-        r, n = await send(clients[kind], op, random.Random(seed), batch_body, batch, cases)
+        try:
+            r, n = await send(clients[kind], op, random.Random(seed), batch_body, batch, cases)
+        except httpx.TransportError as exc:  # counted, named, and the run goes on
+            s = stats[f"{kind:<10} {op}"]
+            s.errors += 1
+            s.first_error = s.first_error or f"{type(exc).__name__}: {exc}"
+            return
         record(stats, f"{kind:<10} {op}", r, n, time.perf_counter() - due)
 
     started = due = time.perf_counter()
