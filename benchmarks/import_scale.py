@@ -27,9 +27,10 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from divert.resources import sample_filings
+
+sys.path.insert(0, str(Path(__file__).parent))
+from serving import fresh_postgres, load
 
 CASE_FIELDS = ("court", "person_link", "top_charge", "age", "zip", "defense")
 ROW_FIELDS = ("bail_type", "bail_amount", "bail_status", "outstanding_bail_amount",
@@ -84,19 +85,6 @@ def run_import(csv_path: Path, url: str, logs: Path) -> tuple[float, float, str]
         raise SystemExit(f"import failed ({child.returncode}): "
                          f"{(logs / 'err').read_text()[-2000:]}")
     return seconds, usage.ru_maxrss / 1024, (logs / "out").read_text().strip().splitlines()[0]
-
-
-def fresh_postgres(url: str) -> None:
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-def load() -> str:
-    with open("/proc/loadavg", encoding="ascii") as f:
-        return " ".join(f.read().split()[:3])
 
 
 def main() -> None:

@@ -31,8 +31,6 @@ import argparse
 import asyncio
 import os
 import random
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,7 +41,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
-import sqlalchemy as sa
 
 from divert.cases.access import Actor
 from divert.model.case import Charge
@@ -54,6 +51,9 @@ from divert.service.security import totp_code
 from divert.store import anchor, repo, treatment
 from divert.store.db import make_engine, make_sessionmaker, upgrade
 from divert.store.unit import atomic
+
+sys.path.insert(0, str(Path(__file__).parent))
+from serving import free_port, fresh_postgres, load, start_service
 
 SETUP = Actor("bench", "administrator", "bench")
 PASSWORD = "benchmark password"
@@ -99,19 +99,6 @@ def prepare(url: str, cases: int) -> dict[str, str]:
             screen_and_store(db, SETUP, f"BENCH-{i:05d}", policy, now)
     engine.dispose()
     return secrets
-
-
-def fresh_postgres(url: str) -> None:
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-def load() -> str:
-    with open("/proc/loadavg", encoding="ascii") as f:
-        return " ".join(f.read().split()[:3])
 
 
 async def send(c: httpx.AsyncClient, op: str, rng: random.Random, batch_body: Mapping[str, object],
@@ -283,30 +270,16 @@ def main() -> None:
         else:
             url = f"sqlite:///{Path(tmp) / 'load.sqlite'}"
         secrets = prepare(url, args.cases)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
+        port = free_port()
         key = anchor.generate_key(Path(tmp) / "audit.key")
         env = {**os.environ, "DIVERT_DATABASE_URL": url, "DIVERT_AUDIT_KEY_FILE": str(key),
                "DIVERT_AUDIT_HEADS_FILE": str(Path(tmp) / "heads.jsonl"),
                "DIVERT_AUDIT_HEAD_MINUTES": "0"}
         if args.before_src:
             env["PYTHONPATH"] = str(args.before_src.resolve())
-        server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "divert.service.app:app_from_env",
-             "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
-             "--log-level", "warning", "--no-access-log"], env=env)
+        server = start_service(env, port, workers=args.workers)
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(f"{base}/openapi.json", timeout=1)
-                    break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline:
-                        raise SystemExit("server did not start within 60 s") from None
-                    time.sleep(0.3)
             now = datetime.now(UTC)
             tokens = {}
             for user in ROLES:

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -33,6 +31,9 @@ from divert.service.security import totp_code
 from divert.store import repo
 from divert.store.db import make_engine, make_sessionmaker, upgrade
 from divert.store.unit import atomic
+
+sys.path.insert(0, str(Path(__file__).parent))
+from serving import free_port, start_service
 
 SETUP = Actor("bench", "administrator", "bench")
 PASSWORD = "benchmark password"
@@ -101,25 +102,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
         secret = prepare(url, args.cases)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        env = {**os.environ, "DIVERT_DATABASE_URL": url}
-        server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "divert.service.app:app_from_env",
-             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-             "--no-access-log"], env=env)
+        port = free_port()
+        server = start_service({**os.environ, "DIVERT_DATABASE_URL": url}, port,
+                               wait_seconds=30)
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    httpx.get(f"{base}/openapi.json", timeout=1)
-                    break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline:
-                        raise SystemExit("server did not start within 30 s") from None
-                    time.sleep(0.2)
             token = httpx.post(f"{base}/api/auth/login", json={
                 "username": "bench.ada", "password": PASSWORD,
                 "totp": totp_code(secret, datetime.now(UTC))}).json()["token"]

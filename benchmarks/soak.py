@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,7 @@ from divert.store.db import make_engine, make_sessionmaker
 
 sys.path.insert(0, str(Path(__file__).parent))
 from service_rps import PASSWORD, SCREEN_BODY, prepare
+from serving import free_port, start_service
 
 OK = {200, 201, 404, 409}
 
@@ -141,26 +141,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = args.url or f"sqlite:///{Path(tmp) / 'soak.sqlite'}"
         secret = prepare(url, args.cases)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        env = {**os.environ, "DIVERT_DATABASE_URL": url,
-               "DIVERT_AUDIT_HEADS_FILE": str(Path(tmp) / "heads.jsonl")}
-        server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "divert.service.app:app_from_env",
-             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-             "--no-access-log"], env=env)
+        port = free_port()
+        server = start_service({**os.environ, "DIVERT_DATABASE_URL": url,
+                                "DIVERT_AUDIT_HEADS_FILE": str(Path(tmp) / "heads.jsonl")},
+                               port)
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(f"{base}/openapi.json", timeout=1)
-                    break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline:
-                        raise SystemExit("server did not start within 60 s") from None
-                    time.sleep(0.2)
             token = httpx.post(f"{base}/api/auth/login", json={
                 "username": "bench.ada", "password": PASSWORD,
                 "totp": totp_code(secret, datetime.now(UTC))}).json()["token"]

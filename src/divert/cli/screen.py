@@ -30,7 +30,7 @@ from divert.errors import DivertError, InputFormatError, PolicyErrors, UnknownPo
 from divert.model.case import Case
 from divert.policy.explain import Decision, Disposition
 from divert.policy.model import Policy, PolicyVersion
-from divert.policy.select import Mode
+from divert.policy.select import Mode, mode_of
 
 NOT_SCREENED_EXIT = 1
 
@@ -68,9 +68,8 @@ def _engine_or_exit(engine: str, cases: int, console: Console) -> str:
 
 def screening_mode(as_of: date | None, by_case_date: bool) -> tuple[Mode, date | None]:
     """The mode `--as-of` and `--by-case-date` ask for (policy/select.py), and its date."""
-    if as_of is not None:
-        return Mode.AS_OF, as_of.date() if isinstance(as_of, datetime) else as_of
-    return (Mode.LIVE if by_case_date else Mode.PAST_AS_LATEST), None
+    day = as_of.date() if isinstance(as_of, datetime) else as_of
+    return mode_of(day, past_as_latest=not by_case_date), day
 
 
 def load_policy_or_exit(policy_id: str, folder: Path | None, console: Console) -> Policy:

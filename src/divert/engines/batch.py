@@ -9,13 +9,13 @@ sentences (a batch engine returns truths; explanations are rendered from them on
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+from divert.engines.screening import NotScreened, ScreeningRun
 from divert.engines.sql import BECAUSE_SEPARATOR, TRUTH_PREFIX
 from divert.errors import DivertError
 from divert.model.case import Case
@@ -49,16 +49,10 @@ def screen_table(policy: Policy, cases: Any, charges: Any = None, persons: Any =
     raise DivertError(f"screen_table runs the batch engines (duckdb, spark), not '{engine}'")
 
 
-@dataclass(frozen=True, slots=True)
-class BatchScreening:
-    decisions: tuple[Decision, ...]
-    not_screened: tuple[tuple[str, str], ...]  # (case_id, why)
-
-
 def screen_cases_batch(cases: Sequence[Case], policy: Policy, *, engine: str = "duckdb",
                        mode: Mode = Mode.LIVE, on: date | None = None,
                        master: str = "local[*]",
-                       assume: frozenset[str] = frozenset()) -> BatchScreening:
+                       assume: frozenset[str] = frozenset()) -> ScreeningRun:
     """Screen plain cases on a batch engine; Decisions in input order, or why not screened.
 
     The engine picks each version in SQL, compiled from policy/select.py's definition; the
@@ -75,13 +69,13 @@ def screen_cases_batch(cases: Sequence[Case], policy: Policy, *, engine: str = "
     rows = {row["case_id"]: row for row in result.to_pylist()}
     versions = {v.version: v for v in policy.versions}
     decisions: list[Decision] = []
-    refused: list[tuple[str, str]] = []
+    refused: list[NotScreened] = []
     for case in cases:
         row = rows[case.case_id]
         try:
             chosen = select(policy, case, mode, on)
         except DivertError as error:
-            refused.append((case.case_id, str(error)))
+            refused.append(NotScreened(case.case_id, str(error)))
             continue
         version = versions.get(row["policy_version"])
         if version is None or version.version != chosen.version.version:
@@ -101,4 +95,4 @@ def screen_cases_batch(cases: Sequence[Case], policy: Policy, *, engine: str = "
             case.case_id, outcome, because, results, read_charges(case), (),
             version.ref, chosen.on, chosen.selected_by, engine,
             vehicle=row["vehicle"], dispositions=dispositions, assumptions=tuple(sorted(assume))))
-    return BatchScreening(tuple(decisions), tuple(refused))
+    return ScreeningRun(tuple(decisions), tuple(refused))

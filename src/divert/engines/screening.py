@@ -107,7 +107,7 @@ def screen(cases: Sequence[Case], policy: Policy, mode: Mode = Mode.LIVE, *,
 
         got = screen_cases_batch(cases, policy, engine=chosen, mode=mode, on=on,
                                  master=master, assume=assume)
-        decisions, refused = list(got.decisions), [NotScreened(*n) for n in got.not_screened]
+        decisions, refused = list(got.decisions), list(got.not_screened)
     what_if = sum(mode is Mode.PAST_AS_LATEST and d.selected_by == "as_of" for d in decisions)
     return ScreeningRun(tuple(decisions), tuple(refused), what_if,
                         time.perf_counter() - started)
